@@ -1,0 +1,77 @@
+"""The ``nkmap`` command group and what its subcommands share.
+
+The CLI is a thin layer: parse, call one library function, print.  Library
+errors (:class:`gazetteer.errors.NkmapError`) are caught once here and printed
+as one line; exit status 0 on success, 1 when some inputs failed, 2 on usage
+errors (bad option values included).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any, TypeVar
+
+import click
+
+from gazetteer.errors import InputError, NkmapError
+
+T = TypeVar("T")
+
+
+class _Group(click.Group):
+    """A click group that turns nkmap's own errors into one line and an exit code."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except InputError as exc:
+            click.echo(f"nkmap: error: {exc}", err=True)
+            ctx.exit(2)
+        except NkmapError as exc:
+            click.echo(f"nkmap: error: {exc}", err=True)
+            ctx.exit(1)
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="nkmap")
+def main() -> None:
+    """nkmap: news reports on North Korea → gazetteer, events, maps and queries.
+
+    Offline by default: no command touches the network unless asked to.
+
+    \b
+    Example:
+      nkmap map samples/ -o map.html --offline
+    """
+
+
+def json_option(f: Callable[..., Any]) -> Callable[..., Any]:
+    """Add ``--json``: print machine-readable JSON instead of a table."""
+    return click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")(f)
+
+
+def output_option(f: Callable[..., Any]) -> Callable[..., Any]:
+    """Add ``-o/--output FILE``: the format is chosen by the file's extension."""
+    return click.option(
+        "-o",
+        "--output",
+        type=click.Path(dir_okay=False, writable=True),
+        help="Write to FILE; the format follows its extension.",
+    )(f)
+
+
+def progress(items: Iterable[T], *, total: int | None = None, label: str = "") -> Iterator[T]:
+    """Yield ``items``, with a progress bar on stderr when it is a terminal (quiet when piped)."""
+    if not sys.stderr.isatty() or os.environ.get("NKMAP_NO_PROGRESS"):
+        yield from items
+        return
+    from tqdm import tqdm
+
+    yield from tqdm(items, total=total, desc=label, unit="file", file=sys.stderr, leave=False)
+
+
+def warn(message: str) -> None:
+    """Print one warning line on stderr."""
+    click.echo(f"nkmap: warning: {message}", err=True)

@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Install what the tests need beyond Python packages: Debian's Chromium (browser tests),
+# poppler-utils (PDF rendering check), and the pinned map assets for offline maps.
+set -euo pipefail
+need=()
+command -v chromium >/dev/null 2>&1 || need+=(chromium)
+command -v pdftoppm >/dev/null 2>&1 || need+=(poppler-utils)
+if [ ${#need[@]} -gt 0 ]; then
+  SUDO=""
+  [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need[@]}" >/dev/null
+fi
+if nkmap assets --help >/dev/null 2>&1; then
+  nkmap assets fetch
+fi

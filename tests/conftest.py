@@ -1,0 +1,35 @@
+"""Shared fixtures: the seed articles' folder and synthetic events."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+SEEDS = ROOT.parent / "shared" / "seeds"
+SAMPLES = ROOT / "samples"
+
+
+@pytest.fixture(scope="session")
+def seeds_dir() -> Path:
+    """The folder of third-party seed articles beside the project (read, never copied)."""
+    assert SEEDS.is_dir(), f"seed articles expected at {SEEDS}"
+    return SEEDS
+
+
+@pytest.fixture(scope="session")
+def samples_dir() -> Path:
+    """The bundled sample articles."""
+    return SAMPLES
+
+
+@pytest.fixture()
+def synthetic_events():
+    """A factory: ``synthetic_events(n, seed=0)`` returns a GeoDataFrame of events."""
+    from bench.synthetic import make_events
+
+    return make_events
