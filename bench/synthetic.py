@@ -73,7 +73,10 @@ def make_events(n: int, seed: int = 0, *, jitter_km: float = 15.0) -> Any:
             "precision": [p[4] for p in places],
             "date": dates,
             "date_precision": "day",
-            "evidence": [f"Synthetic report {i} of {t} near {p[1]}." for i, (t, p) in enumerate(zip(themes, places))],
+            "evidence": [
+                f"Synthetic report {i} of {t} near {p[1]}."
+                for i, (t, p) in enumerate(zip(themes, places, strict=True))
+            ],
             "evidence_start": 0,
             "evidence_end": 40,
             "title": [f"Synthetic article {i // 3}" for i in range(n)],

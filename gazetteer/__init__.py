@@ -1,0 +1,15 @@
+"""nkmap's gazetteer: place names of the DPRK and its border region → places, offline.
+
+>>> from gazetteer import Gazetteer  # doctest: +SKIP
+>>> Gazetteer.default().resolve("Sinŭiju")[0].place.name  # doctest: +SKIP
+'Sinuiju'
+"""
+
+from __future__ import annotations
+
+from gazetteer.errors import NkmapError
+from gazetteer.gazetteer import Gazetteer, best
+from gazetteer.names import key
+from gazetteer.place import Candidate, Place
+
+__all__ = ["Candidate", "Gazetteer", "NkmapError", "Place", "best", "key"]

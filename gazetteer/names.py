@@ -71,7 +71,6 @@ SUFFIX_TOKENS = frozenset(
         "oblast",
         "krai",
         "kray",
-        "shi",
         "xian",
         "sheng",
         "zhen",
@@ -97,7 +96,21 @@ _NORTH = {"north", "northern", "buk", "puk", "pukto", "bukto"}
 _SOUTH = {"south", "southern", "nam", "namdo"}
 
 #: Hangul administrative endings removed from the end of a Hangul name.
-HANGUL_SUFFIXES = ("노동자구", "특별시", "특급시", "직할시", "구역", "시", "군", "읍", "리", "동", "도", "구", "현")
+HANGUL_SUFFIXES = (
+    "노동자구",
+    "특별시",
+    "특급시",
+    "직할시",
+    "구역",
+    "시",
+    "군",
+    "읍",
+    "리",
+    "동",
+    "도",
+    "구",
+    "현",
+)
 
 _APOSTROPHES = "'’‘ʼʻ`´ʹ′"
 _SEPARATORS = re.compile(r"[\s\-‐‑‒–—_/.,()·]+")

@@ -53,7 +53,7 @@ PRECISIONS: dict[str, PrecisionStyle] = {
 
 
 def theme_style(theme: str) -> ThemeStyle:
-    """Return the style of ``theme``; an unknown theme gets the grey default labelled by its name."""
+    """Return the style of ``theme``; an unknown theme gets the grey default, labelled."""
     style = THEMES.get(theme)
     if style is not None:
         return style
