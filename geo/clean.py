@@ -1,0 +1,360 @@
+"""Strip the noise of saved news pages and keep the article body.
+
+A saved page carries more than the article: the site's date and weather banner, menus,
+photo captions and credits, bylines, "Read in Korean", subscription and newsletter prompts,
+comment policies, share buttons, author biographies, lists of other articles with their own
+headlines and dates, browser notices and copyright lines.  Each of those would yield places
+or dates that are not the article's.  :func:`clean_page` removes them by rules on the shape
+and wording of whole lines (never by matching one site's exact text) and returns the body,
+with its paragraph breaks, beside the title, author and outlet it found on the way.
+
+>>> page = clean_page("Traders fined in Hyesan\\n\\nBy Kim Ji-hye | 2024-03-08\\n\\n"
+...     "Customs officers fined traders on March 7.\\n\\nRead in Korean\\n\\n"
+...     "Copyright 2024. All rights reserved.")
+>>> page.title, page.author, page.text
+('Traders fined in Hyesan', 'Kim Ji-hye', 'Customs officers fined traders on March 7.')
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from geo.dates import find_dates
+
+__all__ = ["CleanedPage", "clean_page", "clean_text", "guess_source", "is_noise_line"]
+
+#: Outlets recognised in bylines, bios and credits: pattern → canonical name.
+OUTLETS: tuple[tuple[str, str], ...] = (
+    (r"Daily\s?NK", "Daily NK"),
+    (r"NK\s?News", "NK News"),
+    (r"NK\s?Pro", "NK Pro"),
+    (r"NK\s?Insider", "NK Insider"),
+    (r"Radio Free Asia|RFA", "Radio Free Asia"),
+    (r"Asia\s?Press|ASIAPRESS", "Asia Press"),
+    (r"Yonhap(?: News Agency)?", "Yonhap"),
+    (r"Korean Central News Agency|KCNA", "KCNA"),
+    (r"Rodong Sinmun", "Rodong Sinmun"),
+    (r"38 North", "38 North"),
+    (r"Voice of America|VOA", "Voice of America"),
+    (r"Korea JoongAng Daily|JoongAng Ilbo", "JoongAng"),
+    (r"The Korea Herald|Korea Herald", "Korea Herald"),
+    (r"The Korea Times|Korea Times", "Korea Times"),
+    (r"Chosun Ilbo", "Chosun Ilbo"),
+    (r"Reuters", "Reuters"),
+    (r"Associated Press|AP", "Associated Press"),
+    (r"nkmap sample dispatch", "nkmap sample dispatch"),
+)
+_OUTLET = "(?:" + "|".join(p for p, _ in OUTLETS) + ")"
+
+_SENTENCE_END = re.compile(r"[.!?][\"'”’)\]]*$|[\"”]$")
+_BULLET = re.compile(r"^\s*(?:[-–—•·*▪►]|\d+[.)])\s+")
+_WORD = re.compile(r"[^\W\d_]{2,}")
+
+# Whole-line noise: the line is dropped wherever it appears (bounded in length by callers).
+_NOISE_PATTERNS = [
+    # language switches
+    r"^(?:read|view|see)\s+(?:this\s+(?:article|story)\s+)?in\s+(?:korean|english|japanese|chinese)\b",
+    r"^(?:korean|english|japanese|chinese)\s+(?:version|edition)$",
+    r"^한국어|^korean$",
+    # reader feedback and comment policies
+    r"^please\s+(?:direct|send|address|forward)\s+(?:any\s+|your\s+)?"
+    r"(?:comments|questions|inquiries|feedback)",
+    r"inappropriate language|comment(?:s|ing)? polic|comments are (?:closed|moderated)|"
+    r"(?:leave|post|add|write|view|show)\s+(?:a\s+|your\s+)?comments?\b|\bwill be deleted\b|"
+    r"links with an? https?\b|^\d+\s+comments?$|^comments?$",
+    # subscription, accounts, newsletters, paywalls
+    r"\bsubscribe\b|\bsubscription\b|\bnewsletter\b|\bsign (?:up|in)\b|\blog ?in\b|\blog out\b|"
+    r"\bcreate (?:an|your) account\b|have an account|\busername\b|\bpassword\b|"
+    r"\bbecome a (?:member|subscriber|supporter)\b|\bmembership\b|members who rely|"
+    r"\bfree trial\b|\bunlock (?:this|full)\b|^learn more|enter your (?:details|email)|"
+    r"\bdonate to (?:us|our)\b|\bsupport (?:our|independent) journalism\b",
+    # share buttons, print, navigation
+    r"^(?:share(?: this(?: article| story| page)?)?(?: on)?|tweet|print|e-?mail|copy link|"
+    r"facebook|twitter|x|whatsapp|telegram|kakao ?talk|linkedin|reddit|line|pinterest|"
+    r"home|menu|search|back to top|next article|previous article|next|previous|"
+    r"skip to (?:main )?content|close|open|more|top)(?:[\s|/·,]+(?:facebook|twitter|x|"
+    r"whatsapp|telegram|kakao ?talk|linkedin|reddit|e-?mail|print|copy link|line|pinterest))*$",
+    # credits, captions, bylines of others
+    r"^\W*(?:translated|edited|reported|written|compiled|proofread|fact-checked)\s+by\b",
+    r"^\W*(?:additional\s+)?reporting\s+by\b",
+    r"^\W*(?:featured |main |cover |header |top |file )?(?:image|photo|picture|graphic|"
+    r"illustration|video|photograph)s?\s*(?:credit|courtesy|source)?\s*(?::|by\b|=|courtesy\b)",
+    r"^\W*(?:photo|image)\s*(?:credit|courtesy)\b|^\W*credit\s*:|^\W*source\s*:\s*\S+$",
+    # tags and categories
+    r"^\W*(?:tags?|topics?|categories|category|filed under|keywords?)\s*:",
+    # copyright and legal
+    r"©|\(c\)\s*\d{4}|\bcopyright\b|\ball rights reserved\b|\bunauthorized reproduction\b|"
+    r"\breproduction (?:is )?prohibited\b|무단\s*전재|\bterms of (?:use|service)\b|"
+    r"\bprivacy policy\b|\bcookie",
+    # browser and site notices
+    r"internet explorer|\bincognito\b|\bprivate (?:mode|browsing)\b|\bjavascript\b|"
+    r"\bweb ?site(?:s)? (?:do|does) not support\b|\bis not compatible with this website\b|"
+    r"\bupdate your browser\b|\bstop using the browser\b|\bsupporting IE\b",
+    # author biographies
+    r"^(?:about the authors?|about the writer|author|authors)$",
+    r"^[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,4}\s+is\s+(?:an?|the|one of)\b.{0,80}"
+    r"\b(?:correspondent|reporter|reporters|journalist|editor|writer|contributor|"
+    r"analyst|columnist|intern|fellow|researcher)\b",
+    r"\bquestions about (?:his|her|their|the) (?:articles|reporting|stories)\b",
+    r"^follow (?:us|him|her|them)\b|^contact (?:us|the author)\b",
+]
+_NOISE = [re.compile(p, re.IGNORECASE) for p in _NOISE_PATTERNS]
+# Keyword rules only apply to short lines: a body paragraph may mention a "password" once.
+_NOISE_MAX_WORDS = 45
+
+#: Headings that open a list of other articles (their headlines and dates are not this one's).
+_LIST_HEADING = re.compile(
+    r"^\W*(?:related(?: articles| stories| news| posts| coverage| content)?|"
+    r"more (?:from|on|in|about|news|stories|articles)\b.*|(?:most|more) (?:popular|read|viewed)"
+    r"\b.*|read (?:more|next|also)|also read|recommended(?: for you| articles| stories)?|"
+    r"you (?:may|might) (?:also )?like|latest(?: news| articles| stories)?|trending(?: now)?|"
+    r"see also|popular(?: articles| stories| now)?|other stories|top stories|editor'?s picks|"
+    r"what to read next|in (?:other|case you missed).*|recent (?:posts|articles|stories))\W*$",
+    re.IGNORECASE,
+)
+#: Lines that typically open the page footer; everything after them goes when no body
+#: paragraph follows.
+_FOOTER_START = re.compile(
+    r"^\W*(?:read in (?:korean|english)|please (?:direct|send)|edited by|translated by|"
+    r"featured image|advertisements|join (?:the|our)\b|subscribe|sign up|share this|tags?:|"
+    r"copyright|©|all rights reserved|about the author)",
+    re.IGNORECASE,
+)
+_BYLINE = re.compile(r"^\W*by\s+(?P<who>[^|,;:]{2,60}?)(?:\s*[|,;:]\s*.*)?$", re.IGNORECASE)
+_CAPTION_CREDIT = re.compile(
+    r"[.!?\"”]\s*[(\[](?:(?:photo|image|picture|graphic|source|credit|courtesy|file)s?\s*"
+    r"(?:by|:|=)?\s*)?[A-Z][\w.&'’/-]*(?:[ -][A-Za-z][\w.&'’/-]*){0,5}[)\]]\s*$"
+)
+_CAPTION_WORDS = re.compile(
+    r"\b(?:can be seen|is seen|are seen|pictured|in this (?:photo|image|file photo)|"
+    r"photo (?:taken|shows)|a view of|shown here)\b",
+    re.IGNORECASE,
+)
+_DATELINE_PREFIX = re.compile(
+    r"^(?P<dl>[A-Z][A-Z'.-]+(?:\s+[A-Z][A-Z'.-]+){0,3}(?:,\s*[^–—\n]{0,40}?)?"
+    r"(?:\s*\([^)]{2,40}\))?\s*(?:--|–|—|-{1,2})\s+)(?=[A-Z\"“])"
+)
+_WEATHER = re.compile(r"^-?\d+(?:\.\d+)?\s*°?\s*[CF]$|^\d+(?:\.\d+)?\s*°")
+
+#: Paragraphs at least this long end a list of other articles or a footer.
+_BODY_WORDS = 35
+
+
+@dataclass(frozen=True)
+class CleanedPage:
+    """The article found in a saved page.
+
+    ``text`` is the body, paragraphs separated by a blank line; ``title``, ``author`` and
+    ``source`` are ``""`` when not found; ``removed`` lists the dropped lines, for debugging.
+    """
+
+    text: str
+    title: str
+    author: str
+    source: str
+    removed: tuple[str, ...]
+
+
+def _words(text: str) -> int:
+    return len(_WORD.findall(text))
+
+
+def _is_menu(line: str) -> bool:
+    parts = [p.strip() for p in re.split(r"\s*[|·•»›]\s*|\s{3,}", line) if p.strip()]
+    return len(parts) >= 3 and all(_words(p) <= 3 and not _SENTENCE_END.search(p) for p in parts)
+
+
+def is_noise_line(line: str) -> bool:
+    """Return True when ``line`` alone is page furniture rather than article text.
+
+    Covers language switches, feedback and comment notes, subscription and account prompts,
+    share buttons, credits ("Translated by", "Featured image:"), tags, copyright, browser
+    notices, author biographies, menus of short items, photo captions ending in a credit,
+    and short lines holding a date that are not sentences (bylines, links to other
+    articles).  Raises nothing.
+
+    >>> is_noise_line("Read in Korean"), is_noise_line("Trade resumed on March 7.")
+    (True, False)
+    """
+    line = line.strip()
+    if not line:
+        return False
+    words = _words(line)
+    if words <= _NOISE_MAX_WORDS and any(p.search(line) for p in _NOISE):
+        return True
+    if _is_menu(line) or _WEATHER.match(line):
+        return True
+    if words <= 40 and _CAPTION_CREDIT.search(line) and not line.startswith(("“", '"')):
+        return True
+    if words <= 25 and _CAPTION_WORDS.search(line) and not _SENTENCE_END.search(line):
+        return True
+    if words <= 30 and find_dates(line) and not _SENTENCE_END.search(line):
+        return True  # a byline, or a linked headline with its date
+    if _BULLET.match(line) and words <= 30 and find_dates(line):
+        return True
+    return bool(_BYLINE.match(line) and words <= 8 and not _SENTENCE_END.search(line))
+
+
+def guess_source(text: str) -> str:
+    """Return the outlet a saved page comes from, from its bylines, credits and bios, or "".
+
+    Strong signals only: ``by DailyNK``, ``an NK News correspondent``, ``told Daily NK``,
+    ``Daily NK's freelance reporters``, ``NK Insider has learned``, a caption credit
+    ``(Daily NK)``, ``(Yonhap) --`` in a dateline.  Raises nothing.
+
+    >>> guess_source("A source told Daily NK on March 3 that ...")
+    'Daily NK'
+    """
+    o = "(?P<o>" + _OUTLET + ")"
+    signals = (
+        r"^\W*by\s+" + o + r"\b",
+        o + r"(?:'s|’s)?\s+(?:\w+\s+){0,2}(?:correspondent|reporter|reporters|journalist|staff)",
+        r"\b(?:told|informed|tells)\s+" + o + r"\b",
+        r"\b" + o + r"\s+(?:has|have)\s+(?:spoken|learned|confirmed|obtained|reported)",
+        r"^[A-Z][A-Z .,'-]{2,40}\d*\s*\(" + o + r"\)\s*(?:--|–|—)",
+        r"[.!?]\s*\(" + o + r"\)\s*$",
+        r"\b(?:copyright|©)\s*(?:\d{4}\s*)?" + o,
+    )
+    for signal in signals:
+        m = re.search(signal, text, re.MULTILINE)
+        if m is not None:
+            found = m.group("o")
+            for pattern, name in OUTLETS:
+                if re.fullmatch(pattern, found):
+                    return name
+    return ""
+
+
+def _author_from(lines: list[str]) -> str:
+    for i, line in enumerate(lines):
+        if re.match(r"^\W*about the author", line, re.IGNORECASE):
+            for follow in lines[i + 1 : i + 3]:
+                if 1 <= _words(follow) <= 5 and not _SENTENCE_END.search(follow):
+                    return follow.strip()
+    for line in lines[:12]:
+        dates = find_dates(line)
+        if dates and _words(line) <= 10:
+            before = re.split(r"\s*[|·•]\s*", line[: dates[0][1]].strip())[0]
+            before = re.sub(r"^\W*by\s+", "", before, flags=re.IGNORECASE).strip(" ,|-–")
+            if 2 <= _words(before) <= 5 and not re.search(_OUTLET, before):
+                return before
+    for line in lines:
+        m = _BYLINE.match(line)
+        if m and _words(line) <= 8 and not re.search(_OUTLET, m.group("who")):
+            return m.group("who").strip()
+    for line in lines:
+        m = re.match(
+            r"^(?P<who>[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){1,4})\s+is\s+(?:an?|one of)\b.{0,60}"
+            r"\b(?:correspondent|reporters?|journalist|editor|writer|contributor)\b",
+            line,
+        )
+        if m:
+            return m.group("who")
+    return ""
+
+
+def _is_headline(line: str) -> bool:
+    words = _words(line)
+    return 3 <= words <= 25 and not _SENTENCE_END.search(line.rstrip("”\"'"))
+
+
+def clean_page(text: str, *, title: str = "") -> CleanedPage:
+    """Return the article body of a saved page's text, with its title, author and outlet.
+
+    ``title``, when known from metadata, is removed from the head of the body instead of
+    being guessed (the first headline-like line, before which short lines are page
+    furniture).  Kept lines are stripped, no-break spaces become spaces, and paragraphs are
+    separated by one blank line (lines of a source without blank lines are each a
+    paragraph).  A wire dateline opening the first paragraph (``SEOUL –``) is removed, as the
+    reporter's city is not where the news happened.  Raises nothing.
+    """
+    text = text.replace("\ufeff", "").replace("\r\n", "\n").replace("\r", "\n")
+    raw_lines = [
+        line.replace("\u00a0", " ").replace("\u200b", "").strip() for line in text.split("\n")
+    ]
+    has_blank = any(not line for line in raw_lines) and sum(1 for x in raw_lines if x) > 1
+    # (line, block number)
+    items: list[tuple[str, int]] = []
+    block = 0
+    for line in raw_lines:
+        if not line:
+            block += 1
+            continue
+        items.append((line, block if has_blank else len(items)))
+    lines = [line for line, _ in items]
+    author = _author_from(lines)
+    source = guess_source("\n".join(lines))
+    keep = [True] * len(items)
+
+    for i, line in enumerate(lines):
+        if is_noise_line(line):
+            keep[i] = False
+    # lists of other articles: a heading and the short lines after it
+    in_list = False
+    for i, line in enumerate(lines):
+        if _LIST_HEADING.match(line):
+            in_list = True
+            keep[i] = False
+            continue
+        if in_list:
+            if _words(line) >= 12 and _SENTENCE_END.search(line) and not _BULLET.match(line):
+                in_list = False
+            else:
+                keep[i] = False
+    # the footer: from a footer line on, when no body paragraph follows and it sits late
+    total = sum(len(line) for line in lines) or 1
+    seen = 0
+    for i, line in enumerate(lines):
+        if _FOOTER_START.match(line) and seen >= 0.4 * total:
+            rest = [j for j in range(i + 1, len(lines)) if keep[j]]
+            if all(_words(lines[j]) < _BODY_WORDS for j in rest):
+                for j in range(i, len(lines)):
+                    keep[j] = False
+                break
+        seen += len(line)
+    # the head: short furniture lines before the first headline-like or body line
+    found_title = ""
+    first = next((i for i in range(len(lines)) if keep[i]), None)
+    while first is not None:
+        line = lines[first]
+        if title and _same_title(line, title):
+            keep[first] = False
+            break
+        if not title and _is_headline(line):
+            found_title = line
+            keep[first] = False
+            break
+        if _words(line) >= 4:
+            break
+        keep[first] = False
+        first = next((i for i in range(first + 1, len(lines)) if keep[i]), None)
+
+    # a dateline opening the body
+    body = [(lines[i], items[i][1]) for i in range(len(lines)) if keep[i]]
+    if body:
+        line, blk = body[0]
+        m = _DATELINE_PREFIX.match(line)
+        if m and _words(m.group("dl")) <= 8:
+            body[0] = (line[m.end() :], blk)
+    out: list[str] = []
+    prev_block: int | None = None
+    for line, blk in body:
+        if out:
+            out.append("\n" if blk == prev_block else "\n\n")
+        out.append(line)
+        prev_block = blk
+    removed = tuple(lines[i] for i in range(len(lines)) if not keep[i])
+    return CleanedPage("".join(out), found_title or title, author, source, removed)
+
+
+def _same_title(line: str, title: str) -> bool:
+    def fold(s: str) -> str:
+        return re.sub(r"\W+", " ", s).strip().lower()
+
+    return fold(line) == fold(title)
+
+
+def clean_text(text: str) -> str:
+    """Return only the cleaned body of :func:`clean_page` (title and noise removed)."""
+    return clean_page(text).text

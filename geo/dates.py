@@ -1,0 +1,349 @@
+"""Dates in articles: the publication date of a saved page, and the date of a reported event.
+
+Standard library and regular expressions only (no per-sentence date parser), so that a
+thousand articles take well under a second here.
+
+>>> import datetime as dt
+>>> parse_date("Nov. 3, 2024")
+datetime.date(2024, 11, 3)
+>>> event_date("Traders were fined on March 7.", dt.date(2024, 4, 2))
+(datetime.date(2024, 3, 7), 'day')
+>>> event_date("The bridge reopened on November 30.", dt.date(2025, 1, 10))
+(datetime.date(2024, 11, 30), 'day')
+>>> event_date("Nothing dated here.", None)
+(None, 'article')
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+__all__ = [
+    "PRECISIONS",
+    "event_date",
+    "find_dates",
+    "parse_date",
+    "publication_date",
+]
+
+#: Values of ``date_precision``, most precise first.
+PRECISIONS = ("day", "month", "year", "article")
+
+_MONTHS = {
+    "january": 1,
+    "jan": 1,
+    "february": 2,
+    "feb": 2,
+    "march": 3,
+    "mar": 3,
+    "april": 4,
+    "apr": 4,
+    "may": 5,
+    "june": 6,
+    "jun": 6,
+    "july": 7,
+    "jul": 7,
+    "august": 8,
+    "aug": 8,
+    "september": 9,
+    "sept": 9,
+    "sep": 9,
+    "october": 10,
+    "oct": 10,
+    "november": 11,
+    "nov": 11,
+    "december": 12,
+    "dec": 12,
+}
+_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+
+# Month names are matched capitalised (or all caps) only: "may" and "march" are also verbs.
+_MONTH = (
+    r"(?P<mon>(?:January|February|March|April|May|June|July|August|September|October"
+    r"|November|December|JANUARY|FEBRUARY|MARCH|APRIL|MAY|JUNE|JULY|AUGUST|SEPTEMBER"
+    r"|OCTOBER|NOVEMBER|DECEMBER)\b|(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\b\.?)"
+)
+_DAY = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)?"
+_YEAR = r"(?P<year>(?:19|20)\d\d)"
+_WEEKDAY = (
+    r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|Mon|Tue|Wed|Thu|Fri|Sat|Sun)"
+)
+
+_FULL_PATTERNS: tuple[re.Pattern[str], ...] = (
+    # 2018-04-06, 2018/04/06, 2018.04.06 (optional time after it is left alone)
+    re.compile(
+        r"(?<![\d.])"
+        + _YEAR
+        + r"(?P<sep>[-/.])(?P<m>[01]?\d)(?P=sep)"
+        + r"(?P<day>[0-3]?\d)(?![\d])"
+    ),
+    # April 04, 2025 / Nov. 3, 2024 / March 7th 2024
+    re.compile(r"\b" + _MONTH + r"\s+" + _DAY + r"\b,?\s+" + _YEAR + r"\b"),
+    # 3 November 2024 / the 3rd of November, 2024
+    re.compile(r"\b" + _DAY + r"(?:\s+of)?\s+" + _MONTH + r",?\s+" + _YEAR + r"\b"),
+    # 2024년 11월 3일
+    re.compile(_YEAR + r"\s*년\s*(?P<m>[01]?\d)\s*월\s*(?P<day>[0-3]?\d)\s*일"),
+)
+
+
+def _month_number(name: str) -> int:
+    return _MONTHS[name.rstrip(".").lower()]
+
+
+def _safe_date(year: int, month: int, day: int) -> dt.date | None:
+    try:
+        return dt.date(year, month, day)
+    except ValueError:
+        return None
+
+
+def find_dates(text: str) -> list[tuple[dt.date, int, int]]:
+    """Return every complete date (with a year) in ``text`` as ``(date, start, end)``, in order.
+
+    Recognised forms: ``2018-04-06`` (also ``/`` and ``.``), ``April 04, 2025``,
+    ``Nov. 3, 2024``, ``3 November 2024``, ``the 3rd of November 2024``, ``2024년 11월 3일``.
+    Impossible dates (``2024-02-31``) are ignored.  Raises nothing.
+
+    >>> [d.isoformat() for d, _, _ in find_dates("On 2024.11.03 and 3 Nov 2024.")]
+    ['2024-11-03', '2024-11-03']
+    """
+    found: list[tuple[dt.date, int, int]] = []
+    taken: list[tuple[int, int]] = []
+    for pattern in _FULL_PATTERNS:
+        for m in pattern.finditer(text):
+            if any(m.start() < e and s < m.end() for s, e in taken):
+                continue
+            groups = m.groupdict()
+            month = int(groups["m"]) if groups.get("m") else _month_number(groups["mon"])
+            day = _safe_date(int(groups["year"]), month, int(groups["day"]))
+            if day is not None:
+                found.append((day, m.start(), m.end()))
+                taken.append((m.start(), m.end()))
+    found.sort(key=lambda t: t[1])
+    return found
+
+
+def parse_date(value: str) -> dt.date | None:
+    """Return the first complete date in ``value`` (any form of :func:`find_dates`), else None.
+
+    Also accepts ISO timestamps such as ``2024-03-07T10:00:00+09:00``.  Raises nothing.
+    """
+    value = value.strip()
+    if not value:
+        return None
+    try:
+        return dt.datetime.fromisoformat(value.replace("Z", "+00:00")).date()
+    except ValueError:
+        pass
+    dates = find_dates(value)
+    return dates[0][0] if dates else None
+
+
+# ---------------------------------------------------------------------------------------------
+# Publication date
+# ---------------------------------------------------------------------------------------------
+
+_PUBLISHED = re.compile(
+    r"^\W*(?:published|posted|first published|date|dated|released|issued)\b\s*(?:on|:)?",
+    re.IGNORECASE,
+)
+_UPDATED = re.compile(
+    r"\b(?:updated|last updated|modified|last modified|edited|revised)\b\s*(?:on|:)?",
+    re.IGNORECASE,
+)
+_BULLET = re.compile(r"^\s*(?:[-–—•·*▪►>]|\d+[.)])\s+")
+_TIME = re.compile(
+    r"\b(?:at\s+)?[0-2]?\d:[0-5]\d(?::[0-5]\d)?\s*(?:[AaPp]\.?[Mm]\.?)?(?:\s*(?:KST|UTC|GMT|EST|EDT|[+-]\d\d:?\d\d))?"
+)
+_WEEKDAY_WORD = re.compile(r"\b" + _WEEKDAY + r"\b\.?,?")
+_DATELINE = re.compile(
+    r"^[A-Z][A-Z' .-]{2,30},\s+(?P<rest>.{6,40}?)\s*(?:\([A-Za-z ]{2,30}\))?\s*(?:--|–|—)"
+)
+#: Lines that open a list of other articles; dates after them are not this article's.
+_LIST_HEADINGS = re.compile(
+    r"^\W*(?:related(?: articles| stories| news| posts)?|more from\b.*|more (?:news|stories)\b.*"
+    r"|most (?:popular|read|viewed)\b.*|read more|recommended|you may also like|latest(?: news)?"
+    r"|trending|see also|popular (?:articles|stories)|also read|other stories|top stories)\W*$",
+    re.IGNORECASE,
+)
+# A byline keeps few words beside its date: an author, a bar, "by", an outlet.
+_MAX_BYLINE_WORDS = 8
+# The site's "today" banner sits above the headline, within the first lines of a saved page.
+_TOP_LINES = 6
+
+
+def _words(text: str) -> int:
+    return len(re.findall(r"[^\W\d_]{2,}", text))
+
+
+def _is_top_banner(lines: list[str], index: int) -> bool:
+    """True when line ``index`` is at the top of the page, before any headline-like line."""
+    if index >= _TOP_LINES:
+        return False
+    return all(_words(line) < 4 for line in lines[:index])
+
+
+def publication_date(text: str) -> tuple[dt.date | None, str]:
+    """Return ``(date, source)``: the publication date printed in a saved page's text.
+
+    ``source`` is ``"byline"`` (a short line holding a date: ``Ha Yoon Ah | 2018-04-06 17:03``,
+    ``April 04, 2025 at 07:00AM``, ``Published: Nov. 3, 2024``), ``"dateline"``
+    (``SEOUL, Nov. 3, 2024 (Yonhap) --``), or ``"none"`` with date None.  A "Published" date
+    wins over an unlabelled byline, which wins over an "Updated" one.  Ignored: dates inside
+    body sentences, in lists of other articles (bulleted lines, or lines after a "Related"
+    / "More from" / "Most Popular" heading), and a weekday-form date at the very top of the
+    page (the site's current date, e.g. ``Sunday, April 27, 2025`` above the headline).
+    Raises nothing.
+    """
+    lines = [line.strip().replace("\u00a0", " ") for line in text.splitlines()]
+    lines = [line for line in lines if line]
+    best: tuple[int, int, dt.date, str] | None = None  # (rank, line index, date, source)
+    in_list = False
+    for index, line in enumerate(lines):
+        if _LIST_HEADINGS.match(line):
+            in_list = True
+            continue
+        if in_list and _words(line) >= 4 and not _BULLET.match(line):
+            in_list = False  # a paragraph ends the list
+        found = find_dates(line)
+        if not found:
+            candidate = _dateline(line)
+            if candidate is not None and (best is None or best[0] > 2):
+                best = (2, index, candidate, "dateline")
+            continue
+        if in_list or _BULLET.match(line):
+            continue
+        day, start, end = found[0]
+        rest = line[:start] + " " + line[end:]
+        rest = _TIME.sub(" ", rest)
+        updated = bool(_UPDATED.search(line[:start]))
+        published = bool(_PUBLISHED.match(line))
+        rest = _PUBLISHED.sub(" ", rest)
+        rest = _UPDATED.sub(" ", rest)
+        has_weekday = bool(_WEEKDAY_WORD.search(rest))
+        rest = _WEEKDAY_WORD.sub(" ", rest)
+        if _words(rest) > _MAX_BYLINE_WORDS:
+            dl = _dateline(line)
+            if dl is not None and (best is None or best[0] > 2):
+                best = (2, index, dl, "dateline")
+            continue
+        if has_weekday and not published and _is_top_banner(lines, index):
+            continue
+        rank = 0 if published else (3 if updated else 1)
+        if best is None or rank < best[0]:
+            best = (rank, index, day, "byline")
+    if best is None:
+        return None, "none"
+    return best[2], best[3]
+
+
+def _dateline(line: str) -> dt.date | None:
+    """The date of a wire-style dateline opening ``line`` (``SEOUL, Nov. 3, 2024 --``), or None."""
+    m = _DATELINE.match(line)
+    if m is None:
+        return None
+    found = find_dates(m.group("rest"))
+    return found[0][0] if found else None
+
+
+# ---------------------------------------------------------------------------------------------
+# Event dates
+# ---------------------------------------------------------------------------------------------
+
+_DAY_MONTH = re.compile(
+    r"(?:\b" + _MONTH + r"\s+" + _DAY + r"\b(?!\s*(?:,\s*)?(?:19|20)\d\d)(?![:\d%])"
+    r"|\b(?:the\s+)?"
+    + _DAY.replace("day>", "day2>")
+    + r"\s+(?:of\s+)?"
+    + _MONTH.replace("mon>", "mon2>")
+    + r"(?!\s*,?\s*(?:19|20)\d\d))"
+)
+_MONTH_YEAR = re.compile(r"\b" + _MONTH + r",?\s+" + _YEAR + r"\b")
+_MONTH_ONLY = re.compile(
+    r"\b(?P<lead>in|last|since|during|until|by|from|through|early|late|mid|mid-|end of|"
+    r"beginning of|start of|of)\s*(?:early\s+|late\s+|mid-?\s*)?" + _MONTH + r"(?!\s+[0-3]?\d\b)"
+)
+_YEAR_ONLY = re.compile(
+    r"\b(?:in|since|during|until|by|from|through|of|early|late|mid-?)\s+(?:early\s+|late\s+)?"
+    + _YEAR
+    + r"\b(?![-–]\d|\s*(?:%|percent|km|tons?|won|yuan|dollars))"
+)
+_RELATIVE_DAY = re.compile(
+    r"\b(?P<rel>on|last|this past|on last)\s+(?P<wd>Monday|Tuesday|Wednesday|Thursday|Friday"
+    r"|Saturday|Sunday)\b|\b(?P<yest>[Yy]esterday)\b"
+)
+_LAST_UNIT = re.compile(r"\b[Ll]ast\s+(?P<unit>month|year)\b")
+
+
+def _resolve_year(month: int, published: dt.date) -> int:
+    """The year of a day/month without a year: the publication's, or the one before when the
+    month lies after the publication month (news reports the past)."""
+    return published.year - 1 if month > published.month else published.year
+
+
+def event_date(sentence: str, published: dt.date | None) -> tuple[dt.date | None, str]:
+    """Return ``(date, precision)`` for the event a sentence reports.
+
+    In order of preference: a complete date (``March 7, 2024``) → day; a day and month
+    (``on March 7``, ``on the 7th of March``), its year taken from ``published`` (the year
+    before when the month is later than the publication month) → day; a weekday relative to
+    publication (``on Tuesday``, ``last Tuesday``, ``yesterday``) → day; a month with a year
+    or a month only (``in March 2024``, ``last March``, ``last month``) → the first of the
+    month, precision ``"month"``; a year (``in 2019``, ``last year``) → 1 January, precision
+    ``"year"``; otherwise ``(published, "article")`` — ``(None, "article")`` when the
+    publication date is unknown too.  A day or month without a year and without a publication
+    date cannot be placed and falls through to the next rule.  Raises nothing.
+
+    >>> import datetime as dt
+    >>> event_date("A meeting was held on the 7th of March.", dt.date(2024, 3, 20))
+    (datetime.date(2024, 3, 7), 'day')
+    >>> event_date("Smuggling rose in March 2019.", None)
+    (datetime.date(2019, 3, 1), 'month')
+    >>> event_date("The factory opened in 2019.", dt.date(2024, 1, 5))
+    (datetime.date(2019, 1, 1), 'year')
+    >>> event_date("Officials met.", dt.date(2024, 1, 5))
+    (datetime.date(2024, 1, 5), 'article')
+    """
+    for day, _, _ in find_dates(sentence):
+        return day, "day"
+    if published is not None:
+        m = _DAY_MONTH.search(sentence)
+        if m is not None:
+            groups = m.groupdict()
+            month = _month_number(groups["mon"] or groups["mon2"])
+            number = int(groups["day"] or groups["day2"])
+            found = _safe_date(_resolve_year(month, published), month, number)
+            if found is not None:
+                return found, "day"
+        r = _RELATIVE_DAY.search(sentence)
+        if r is not None:
+            if r.group("yest"):
+                return published - dt.timedelta(days=1), "day"
+            weekday = _WEEKDAYS.index(r.group("wd").lower())
+            back = (published.weekday() - weekday) % 7 or 7
+            return published - dt.timedelta(days=back), "day"
+    m = _MONTH_YEAR.search(sentence)
+    if m is not None:
+        return dt.date(int(m.group("year")), _month_number(m.group("mon")), 1), "month"
+    if published is not None:
+        m = _MONTH_ONLY.search(sentence)
+        if m is not None:
+            month = _month_number(m.group("mon"))
+            year = _resolve_year(month, published)
+            if m.group("lead").lower() == "last" and month >= published.month:
+                year = published.year - 1
+            return dt.date(year, month, 1), "month"
+        u = _LAST_UNIT.search(sentence)
+        if u is not None and u.group("unit") == "month":
+            first = published.replace(day=1) - dt.timedelta(days=1)
+            return first.replace(day=1), "month"
+    y = _YEAR_ONLY.search(sentence)
+    if y is not None:
+        return dt.date(int(y.group("year")), 1, 1), "year"
+    if published is not None:
+        u = _LAST_UNIT.search(sentence)
+        if u is not None and u.group("unit") == "year":
+            return dt.date(published.year - 1, 1, 1), "year"
+        return published, "article"
+    return None, "article"
