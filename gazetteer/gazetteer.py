@@ -11,6 +11,7 @@ import warnings
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -207,6 +208,7 @@ def best(candidates: Sequence[Candidate], threshold: float = THRESHOLD) -> Candi
     return None
 
 
+@lru_cache(maxsize=100_000)
 def _plain(name: str) -> str:
     """Return ``name`` with only case, diacritics, separators and suffixes folded."""
     from gazetteer.names import _strip_suffixes, tokens
@@ -317,6 +319,10 @@ class Gazetteer:
     def lookup(self, name: str) -> list[Place]:
         """Return the places one of whose names folds to the same key as ``name`` (no ranking)."""
         return [self._index.places[i] for i, _ in self._index.names.get(key(name), ())]
+
+    def places_for_key(self, folded: str) -> list[Place]:
+        """Return the places one of whose names has exactly this folded key."""
+        return [self._index.places[i] for i, _ in self._index.names.get(folded, ())]
 
     def has_key(self, folded: str) -> bool:
         """Return True when some place has a name with this folded key."""

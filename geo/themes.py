@@ -1,0 +1,93 @@
+"""Themes of reported events, from a lexicon file users can extend."""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+from gazetteer.errors import DataError, FileError
+
+
+@dataclass(frozen=True)
+class Theme:
+    """One theme: its id, its label and the compiled pattern of its words."""
+
+    id: str
+    label: str
+    pattern: re.Pattern[str]
+
+
+def _compile(theme_id: str, entry: object, where: str) -> Theme:
+    if not isinstance(entry, dict) or not isinstance(entry.get("patterns"), list):
+        raise DataError(f'{where}: theme {theme_id!r} needs a list of "patterns"')
+    words = [str(p) for p in entry["patterns"] if str(p).strip()]
+    if not words:
+        raise DataError(f"{where}: theme {theme_id!r} has no patterns")
+    try:
+        pattern = re.compile(r"(?<![\w-])(?:" + "|".join(words) + r")(?![\w-])", re.IGNORECASE)
+    except re.error as exc:
+        raise DataError(f"{where}: theme {theme_id!r} has a bad pattern: {exc}") from exc
+    return Theme(theme_id, str(entry.get("label") or theme_id), pattern)
+
+
+def _parse(text: str, where: str) -> dict[str, dict[str, object]]:
+    try:
+        data = json.loads(text)
+    except ValueError as exc:
+        raise DataError(f"{where}: not valid JSON ({exc})") from exc
+    if not isinstance(data, dict):
+        raise DataError(f"{where}: a lexicon is a JSON object of themes")
+    return {k: v for k, v in data.items() if not k.startswith("_")}
+
+
+def load_themes(extra: str | Path | None = None) -> list[Theme]:
+    """Return the built-in themes, extended (or replaced, per theme) by the lexicon ``extra``.
+
+    A theme in ``extra`` adds its patterns to the built-in theme of the same
+    id, or replaces it when it says ``"replace": true``; a new id is a new theme.
+
+    Raises:
+        FileError: ``extra`` cannot be read.
+        DataError: a lexicon is malformed (names the file and the theme).
+    """
+    text = resources.files("geo").joinpath("data/themes.json").read_text("utf-8")
+    merged = _parse(text, "themes.json")
+    if extra is not None:
+        path = Path(extra)
+        try:
+            user = _parse(path.read_text("utf-8"), str(path))
+        except OSError as exc:
+            raise FileError(f"{path}: cannot read lexicon: {exc.strerror or exc}") from exc
+        for theme_id, entry in user.items():
+            if not isinstance(entry, dict):
+                raise DataError(f"{path}: theme {theme_id!r} must be an object")
+            base = merged.get(theme_id)
+            if base is None or entry.get("replace"):
+                merged[theme_id] = entry
+            else:
+                base_patterns = list(base.get("patterns", []))  # type: ignore[call-overload]
+                merged[theme_id] = {
+                    **base,
+                    "patterns": base_patterns + list(entry.get("patterns", [])),
+                }
+    return [
+        _compile(k, v, "themes.json" if extra is None else str(extra)) for k, v in merged.items()
+    ]
+
+
+def themes_of(sentence: str, themes: list[Theme]) -> dict[str, int]:
+    """Return, for each theme whose words occur in ``sentence``, how many times they do.
+
+    >>> t = load_themes()
+    >>> themes_of("Smugglers moved goods across the river at night.", t)
+    {'trade': 2}
+    """
+    out = {}
+    for theme in themes:
+        n = len(theme.pattern.findall(sentence))
+        if n:
+            out[theme.id] = n
+    return out
