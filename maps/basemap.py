@@ -1,0 +1,366 @@
+"""The offline vector basemap of the static map: projection, countries, provinces, border line.
+
+Everything is drawn from the boundaries shipped in :mod:`gazetteer.boundaries`
+(no web tiles), projected into a Lambert conformal conic centred on the map's
+extent, so distances and shapes are right for the region rather than plain
+degrees.  When the boundary data cannot be read the map still draws (sea,
+graticule) and :func:`load_basemap` says why in its ``note``.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
+
+#: A box in longitude/latitude degrees: (west, south, east, north).
+Bounds = tuple[float, float, float, float]
+
+#: Colours of the basemap: quiet, so that the events carry the colour.
+SEA = "#e8eff5"
+LAND = "#f3f1ec"
+DPRK_LAND = "#fcf5e3"
+COUNTRY_EDGE = "#9a9384"
+DPRK_EDGE = "#6b5f4b"
+PROVINCE_EDGE = "#c4b99f"
+BORDER_LINE = "#7a3b2e"
+GRATICULE = "#c9d3dc"
+COUNTRY_LABEL = "#8a8577"
+
+#: Country labels drawn on the basemap, by ISO code.
+COUNTRY_NAMES = {"KP": "NORTH KOREA", "KR": "SOUTH KOREA", "CN": "CHINA", "RU": "RUSSIA"}
+
+
+@dataclass(frozen=True, eq=False)
+class Basemap:
+    """The boundary layers in longitude/latitude, as read from the package data.
+
+    ``countries``, ``provinces`` and ``borders`` are GeoDataFrames or ``None``
+    when the data is missing; ``note`` then says why (empty when all is well).
+    """
+
+    countries: Any = None
+    provinces: Any = None
+    borders: Any = None
+    note: str = ""
+    source: str = ""
+
+
+@dataclass
+class ProjectedBasemap:
+    """The basemap layers clipped to a box and projected into one CRS (lists of shapely shapes)."""
+
+    countries: list[tuple[str, Any]] = field(default_factory=list)
+    provinces: list[Any] = field(default_factory=list)
+    borders: list[Any] = field(default_factory=list)
+
+
+def region_crs(bounds: Bounds) -> Any:
+    """Return a Lambert conformal conic :class:`pyproj.CRS` centred on ``bounds``.
+
+    The standard parallels sit a sixth of the way in from the south and north
+    edges, which keeps the scale error under a fraction of a percent over the
+    Korean border region.
+    """
+    from pyproj import CRS
+
+    west, south, east, north = bounds
+    span = max(north - south, 0.5)
+    lat_1 = south + span / 6
+    lat_2 = north - span / 6
+    lat_0 = (south + north) / 2
+    lon_0 = (west + east) / 2
+    return CRS.from_proj4(
+        f"+proj=lcc +lat_1={lat_1:.4f} +lat_2={lat_2:.4f} +lat_0={lat_0:.4f} "
+        f"+lon_0={lon_0:.4f} +x_0=0 +y_0=0 +datum=WGS84 +units=m +no_defs"
+    )
+
+
+def project_points(crs: Any, lon: Any, lat: Any) -> tuple[Any, Any]:
+    """Return the projected ``(x, y)`` arrays of longitude/latitude arrays in ``crs`` (metres)."""
+    return _transformer(crs.to_wkt()).transform(lon, lat)
+
+
+@lru_cache(maxsize=16)
+def _transformer(crs_wkt: str) -> Any:
+    from pyproj import CRS, Transformer
+
+    return Transformer.from_crs(CRS.from_epsg(4326), CRS.from_wkt(crs_wkt), always_xy=True)
+
+
+def projected_box(
+    crs: Any, bounds: Bounds, *, steps: int = 32
+) -> tuple[float, float, float, float]:
+    """Return ``(xmin, ymin, xmax, ymax)`` of the box ``bounds`` projected into ``crs``.
+
+    The box's edges are densified first, since parallels are curves in a conic.
+    """
+    import numpy as np
+
+    west, south, east, north = bounds
+    t = np.linspace(0.0, 1.0, steps)
+    lon = np.concatenate([west + (east - west) * t, np.full(steps, east)])
+    lon = np.concatenate([lon, east - (east - west) * t, np.full(steps, west)])
+    lat = np.concatenate([np.full(steps, south), south + (north - south) * t])
+    lat = np.concatenate([lat, np.full(steps, north), north - (north - south) * t])
+    x, y = project_points(crs, lon, lat)
+    return float(np.min(x)), float(np.min(y)), float(np.max(x)), float(np.max(y))
+
+
+def box_outline(crs: Any, bounds: Bounds, *, steps: int = 32) -> tuple[Any, Any]:
+    """Return the projected ``(x, y)`` outline of the lon/lat box ``bounds`` (closed ring)."""
+    import numpy as np
+
+    west, south, east, north = bounds
+    t = np.linspace(0.0, 1.0, steps)
+    lon = np.concatenate([west + (east - west) * t, np.full(steps, east)])
+    lon = np.concatenate([lon, east - (east - west) * t, np.full(steps, west)])
+    lat = np.concatenate([np.full(steps, south), south + (north - south) * t])
+    lat = np.concatenate([lat, np.full(steps, north), north - (north - south) * t])
+    return project_points(crs, lon, lat)
+
+
+def to_lonlat(crs: Any, x: float, y: float) -> tuple[float, float]:
+    """Return the longitude/latitude of the projected point ``(x, y)`` in ``crs``."""
+    from pyproj import CRS, Transformer
+
+    back = Transformer.from_crs(crs, CRS.from_epsg(4326), always_xy=True)
+    lon, lat = back.transform(x, y)
+    return float(lon), float(lat)
+
+
+@lru_cache(maxsize=1)
+def load_basemap() -> Basemap:
+    """Return the boundary layers from :mod:`gazetteer.boundaries` (read once, then cached).
+
+    Never raises: when the module or its data is missing, the layers are
+    ``None`` and ``note`` says so, so that a map can still be drawn.
+    """
+    try:
+        from gazetteer import boundaries
+    except ImportError:
+        return Basemap(note="basemap unavailable: gazetteer.boundaries is not installed")
+    try:
+        countries = boundaries.countries()
+        provinces = boundaries.provinces()
+        borders = boundaries.border_lines()
+    except Exception as exc:  # missing or unreadable package data must not stop a map
+        return Basemap(note=f"basemap unavailable: {exc}")
+    source = str(getattr(boundaries, "SOURCE", "") or "")
+    if not source and "Natural Earth" in (boundaries.__doc__ or ""):
+        source = "Natural Earth"
+    return Basemap(countries, provinces, borders, "", source)
+
+
+def project_basemap(basemap: Basemap, crs: Any, bounds: Bounds) -> ProjectedBasemap:
+    """Return the layers of ``basemap`` clipped to ``bounds`` (padded), projected into ``crs``."""
+    return _project_cached(basemap, crs.to_wkt(), bounds)
+
+
+@lru_cache(maxsize=32)
+def _project_cached(basemap: Basemap, crs_wkt: str, bounds: Bounds) -> ProjectedBasemap:
+    from shapely import box
+    from shapely.ops import transform
+
+    west, south, east, north = bounds
+    pad_x, pad_y = (east - west) * 0.3 + 0.5, (north - south) * 0.3 + 0.5
+    clip = box(west - pad_x, south - pad_y, east + pad_x, north + pad_y)
+    transformer = _transformer(crs_wkt)
+
+    def shapes(frame: Any) -> list[tuple[Any, Any]]:
+        if frame is None or len(frame) == 0:
+            return []
+        out = []
+        for row_key, geom in zip(frame.index, frame.geometry, strict=True):
+            if geom is None or geom.is_empty or not geom.intersects(clip):
+                continue
+            part = geom.intersection(clip)
+            if part.is_empty:
+                continue
+            out.append((row_key, transform(transformer.transform, part)))
+        return out
+
+    result = ProjectedBasemap()
+    if basemap.countries is not None:
+        codes = basemap.countries.get("iso_a2")
+        for key, geom in shapes(basemap.countries):
+            code = str(codes.loc[key]) if codes is not None else ""
+            result.countries.append((code, geom))
+    result.provinces = [g for _, g in shapes(basemap.provinces)]
+    result.borders = [g for _, g in shapes(basemap.borders)]
+    return result
+
+
+def _polygon_path(geom: Any) -> Any:
+    """Return one matplotlib ``Path`` for a (Multi)Polygon, holes included."""
+    import numpy as np
+    from matplotlib.path import Path
+
+    vertices: list[Any] = []
+    codes: list[Any] = []
+    polygons = getattr(geom, "geoms", [geom])
+    for poly in polygons:
+        if poly.geom_type != "Polygon" or poly.is_empty:
+            continue
+        for ring in [poly.exterior, *poly.interiors]:
+            xy = np.asarray(ring.coords)[:, :2]
+            if len(xy) < 3:
+                continue
+            ring_codes = np.full(len(xy), Path.LINETO, dtype=Path.code_type)
+            ring_codes[0] = Path.MOVETO
+            ring_codes[-1] = Path.CLOSEPOLY
+            vertices.append(xy)
+            codes.append(ring_codes)
+    if not vertices:
+        return None
+    return Path(np.concatenate(vertices), np.concatenate(codes))
+
+
+def _line_segments(geom: Any) -> list[Any]:
+    """Return the coordinate arrays of every line in ``geom`` (lines, rings, collections)."""
+    import numpy as np
+
+    out: list[Any] = []
+    kind = geom.geom_type
+    if kind == "LineString" or kind == "LinearRing":
+        out.append(np.asarray(geom.coords)[:, :2])
+    elif kind == "Polygon":
+        out.append(np.asarray(geom.exterior.coords)[:, :2])
+        out.extend(np.asarray(r.coords)[:, :2] for r in geom.interiors)
+    elif hasattr(geom, "geoms"):
+        for part in geom.geoms:
+            out.extend(_line_segments(part))
+    return out
+
+
+def _polygons_only(geom: Any) -> Any:
+    """Return the polygonal part of ``geom`` (intersections can leave lines and points)."""
+    if geom.geom_type in ("Polygon", "MultiPolygon"):
+        return geom
+    if hasattr(geom, "geoms"):
+        from shapely import MultiPolygon
+
+        polys = [g for g in geom.geoms if g.geom_type == "Polygon"]
+        polys += [p for g in geom.geoms if g.geom_type == "MultiPolygon" for p in g.geoms]
+        return MultiPolygon(polys) if polys else None
+    return None
+
+
+def draw_basemap(
+    ax: Any,
+    crs: Any,
+    bounds: Bounds,
+    *,
+    basemap: Basemap | None = None,
+    provinces: bool = True,
+    country_labels: bool = True,
+    graticule: bool = True,
+) -> list[Any]:
+    """Draw sea, countries (the DPRK set apart), provinces, the border line and a graticule.
+
+    Draws into ``ax`` (whose limits the caller sets) and returns the country
+    label artists, so that event labels can avoid them.
+    """
+    from matplotlib.collections import LineCollection, PathCollection
+
+    basemap = basemap if basemap is not None else load_basemap()
+    layers = project_basemap(basemap, crs, bounds)
+    ax.set_facecolor(SEA)
+    if graticule:
+        draw_graticule(ax, crs, bounds)
+
+    others: list[Any] = []
+    dprk: list[Any] = []
+    for code, geom in layers.countries:
+        poly = _polygons_only(geom)
+        path = _polygon_path(poly) if poly is not None else None
+        if path is not None:
+            (dprk if code == "KP" else others).append(path)
+    if others:
+        ax.add_collection(
+            PathCollection(others, facecolor=LAND, edgecolor=COUNTRY_EDGE, linewidth=0.5, zorder=1),
+            autolim=False,
+        )
+    if dprk:
+        ax.add_collection(
+            PathCollection(dprk, facecolor=DPRK_LAND, edgecolor=DPRK_EDGE, linewidth=0.8, zorder=2),
+            autolim=False,
+        )
+    if provinces and layers.provinces:
+        segments = [s for g in layers.provinces for s in _line_segments(g)]
+        ax.add_collection(
+            LineCollection(segments, colors=PROVINCE_EDGE, linewidths=0.45, zorder=2.5),
+            autolim=False,
+        )
+    if layers.borders:
+        segments = [s for g in layers.borders for s in _line_segments(g)]
+        ax.add_collection(
+            LineCollection(segments, colors=BORDER_LINE, linewidths=1.3, zorder=3),
+            autolim=False,
+        )
+    labels: list[Any] = []
+    if country_labels:
+        labels = _country_labels(ax, layers)
+    return labels
+
+
+def _country_labels(ax: Any, layers: ProjectedBasemap) -> list[Any]:
+    """Label each country at a point of its visible part; return the text artists."""
+    from shapely import box
+
+    x0, x1 = ax.get_xlim()
+    y0, y1 = ax.get_ylim()
+    view = box(x0, y0, x1, y1)
+    view_area = view.area
+    out = []
+    for code, geom in layers.countries:
+        name = COUNTRY_NAMES.get(code)
+        if not name:
+            continue
+        poly = _polygons_only(geom)
+        if poly is None:
+            continue
+        visible = poly.intersection(view)
+        if visible.is_empty or visible.area < 0.04 * view_area:
+            continue
+        largest = max(getattr(visible, "geoms", [visible]), key=lambda g: g.area)
+        point = largest.representative_point()
+        out.append(
+            ax.text(
+                point.x,
+                point.y,
+                name,
+                fontsize=9,
+                color=COUNTRY_LABEL,
+                ha="center",
+                va="center",
+                fontweight="bold",
+                alpha=0.8,
+                zorder=3.5,
+            )
+        )
+    return out
+
+
+def draw_graticule(ax: Any, crs: Any, bounds: Bounds) -> None:
+    """Draw meridians and parallels every 1°, 2° or 5° (by the extent's size) as thin lines."""
+    import numpy as np
+    from matplotlib.collections import LineCollection
+
+    west, south, east, north = bounds
+    span = max(east - west, north - south)
+    step = 1.0 if span <= 10 else 2.0 if span <= 20 else 5.0
+    pad = step * 2
+    segments = []
+    lats = np.linspace(south - pad, north + pad, 60)
+    for lon in np.arange(math.floor((west - pad) / step) * step, east + pad + step, step):
+        x, y = project_points(crs, np.full(len(lats), lon), lats)
+        segments.append(np.column_stack([x, y]))
+    lons = np.linspace(west - pad, east + pad, 60)
+    for lat in np.arange(math.floor((south - pad) / step) * step, north + pad + step, step):
+        x, y = project_points(crs, lons, np.full(len(lons), lat))
+        segments.append(np.column_stack([x, y]))
+    ax.add_collection(
+        LineCollection(segments, colors=GRATICULE, linewidths=0.4, zorder=0.5), autolim=False
+    )

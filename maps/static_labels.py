@@ -1,0 +1,126 @@
+"""Place labels that do not overlap: greedy placement around each marker, most important first.
+
+Each label tries eight positions around its marker (right, left, the four
+diagonals, above, below).  A position is taken only if the label stays inside
+the axes and overlaps no label already placed nor any box to avoid; among
+those, the one covering the least of the other markers wins.  A label with no
+free position is left out rather than drawn on top of another.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+#: Candidate positions: (dx, dy) direction, horizontal and vertical alignment.
+_POSITIONS = (
+    (1, 0, "left", "center"),
+    (-1, 0, "right", "center"),
+    (0.7, 0.7, "left", "bottom"),
+    (0.7, -0.7, "left", "top"),
+    (-0.7, 0.7, "right", "bottom"),
+    (-0.7, -0.7, "right", "top"),
+    (0, 1, "center", "bottom"),
+    (0, -1, "center", "top"),
+)
+
+
+@dataclass(frozen=True)
+class LabelItem:
+    """A label to place: the marker's map position, its radius in points, and the text."""
+
+    x: float
+    y: float
+    text: str
+    radius_pt: float
+
+
+def renderer_of(fig: Any) -> Any:
+    """Return a renderer for measuring text in ``fig`` (the Agg canvas's own when it has one)."""
+    canvas = fig.canvas
+    if hasattr(canvas, "get_renderer"):
+        return canvas.get_renderer()
+    return fig._get_renderer()
+
+
+def _overlap(a: Any, b: Any) -> float:
+    """Return the area two display boxes share (0 when apart)."""
+    w = min(a.x1, b.x1) - max(a.x0, b.x0)
+    h = min(a.y1, b.y1) - max(a.y0, b.y0)
+    return w * h if w > 0 and h > 0 else 0.0
+
+
+def place_labels(
+    ax: Any,
+    items: Sequence[LabelItem],
+    *,
+    markers: Sequence[LabelItem] = (),
+    avoid: Sequence[Any] = (),
+    fontsize: float = 9,
+) -> list[Any]:
+    """Place the labels of ``items`` (most important first) in ``ax`` without overlaps.
+
+    ``markers`` are all drawn markers (labels prefer not to cover them);
+    ``avoid`` are display-space boxes (``Bbox``) no label may touch.  Returns
+    the text artists placed; items with no free position are left out.
+    """
+    from matplotlib import patheffects
+    from matplotlib.transforms import Bbox
+
+    fig = ax.figure
+    renderer = renderer_of(fig)
+    px_per_pt = fig.dpi / 72.0
+    frame = ax.get_window_extent(renderer)
+    frame = Bbox.from_extents(frame.x0 + 2, frame.y0 + 2, frame.x1 - 2, frame.y1 - 2)
+    taken: list[Any] = [b.expanded(1.0, 1.0) for b in avoid]
+    marker_boxes = []
+    for m in markers:
+        cx, cy = ax.transData.transform((m.x, m.y))
+        r = m.radius_pt * px_per_pt
+        marker_boxes.append(Bbox.from_extents(cx - r, cy - r, cx + r, cy + r))
+    halo = [patheffects.withStroke(linewidth=2.6, foreground="white")]
+    placed: list[Any] = []
+    for item in items:
+        gap = item.radius_pt + 2.5
+        best: tuple[float, Any] | None = None
+        for dx, dy, ha, va in _POSITIONS:
+            text = ax.annotate(
+                item.text,
+                xy=(item.x, item.y),
+                xytext=(dx * gap, dy * gap),
+                textcoords="offset points",
+                ha=ha,
+                va=va,
+                fontsize=fontsize,
+                color="#1f1f1f",
+                path_effects=halo,
+                zorder=9,
+            )
+            box = text.get_window_extent(renderer)
+            pad = 1.5 * px_per_pt
+            padded = Bbox.from_extents(box.x0 - pad, box.y0 - pad, box.x1 + pad, box.y1 + pad)
+            inside = (
+                box.x0 >= frame.x0
+                and box.x1 <= frame.x1
+                and box.y0 >= frame.y0
+                and box.y1 <= frame.y1
+            )
+            if not inside or any(_overlap(padded, t) > 0 for t in taken):
+                text.remove()
+                continue
+            cover = sum(_overlap(box, m) for m in marker_boxes)
+            if best is None or cover < best[0]:
+                if best is not None:
+                    best[1].remove()
+                best = (cover, text)
+                if cover == 0:
+                    break
+            else:
+                text.remove()
+        if best is not None:
+            text = best[1]
+            box = text.get_window_extent(renderer)
+            taken.append(box.expanded(1.0, 1.0))
+            placed.append(text)
+    return placed
