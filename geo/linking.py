@@ -79,8 +79,8 @@ def _sentence_bounds(text: str, pos: int) -> tuple[int, int]:
     start = 0
     for m in _SENTENCE_END.finditer(text, 0, pos):
         start = m.end()
-    m = _SENTENCE_END.search(text, pos)
-    return start, (m.start() + 1 if m else len(text))
+    after = _SENTENCE_END.search(text, pos)
+    return start, (after.start() + 1 if after else len(text))
 
 
 def _plausible(c: Candidate, span: Span, *, at_sentence_start: bool) -> bool:

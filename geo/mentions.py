@@ -62,8 +62,9 @@ _CONTINUE = set(KIND_WORDS) | {"workers", "special", "economic", "and", "trade",
 #: Capitalised words that never start a place name in English news text.
 STOP_WORDS = frozenset(
     """
-    a an the in on at of for to from by with and or but as if he she it its they we i you this that these
-    those there here his her their our my your who what when where why how which while after before
+    a an the in on at of for to from by with and or but as if he she it its they we i you this
+    that these those there here his her their our my your who what when where why how which
+    while after before
     since until during about according also however meanwhile despite although though because so yet
     january february march april may june july august september october november december
     jan feb mar apr jun jul aug sep sept oct nov dec monday tuesday wednesday thursday friday

@@ -68,11 +68,11 @@ def load_themes(extra: str | Path | None = None) -> list[Theme]:
             if base is None or entry.get("replace"):
                 merged[theme_id] = entry
             else:
-                base_patterns = list(base.get("patterns", []))  # type: ignore[call-overload]
-                merged[theme_id] = {
-                    **base,
-                    "patterns": base_patterns + list(entry.get("patterns", [])),
-                }
+                base_patterns = base.get("patterns", [])
+                extra_patterns = entry.get("patterns", [])
+                if not isinstance(base_patterns, list) or not isinstance(extra_patterns, list):
+                    raise DataError(f"{path}: theme {theme_id!r} needs a list of patterns")
+                merged[theme_id] = {**base, "patterns": base_patterns + extra_patterns}
     return [
         _compile(k, v, "themes.json" if extra is None else str(extra)) for k, v in merged.items()
     ]
