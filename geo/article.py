@@ -253,9 +253,10 @@ def _make(
     source: str = "",
     author: str = "",
     path: str = "",
+    structured: bool = False,
 ) -> Article:
     """Clean ``body`` and fill what metadata left empty from the page itself."""
-    page = clean_page(body, title=title)
+    page = clean_page(body, title=title, guess_title=not structured)
     if date is None:
         date, date_source = publication_date(body)
     digest = _hash(raw)
@@ -336,6 +337,7 @@ def _from_record(record: Any, raw: bytes, path: str, where: str) -> Article:
         source=_str_field(record, _SOURCE_KEYS),
         author=_str_field(record, _AUTHOR_KEYS),
         path=path,
+        structured=True,
     )
 
 
@@ -438,6 +440,7 @@ def _read_html(text: str, raw: bytes, path: str) -> Article:
         source=source,
         author=author,
         path=path,
+        structured=True,
     )
 
 

@@ -48,6 +48,8 @@ OUTLETS: tuple[tuple[str, str], ...] = (
 _OUTLET = "(?:" + "|".join(p for p, _ in OUTLETS) + ")"
 
 _SENTENCE_END = re.compile(r"[.!?][\"'”’)\]]*$|[\"”]$")
+# A line ending otherwise, followed by one starting in lower case, was wrapped mid-sentence.
+_LINE_END = re.compile(r"[.!?:;\"'”’)\]]$")
 _BULLET = re.compile(r"^\s*(?:[-–—•·*▪►]|\d+[.)])\s+")
 _WORD = re.compile(r"[^\W\d_]{2,}")
 
@@ -123,7 +125,7 @@ _FOOTER_START = re.compile(
 )
 _BYLINE = re.compile(r"^\W*by\s+(?P<who>[^|,;:]{2,60}?)(?:\s*[|,;:]\s*.*)?$", re.IGNORECASE)
 _CAPTION_CREDIT = re.compile(
-    r"[.!?\"”]\s*[(\[](?:(?:photo|image|picture|graphic|source|credit|courtesy|file)s?\s*"
+    r"[.!?\"”]\s*[(\[](?:(?i:photo|image|picture|graphic|source|credit|courtesy|file)s?\s*"
     r"(?:by|:|=)?\s*)?[A-Z][\w.&'’/-]*(?:[ -][A-Za-z][\w.&'’/-]*){0,5}[)\]]\s*$"
 )
 _CAPTION_WORDS = re.compile(
@@ -212,7 +214,7 @@ def guess_source(text: str) -> str:
         o + r"(?:'s|’s)?\s+(?:\w+\s+){0,2}(?:correspondent|reporter|reporters|journalist|staff)",
         r"\b(?:told|informed|tells)\s+" + o + r"\b",
         r"\b" + o + r"\s+(?:has|have)\s+(?:spoken|learned|confirmed|obtained|reported)",
-        r"^[A-Z][A-Z .,'-]{2,40}\d*\s*\(" + o + r"\)\s*(?:--|–|—)",
+        r"^[A-Z]{3,}[^()\n]{0,40}\(" + o + r"\)\s*(?:--|–|—|-)",
         r"[.!?]\s*\(" + o + r"\)\s*$",
         r"\b(?:copyright|©)\s*(?:\d{4}\s*)?" + o,
     )
@@ -259,14 +261,15 @@ def _is_headline(line: str) -> bool:
     return 3 <= words <= 25 and not _SENTENCE_END.search(line.rstrip("”\"'"))
 
 
-def clean_page(text: str, *, title: str = "") -> CleanedPage:
+def clean_page(text: str, *, title: str = "", guess_title: bool = True) -> CleanedPage:
     """Return the article body of a saved page's text, with its title, author and outlet.
 
     ``title``, when known from metadata, is removed from the head of the body instead of
     being guessed (the first headline-like line, before which short lines are page
-    furniture).  Kept lines are stripped, no-break spaces become spaces, and paragraphs are
-    separated by one blank line (lines of a source without blank lines are each a
-    paragraph).  A wire dateline opening the first paragraph (``SEOUL –``) is removed, as the
+    furniture); ``guess_title=False`` (bodies from HTML or JSON, whose metadata holds the
+    title) keeps a headline-like first line in the body.  Kept lines are stripped, no-break spaces become spaces, and each line is a
+    paragraph, separated by one blank line, except lines wrapped mid-sentence (no closing
+    punctuation, the next line in lower case), which are joined with a space.  A wire dateline opening the first paragraph (``SEOUL –``) is removed, as the
     reporter's city is not where the news happened.  Raises nothing.
     """
     text = text.replace("\ufeff", "").replace("\r\n", "\n").replace("\r", "\n")
@@ -321,11 +324,11 @@ def clean_page(text: str, *, title: str = "") -> CleanedPage:
         if title and _same_title(line, title):
             keep[first] = False
             break
-        if not title and _is_headline(line):
+        if not title and guess_title and _is_headline(line):
             found_title = line
             keep[first] = False
             break
-        if _words(line) >= 4:
+        if _words(line) >= 4 or _SENTENCE_END.search(line):
             break
         keep[first] = False
         first = next((i for i in range(first + 1, len(lines)) if keep[i]), None)
@@ -341,7 +344,8 @@ def clean_page(text: str, *, title: str = "") -> CleanedPage:
     prev_block: int | None = None
     for line, blk in body:
         if out:
-            out.append("\n" if blk == prev_block else "\n\n")
+            wrapped = blk == prev_block and not _LINE_END.search(out[-1]) and line[:1].islower()
+            out.append(" " if wrapped else "\n\n")
         out.append(line)
         prev_block = blk
     removed = tuple(lines[i] for i in range(len(lines)) if not keep[i])

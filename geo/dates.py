@@ -152,6 +152,7 @@ _UPDATED = re.compile(
     r"\b(?:updated|last updated|modified|last modified|edited|revised)\b\s*(?:on|:)?",
     re.IGNORECASE,
 )
+_SENTENCE_END = re.compile(r"[.!?][\"'”’)\]]*$|[\"”]$")
 _BULLET = re.compile(r"^\s*(?:[-–—•·*▪►>]|\d+[.)])\s+")
 _TIME = re.compile(
     r"\b(?:at\s+)?[0-2]?\d:[0-5]\d(?::[0-5]\d)?\s*(?:[AaPp]\.?[Mm]\.?)?(?:\s*(?:KST|UTC|GMT|EST|EDT|[+-]\d\d:?\d\d))?"
@@ -204,13 +205,20 @@ def publication_date(text: str) -> tuple[dt.date | None, str]:
         if _LIST_HEADINGS.match(line):
             in_list = True
             continue
-        if in_list and _words(line) >= 4 and not _BULLET.match(line):
+        if (
+            in_list
+            and _words(line) >= 12
+            and _SENTENCE_END.search(line)
+            and not _BULLET.match(line)
+        ):
             in_list = False  # a paragraph ends the list
         found = find_dates(line)
+        dateline = _dateline(line)
+        if dateline is not None:
+            if best is None or best[0] > 2:
+                best = (2, index, dateline, "dateline")
+            continue
         if not found:
-            candidate = _dateline(line)
-            if candidate is not None and (best is None or best[0] > 2):
-                best = (2, index, candidate, "dateline")
             continue
         if in_list or _BULLET.match(line):
             continue
@@ -224,9 +232,6 @@ def publication_date(text: str) -> tuple[dt.date | None, str]:
         has_weekday = bool(_WEEKDAY_WORD.search(rest))
         rest = _WEEKDAY_WORD.sub(" ", rest)
         if _words(rest) > _MAX_BYLINE_WORDS:
-            dl = _dateline(line)
-            if dl is not None and (best is None or best[0] > 2):
-                best = (2, index, dl, "dateline")
             continue
         if has_weekday and not published and _is_top_banner(lines, index):
             continue

@@ -1,0 +1,200 @@
+"""Noise stripping: what saved pages carry besides the article must not survive cleaning."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from geo.clean import clean_page, clean_text, guess_source, is_noise_line
+from geo.dates import find_dates
+
+
+def _seed(seeds_dir: Path, prefix: str) -> str:
+    (path,) = seeds_dir.glob(f"{prefix}_*.txt")
+    return path.read_text(encoding="utf-8")
+
+
+def _year_dates(text: str) -> list[str]:
+    return [d.isoformat() for d, _, _ in find_dates(text)]
+
+
+def test_seed_000_footer_and_byline(seeds_dir: Path) -> None:
+    page = clean_page(_seed(seeds_dir, "000"))
+    assert page.title.startswith("North Korean local officials wooing foreigners")
+    assert page.author == "Ha Yoon Ah"
+    assert page.source == "Daily NK"
+    assert page.text.startswith("North Korean officials in small towns")
+    assert page.text.endswith('asking foreigners for the fuel instead."')
+    assert "2018-04-06" not in page.text  # the byline
+    assert "Translated by" not in page.text
+    assert "inappropriate language" not in page.text
+    assert "on March 3" in page.text  # body dates stay
+
+
+def test_seed_001_related_list_dates_gone(seeds_dir: Path) -> None:
+    raw = _seed(seeds_dir, "001")
+    page = clean_page(raw)
+    assert page.title.startswith("Provincial Governments Tap Wealthy Traders")
+    # the foot lists three other articles, each with a 2024 date
+    assert len(_year_dates(raw)) == 3
+    assert _year_dates(page.text) == []
+    assert "Civil defense youth" not in page.text
+    assert "refugees" not in page.text
+    # the wire dateline goes, the sentence stays
+    assert not page.text.startswith("SEOUL")
+    assert page.text.startswith("Provincial governments are conducting a donation campaign")
+    assert "February 3" in page.text
+    assert page.text.rstrip().endswith("is not encouraging.")
+
+
+def test_seed_002_subscription_and_browser_notices_gone(seeds_dir: Path) -> None:
+    raw = _seed(seeds_dir, "002")
+    page = clean_page(raw)
+    assert page.author == "Colin Zwirko"
+    assert page.source == "NK News"
+    assert page.title == ""  # the page has no headline line, only "About the Author"
+    assert page.text.startswith("The governor of China")
+    assert page.text.rstrip().endswith("Kim Chang Sik.")
+    for noise in (
+        "About the Author",
+        "correspondent based in Seoul",
+        "Edited by",
+        "Featured image",
+        "SIGN UP",
+        "SIGN IN",
+        "password",
+        "Join the influential community",
+        "Specialist news",
+        "Internet Explorer",
+        "Microsoft",
+        "incognito",
+    ):
+        assert noise not in page.text, noise
+    # the browser notice carried the only 4-digit years outside the body
+    assert "2016" not in page.text
+    assert "February 2019" not in page.text
+    assert "Dandong and Sinuiju" in page.text
+    assert "2397" in raw and "December 22" in page.text
+
+
+def test_seed_003_caption_and_feedback_gone(seeds_dir: Path) -> None:
+    page = clean_page(_seed(seeds_dir, "003"))
+    # the photo caption names a bridge that is not where the story happens
+    assert "Friendship Bridge" not in page.text
+    assert "Please direct" not in page.text
+    assert "Read in Korean" not in page.text
+    assert "freelance reporters" not in page.text
+    assert page.author == "Jong So Yong"
+    assert page.source == "Daily NK"
+    assert page.text.startswith("Yanggang Province")
+    assert page.text.rstrip().endswith("report specifics about this to the committee.")
+
+
+def test_seed_004_page_top_banner_and_footer_gone(seeds_dir: Path) -> None:
+    raw = _seed(seeds_dir, "004")
+    page = clean_page(raw)
+    assert page.title.startswith("Empty promises:")
+    assert page.source == "Daily NK"
+    assert "Delhi" not in page.text  # weather widget city
+    assert "38.1" not in page.text
+    assert "April 27" not in page.text and "April 04" not in page.text
+    assert "Most Popular" not in page.text
+    assert "by DailyNK" not in page.text
+    assert _year_dates(page.text) == []
+    assert "on March 24" in page.text
+    assert page.text.startswith("North Korea is boasting")
+
+
+@pytest.mark.parametrize("prefix", ["000", "001", "002", "003", "004"])
+def test_seed_body_kept_with_paragraphs(seeds_dir: Path, prefix: str) -> None:
+    raw = _seed(seeds_dir, prefix)
+    text = clean_text(raw)
+    assert len(text) > 0.5 * len(raw)
+    assert "\n\n" in text
+    assert "\n\n\n" not in text
+    # every kept paragraph is a line of the original page
+    raw_lines = {line.replace("\u00a0", " ").strip() for line in raw.splitlines()}
+    paragraphs = text.split("\n\n")
+    assert sum(p in raw_lines for p in paragraphs[1:]) == len(paragraphs) - 1
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Read in Korean",
+        "Share this article",
+        "Facebook | Twitter | Email",
+        "Home | News | Politics | Economy",
+        "Sign up for our weekly newsletter",
+        "© 2024 Some Outlet. All rights reserved.",
+        "Copyright 2023 by the publisher",
+        "Tags: Sinuiju, trade, customs",
+        "Photo: Yonhap",
+        "Trucks line up at the customs gate in Dandong. (Photo: Reuters)",
+        "- Smugglers arrested in Hyesan - March 3, 2024",
+        "Lee Min | 2024-03-03 10:00",
+        "Kim Min-ji is a reporter for an outlet based in Seoul.",
+        "Please send comments or questions to our editors",
+    ],
+)
+def test_noise_lines(line: str) -> None:
+    assert is_noise_line(line)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Customs officers in Sinuiju fined traders on March 7, 2024.",
+        "“The party committee gathered members of trading companies,” a source said.",
+        "Members of trading companies were told to report to the committee.",
+        "His delegation first arrived in Pyongyang last Wednesday.",
+        "The trading company was founded in 2019 in Hyesan (Ryanggang Province).",
+    ],
+)
+def test_body_lines_are_not_noise(line: str) -> None:
+    assert not is_noise_line(line)
+
+
+def test_related_block_with_heading() -> None:
+    raw = (
+        "Trucks return to the Sinuiju bridge\n\n"
+        "Trade through Sinuiju resumed on March 7 after a month-long halt, traders said.\n\n"
+        "Related articles\n\nSmugglers arrested near Hyesan\n\nMay 5, 2024\n\n"
+        "Rason port reopens to Russian ships"
+    )
+    page = clean_page(raw)
+    assert (
+        page.text
+        == "Trade through Sinuiju resumed on March 7 after a month-long halt, traders said."
+    )
+
+
+def test_read_in_korean_at_top_keeps_short_body() -> None:
+    raw = (
+        "Read in Korean\n\nBorder guards replaced in Hyesan\n\n"
+        "Guards in Hyesan were replaced on March 7.\n\nTraders said the change was sudden.\n\n"
+        "A second unit arrived a week later.\n\nCopyright 2024."
+    )
+    page = clean_page(raw)
+    assert page.title == "Border guards replaced in Hyesan"
+    assert page.text.split("\n\n") == [
+        "Guards in Hyesan were replaced on March 7.",
+        "Traders said the change was sudden.",
+        "A second unit arrived a week later.",
+    ]
+
+
+def test_metadata_title_removed_from_body() -> None:
+    page = clean_page(
+        "Border guards replaced\nGuards were replaced.", title="Border Guards Replaced"
+    )
+    assert page.text == "Guards were replaced."
+    assert page.title == "Border Guards Replaced"
+
+
+def test_guess_source() -> None:
+    assert guess_source("by DailyNK(North Korean Media)") == "Daily NK"
+    assert guess_source("Kim is an NK News correspondent based in Seoul.") == "NK News"
+    assert guess_source("SEOUL, March 3 (Yonhap) -- Officials said") == "Yonhap"
+    assert guess_source("Nothing about who wrote this.") == ""
