@@ -12,7 +12,11 @@ import importlib
 from geo.cli.base import main
 
 #: Modules whose import registers subcommands on :data:`main`.
-COMMAND_MODULES = ("geo.cli.gazetteer_commands",)
+COMMAND_MODULES = (
+    "geo.cli.gazetteer_commands",
+    "geo.cli.event_commands",
+    "geo.cli.map_commands",
+)
 
 for _name in COMMAND_MODULES:
     importlib.import_module(_name)
