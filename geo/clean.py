@@ -267,10 +267,11 @@ def clean_page(text: str, *, title: str = "", guess_title: bool = True) -> Clean
     ``title``, when known from metadata, is removed from the head of the body instead of
     being guessed (the first headline-like line, before which short lines are page
     furniture); ``guess_title=False`` (bodies from HTML or JSON, whose metadata holds the
-    title) keeps a headline-like first line in the body.  Kept lines are stripped, no-break spaces become spaces, and each line is a
-    paragraph, separated by one blank line, except lines wrapped mid-sentence (no closing
-    punctuation, the next line in lower case), which are joined with a space.  A wire dateline opening the first paragraph (``SEOUL –``) is removed, as the
-    reporter's city is not where the news happened.  Raises nothing.
+    title) keeps a headline-like first line in the body.  Kept lines are stripped, no-break
+    spaces become spaces, and each line is a paragraph, separated by one blank line, except
+    lines wrapped mid-sentence (no closing punctuation, the next line in lower case), which
+    are joined with a space.  A wire dateline opening the first paragraph (``SEOUL –``) is
+    removed, as the reporter's city is not where the news happened.  Raises nothing.
     """
     text = text.replace("\ufeff", "").replace("\r\n", "\n").replace("\r", "\n")
     raw_lines = [

@@ -73,7 +73,10 @@ def test_utf8_bom(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("encoding", ["euc-kr", "cp949"])
 def test_korean_legacy_encodings(tmp_path: Path, encoding: str) -> None:
-    text = "혜산 세관 밀수 단속 강화\n\n2024년 3월 8일\n\n혜산 세관은 3월 7일 밀수꾼들에게 벌금을 부과했다."
+    text = (
+        "혜산 세관 밀수 단속 강화\n\n2024년 3월 8일\n\n"
+        "혜산 세관은 3월 7일 밀수꾼들에게 벌금을 부과했다."
+    )
     article = read_article(_write(tmp_path, "k.txt", text.encode(encoding)))
     assert article.title == "혜산 세관 밀수 단속 강화"
     assert article.date == dt.date(2024, 3, 8)
