@@ -108,7 +108,8 @@ def events(
         for row in frame.itertuples(index=False):
             date_text = str(row.date)[:10] if str(row.date) != "NaT" else "????-??-??"
             click.echo(
-                f"{date_text} {row.date_precision:<7} {row.theme:<11} {row.place} [{row.precision}]  {row.evidence[:90]}"
+                f"{date_text} {row.date_precision:<7} {row.theme:<11} {row.place} "
+                f"[{row.precision}]  {row.evidence[:90]}"
             )
         done = f"{len(frame)} events from {len(results)} articles"
     _finish(failures, done)
@@ -182,11 +183,13 @@ def mentions(paths: tuple[str, ...], date: str | None, lexicon: str | None, as_j
             click.echo(f"{rec['text_file']}  {rec['date'] or '(no date)'}  {rec['title']}")
             for m in rec["mentions"]:
                 click.echo(
-                    f"  {m['start']:>6}-{m['end']:<6} {m['surface']!r} → {m['name']} [{m['kind']}, {m['country']}] {m['confidence']:.2f} {m['matched_by']}"
+                    f"  {m['start']:>6}-{m['end']:<6} {m['surface']!r} → {m['name']} "
+                    f"[{m['kind']}, {m['country']}] {m['confidence']:.2f} {m['matched_by']}"
                 )
             for e in rec["events"]:
                 click.echo(
-                    f"  event {e['theme']} @ {e['place']} ({e['precision']}) {e['date'] or ''} [{e['evidence_start']}:{e['evidence_end']}]"
+                    f"  event {e['theme']} @ {e['place']} ({e['precision']}) {e['date'] or ''} "
+                    f"[{e['evidence_start']}:{e['evidence_end']}]"
                 )
     _finish(failures, f"{len(records)} articles")
 
@@ -215,7 +218,7 @@ def ingest(paths: tuple[str, ...], db: str, date: str | None, lexicon: str | Non
 
     seen = ingested_hashes(db)
     results, failures = _process(paths, date, lexicon, skip=seen)
-    fresh = {}
+    fresh: dict[str, Any] = {}
     for r in results:
         fresh.setdefault(r.article.content_hash, r)
     frame = events_frame([e for r in fresh.values() for e in r.events])
@@ -236,5 +239,6 @@ def ingest(paths: tuple[str, ...], db: str, date: str | None, lexicon: str | Non
         )
     _finish(
         failures,
-        f"ingested {len(fresh)} new articles ({len(frame)} events) into {db}; {len(seen)} were already there",
+        f"ingested {len(fresh)} new articles ({len(frame)} events) into {db}; "
+        f"{len(seen)} were already there",
     )
