@@ -140,7 +140,7 @@ def test_russia_border_length() -> None:
     line = boundaries.border("russia")
     length_km = GEOD.geometry_length(line) / 1000
     # Surveyed: about 17 km of the lower Tumen.  Natural Earth 1:10m puts the China–Russia–DPRK
-    # tripoint some 12 km upstream of where it is, and measures about 31 km.
+    # tripoint roughly 10–15 km upstream of where it is, and measures about 31 km.
     assert 15 <= length_km <= 35, length_km
     assert km_from(line, 130.70, 42.29) < 3  # the Tumen mouth
 
