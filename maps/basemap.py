@@ -254,13 +254,12 @@ def draw_basemap(
     *,
     basemap: Basemap | None = None,
     provinces: bool = True,
-    country_labels: bool = True,
     graticule: bool = True,
-) -> list[Any]:
+) -> None:
     """Draw sea, countries (the DPRK set apart), provinces, the border line and a graticule.
 
-    Draws into ``ax`` (whose limits the caller sets) and returns the country
-    label artists, so that event labels can avoid them.
+    Draws into ``ax``, whose limits the caller sets; country names are drawn
+    separately by :func:`draw_country_labels`, once the events are placed.
     """
     from matplotlib.collections import LineCollection, PathCollection
 
@@ -299,39 +298,68 @@ def draw_basemap(
             LineCollection(segments, colors=BORDER_LINE, linewidths=1.3, zorder=3),
             autolim=False,
         )
-    labels: list[Any] = []
-    if country_labels:
-        labels = _country_labels(ax, layers)
-    return labels
 
 
-def _country_labels(ax: Any, layers: ProjectedBasemap) -> list[Any]:
-    """Label each country at a point of its visible part; return the text artists."""
+def draw_country_labels(
+    ax: Any,
+    crs: Any,
+    bounds: Bounds,
+    *,
+    avoid: Any = (),
+    basemap: Basemap | None = None,
+    fontsize: float = 9,
+) -> list[Any]:
+    """Name each country that fills enough of the view, at the spot farthest from ``avoid``.
+
+    ``avoid`` is a sequence of ``(x, y, radius)`` in map units (the event
+    markers).  Returns the text artists, so that place labels can avoid them.
+    """
+    import numpy as np
+    import shapely
     from shapely import box
 
+    basemap = basemap if basemap is not None else load_basemap()
+    layers = project_basemap(basemap, crs, bounds)
     x0, x1 = ax.get_xlim()
     y0, y1 = ax.get_ylim()
     view = box(x0, y0, x1, y1)
-    view_area = view.area
+    cap = (x1 - x0) * 0.25
+    obstacles = np.array([(x, y, r) for x, y, r in avoid], dtype=float).reshape(-1, 3)
     out = []
     for code, geom in layers.countries:
         name = COUNTRY_NAMES.get(code)
-        if not name:
-            continue
-        poly = _polygons_only(geom)
+        poly = _polygons_only(geom) if name else None
         if poly is None:
             continue
         visible = poly.intersection(view)
-        if visible.is_empty or visible.area < 0.04 * view_area:
+        if visible.is_empty or visible.area < 0.04 * view.area:
             continue
         largest = max(getattr(visible, "geoms", [visible]), key=lambda g: g.area)
-        point = largest.representative_point()
+        inner = largest.buffer(-(x1 - x0) * 0.07)
+        if inner.is_empty:
+            inner = largest
+        ix0, iy0, ix1, iy1 = inner.bounds
+        mx, my = np.meshgrid(np.linspace(ix0, ix1, 25), np.linspace(iy0, iy1, 25))
+        gx, gy = mx.ravel(), my.ravel()
+        keep = shapely.contains_xy(inner, gx, gy)
+        if not keep.any():
+            point = largest.representative_point()
+            gx, gy = np.array([point.x]), np.array([point.y])
+        else:
+            gx, gy = gx[keep], gy[keep]
+        centre = inner.representative_point()
+        score = -0.15 * np.hypot(gx - centre.x, gy - centre.y)
+        if len(obstacles):
+            dist = np.hypot(gx[:, None] - obstacles[:, 0], gy[:, None] - obstacles[:, 1])
+            clear = np.min(dist - obstacles[:, 2], axis=1)
+            score = score + np.minimum(clear, cap)
+        best = int(np.argmax(score))
         out.append(
             ax.text(
-                point.x,
-                point.y,
+                gx[best],
+                gy[best],
                 name,
-                fontsize=9,
+                fontsize=fontsize,
                 color=COUNTRY_LABEL,
                 ha="center",
                 va="center",

@@ -15,7 +15,7 @@ from __future__ import annotations
 import math
 import os
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -50,10 +50,11 @@ _PANEL_WIDTH = 2.9
 _MARGIN = 0.3
 _GAP = 0.25
 _TOP = 0.95
-_BOTTOM = 0.5
 
 _TEXT = "#222222"
 _MUTED = "#666666"
+_NOTE = "#8a3b12"
+_FOOT_SIZE = 7.5
 
 
 @dataclass(frozen=True)
@@ -102,7 +103,6 @@ class _Prepared:
     points: _Points
     summary: MapSummary
     events: Any = None  # the filtered, located, in-extent events (lon/lat columns added)
-    notes: list[str] = field(default_factory=list)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -489,33 +489,38 @@ def _furniture_corner(ax: Any, points: _Points) -> str:
     return best
 
 
+def _per_pt(ax: Any) -> float:
+    """Return how many map units one typographic point spans in ``ax``."""
+    x0, x1 = ax.get_xlim()
+    return float((x1 - x0) / (ax.get_window_extent().width * 72.0 / ax.figure.dpi))
+
+
 def _draw_furniture(ax: Any, crs: Any, points: _Points) -> list[Any]:
-    """Draw the scale bar and north arrow in the emptiest corner; return their display boxes."""
+    """Draw the scale bar and, beside it, the north arrow in the emptiest corner.
+
+    Returns the display box they occupy, for labels to avoid.
+    """
     from matplotlib.transforms import Bbox
 
-    from maps.static_furniture import draw_north_arrow, draw_scale_bar
+    from maps.static_furniture import choose_scale_bar, draw_north_arrow, draw_scale_bar
 
     x0, x1 = ax.get_xlim()
     y0, y1 = ax.get_ylim()
-    w, h = x1 - x0, y1 - y0
+    per_pt = _per_pt(ax)
     corner = _furniture_corner(ax, points)
-    left = corner[1] == "l"
-    bottom = corner[0] == "l"
-    bar_x = x0 + w * 0.04 if left else x1 - w * 0.30
-    bar_y = y0 + h * 0.04 if bottom else y1 - h * 0.07
-    bar = draw_scale_bar(ax, crs, bar_x, bar_y)
-    arrow_x = bar_x + w * 0.015 if left else x1 - w * 0.05
-    arrow_y = bar[3] + h * 0.03 if bottom else bar_y - h * 0.13
-    if not left:
-        arrow_x = x1 - w * 0.04
-    draw_north_arrow(ax, crs, arrow_x, arrow_y)
-    boxes = [
-        Bbox.from_extents(bar[0] - w * 0.01, bar[1] - h * 0.01, bar[2] + w * 0.05, bar[3]),
-        Bbox.from_extents(
-            arrow_x - w * 0.03, arrow_y - h * 0.01, arrow_x + w * 0.03, arrow_y + h * 0.1
-        ),
-    ]
-    return [ax.transData.transform_bbox(b) for b in boxes]
+    left, bottom = corner[1] == "l", corner[0] == "l"
+    margin = 10 * per_pt
+    height = 36 * per_pt
+    probe_x = x0 + (x1 - x0) * (0.15 if left else 0.85)
+    probe_y = y0 + margin if bottom else y1 - margin
+    km, length = choose_scale_bar(crs, probe_x, probe_y, x1 - x0)
+    width = length + 58 * per_pt
+    gx = x0 + margin + 4 * per_pt if left else x1 - margin - width
+    gy = y0 + margin if bottom else y1 - margin - height
+    draw_scale_bar(ax, gx, gy, km, length, per_pt)
+    draw_north_arrow(ax, crs, gx + length + 46 * per_pt, gy, per_pt)
+    group = Bbox.from_extents(gx - 6 * per_pt, gy - 2 * per_pt, gx + width, gy + height)
+    return [ax.transData.transform_bbox(group)]
 
 
 def _draw_labels(
@@ -549,20 +554,23 @@ def _draw_panel(
     country_labels: bool = True,
 ) -> None:
     """Draw basemap, events, furniture and labels of one map into ``ax`` (limits from ``box``)."""
-    from maps.basemap import draw_basemap, load_basemap
+    from maps.basemap import draw_basemap
 
     _setup_map_axes(ax, box)
     avoid: list[Any] = []
-    names = draw_basemap(ax, prep.crs, prep.bounds, country_labels=country_labels)
+    draw_basemap(ax, prep.crs, prep.bounds)
     if tiles:
         _add_tiles(ax, prep.crs)
     markers = _draw_markers(ax, prep.points, max_count)
-    renderer = None
     if furniture:
         avoid.extend(_draw_furniture(ax, prep.crs, prep.points))
-    if names:
+    if country_labels:
+        from maps.basemap import draw_country_labels
         from maps.static_labels import renderer_of
 
+        per_pt = _per_pt(ax)
+        obstacles = [(m.x, m.y, (m.radius_pt + 12) * per_pt) for m in markers]
+        names = draw_country_labels(ax, prep.crs, prep.bounds, avoid=obstacles)
         renderer = renderer_of(ax.figure)
         avoid.extend(t.get_window_extent(renderer) for t in names)
     _draw_labels(ax, prep.points, markers, avoid, labels, label_size)
@@ -580,9 +588,6 @@ def _draw_panel(
             bbox={"boxstyle": "round,pad=0.6", "facecolor": "white", "edgecolor": "#bbbbbb"},
             zorder=10,
         )
-    note = load_basemap().note
-    if note and note not in prep.notes:
-        prep.notes.append(note[0].upper() + note[1:] + ".")
 
 
 def _add_tiles(ax: Any, crs: Any) -> None:
@@ -767,7 +772,7 @@ def draw_inset(ax: Any, bounds: Bounds) -> None:
     fig_w, fig_h = ax.figure.get_size_inches()
     box = _fit_box((x0, y0, x1, y1), (pos.height * fig_h) / (pos.width * fig_w))
     _setup_map_axes(ax, box)
-    draw_basemap(ax, crs, region, provinces=False, country_labels=False)
+    draw_basemap(ax, crs, region, provinces=False)
     ox, oy = box_outline(crs, bounds)
     ax.fill(ox, oy, facecolor=(0.85, 0.1, 0.1, 0.12), edgecolor="#c62828", linewidth=1.3, zorder=7)
 
@@ -782,20 +787,38 @@ def _title_block(fig: Any, title: str, subtitle: str, top_in: float) -> None:
     fig.text(x, 1 - (top_in + 0.36) / fig_h, _plain(subtitle), fontsize=10, color=_MUTED, va="top")
 
 
-def _footer(fig: Any, source: str, notes: Sequence[str]) -> None:
-    """Write the source line (and any notes) at the bottom left of ``fig``."""
+def _footer_lines(source: str, notes: Sequence[str], width_in: float) -> list[tuple[str, str]]:
+    """Return the footer's lines, wrapped to ``width_in`` inches: (text, colour), notes first."""
+    import textwrap
+
+    from maps.basemap import load_basemap
+
+    chars = max(int(width_in * 72 / (_FOOT_SIZE * 0.56)), 40)
+    all_notes = list(notes)
+    basemap_note = load_basemap().note
+    if basemap_note:
+        all_notes.append(basemap_note[0].upper() + basemap_note[1:] + ".")
+    lines = []
+    if all_notes:
+        for line in textwrap.wrap("Note: " + " ".join(all_notes), chars):
+            lines.append((line, _NOTE))
+    for line in textwrap.wrap(source, chars):
+        lines.append((line, _MUTED))
+    return lines
+
+
+def _footer_height(lines: Sequence[tuple[str, str]]) -> float:
+    """Return the height in inches the footer needs under the map."""
+    return 0.22 + len(lines) * _FOOT_SIZE * 1.35 / 72
+
+
+def _draw_footer(fig: Any, lines: Sequence[tuple[str, str]]) -> None:
+    """Write the footer lines (notes, then the source line) at the bottom left of ``fig``."""
     fig_w, fig_h = fig.get_size_inches()
-    x = _MARGIN / fig_w
-    fig.text(x, 0.14 / fig_h, _plain(source), fontsize=7.5, color=_MUTED, va="bottom")
-    if notes:
-        fig.text(
-            x,
-            0.3 / fig_h,
-            _plain("Note: " + " ".join(notes)),
-            fontsize=7.5,
-            color="#8a3b12",
-            va="bottom",
-        )
+    step = _FOOT_SIZE * 1.35 / 72
+    for i, (text, colour) in enumerate(reversed(lines)):
+        y = 0.12 + i * step
+        fig.text(_MARGIN / fig_w, y / fig_h, _plain(text), fontsize=_FOOT_SIZE, color=colour)
 
 
 def _default_subtitle(summary: MapSummary, themes: Any) -> str:
@@ -846,7 +869,7 @@ def static_map(
     title: str | None = None,
     subtitle: str | None = None,
     themes: Iterable[str] | None = None,
-    labels: int = 8,
+    labels: int = 10,
     source: str | None = None,
     tiles: bool = False,
 ) -> Any:
@@ -870,7 +893,6 @@ def static_map(
 
     theme_list = list(themes) if themes is not None else None
     prep = _prepare(events, extent, theme_list)
-    prep.notes.extend(prep.summary.notes)
     totals = prep.points.place_totals["count"]
     max_count = float(totals.max()) if len(totals) else 1.0
     box = projected_box(prep.crs, prep.bounds)
@@ -889,13 +911,17 @@ def static_map(
         return ax.figure
     map_w, map_h, fitted = _map_size(box)
     fig_w = _MARGIN + map_w + _GAP + _PANEL_WIDTH + _MARGIN
-    fig_h = _TOP + map_h + _BOTTOM
+    footer = _footer_lines(
+        source or _default_source(prep.events), prep.summary.notes, fig_w - 2 * _MARGIN
+    )
+    bottom = _footer_height(footer)
+    fig_h = _TOP + map_h + bottom
     fig = _new_figure(fig_w, fig_h)
-    map_ax = fig.add_axes((_MARGIN / fig_w, _BOTTOM / fig_h, map_w / fig_w, map_h / fig_h))
+    map_ax = fig.add_axes((_MARGIN / fig_w, bottom / fig_h, map_w / fig_w, map_h / fig_h))
     _draw_panel(
         map_ax, prep, fitted, max_count=max_count, labels=labels, furniture=True, tiles=tiles
     )
-    panel = ((_MARGIN + map_w + _GAP) / fig_w, _BOTTOM / fig_h, _PANEL_WIDTH / fig_w, map_h / fig_h)
+    panel = ((_MARGIN + map_w + _GAP) / fig_w, bottom / fig_h, _PANEL_WIDTH / fig_w, map_h / fig_h)
     _draw_side_panel(fig, panel, prep.bounds, prep.summary.theme_counts, prep.points, max_count)
     _title_block(
         fig,
@@ -903,7 +929,7 @@ def static_map(
         subtitle or _default_subtitle(prep.summary, theme_list),
         0.22,
     )
-    _footer(fig, source or _default_source(prep.events), prep.notes)
+    _draw_footer(fig, footer)
     return fig
 
 
@@ -975,7 +1001,10 @@ def facet_map(
     grid_h = nrows * (panel_h + head)
     body_h = max(grid_h, 5.6)
     fig_w = _MARGIN + grid_w + _GAP + _PANEL_WIDTH + _MARGIN
-    fig_h = _TOP + body_h + _BOTTOM
+    footer = _footer_lines(
+        source or _default_source(whole.events), whole.summary.notes, fig_w - 2 * _MARGIN
+    )
+    fig_h = _TOP + body_h + _footer_height(footer)
     fig = _new_figure(fig_w, fig_h)
     top = fig_h - _TOP
     for i, (name, prep) in enumerate(panels):
@@ -1010,10 +1039,7 @@ def facet_map(
         _default_subtitle(whole.summary, theme_list),
         0.22,
     )
-    notes = list(whole.summary.notes)
-    note = panels[0][1].notes
-    notes.extend(n for n in note if n not in notes)
-    _footer(fig, source or _default_source(whole.events), notes)
+    _draw_footer(fig, footer)
     return fig
 
 

@@ -50,24 +50,31 @@ def north_angle(crs: Any, lon: float, lat: float) -> float:
     return math.degrees(math.atan2(x[1] - x[0], y[1] - y[0]))
 
 
-def draw_scale_bar(ax: Any, crs: Any, x: float, y: float, *, fontsize: float = 8) -> Any:
-    """Draw a two-segment kilometre scale bar with its left end at map point ``(x, y)``.
+def choose_scale_bar(crs: Any, x: float, y: float, map_width: float) -> tuple[int, float]:
+    """Return a round length in km for a scale bar at map point ``(x, y)`` and its map length.
 
-    The length is true at the bar's latitude.  Returns the ``(x0, y0, x1, y1)``
-    box (map units) the bar and its labels occupy.
+    The length is about a fifth of ``map_width`` (map units) and true at the
+    bar's latitude.
+    """
+    from maps.basemap import to_lonlat
+
+    lon, lat = to_lonlat(crs, x, y)
+    k = scale_factor(crs, lon, lat)
+    km = nice_length_km(map_width / (1000.0 * k))
+    return km, km * 1000.0 * k
+
+
+def draw_scale_bar(
+    ax: Any, x: float, y: float, km: int, length: float, per_pt: float, *, fontsize: float = 8
+) -> None:
+    """Draw a two-segment scale bar of ``km`` kilometres (``length`` map units) from ``(x, y)``.
+
+    ``per_pt`` is how many map units one typographic point spans, so the bar's
+    thickness and its labels keep their size whatever the extent.
     """
     from matplotlib.patches import Rectangle
 
-    from maps.basemap import to_lonlat
-
-    x0, x1 = ax.get_xlim()
-    y0, y1 = ax.get_ylim()
-    lon, lat = to_lonlat(crs, x, y)
-    k = scale_factor(crs, lon, lat)
-    width_km = (x1 - x0) / (1000.0 * k)
-    km = nice_length_km(width_km)
-    length = scale_bar_length(crs, lon, lat, km)
-    height = (y1 - y0) * 0.008
+    height = 4 * per_pt
     half = length / 2
     for i, colour in enumerate(("#333333", "#ffffff")):
         ax.add_patch(
@@ -81,42 +88,43 @@ def draw_scale_bar(ax: Any, crs: Any, x: float, y: float, *, fontsize: float = 8
                 zorder=8,
             )
         )
-    text_y = y + height * 1.8
+    text_y = y + height + 2 * per_pt
     style = {"fontsize": fontsize, "color": "#333333", "va": "bottom", "zorder": 8}
     ax.text(x, text_y, "0", ha="center", **style)
     ax.text(x + half, text_y, f"{km / 2:g}", ha="center", **style)
     ax.text(x + length, text_y, f"{km:g} km", ha="left", **style)
-    return (x, y, x + length, text_y + (y1 - y0) * 0.03)
 
 
-def draw_north_arrow(ax: Any, crs: Any, x: float, y: float, *, size: float = 0.06) -> None:
-    """Draw a north arrow at map point ``(x, y)``, pointing to true north there.
+def draw_north_arrow(ax: Any, crs: Any, x: float, y: float, per_pt: float) -> None:
+    """Draw a north arrow from map point ``(x, y)``, pointing to true north there.
 
-    ``size`` is the arrow's length as a fraction of the map's height.
+    The arrow is 22 points long with an "N" beyond its tip; ``per_pt`` is how
+    many map units one point spans.
     """
     import math
 
     from maps.basemap import to_lonlat
 
-    y0, y1 = ax.get_ylim()
-    length = (y1 - y0) * size
+    length = 22 * per_pt
     lon, lat = to_lonlat(crs, x, y)
     angle = math.radians(north_angle(crs, lon, lat))
-    dx, dy = math.sin(angle) * length, math.cos(angle) * length
+    dx, dy = math.sin(angle), math.cos(angle)
     ax.annotate(
         "",
-        xy=(x + dx, y + dy),
+        xy=(x + dx * length, y + dy * length),
         xytext=(x, y),
         arrowprops={
             "arrowstyle": "-|>,head_length=0.8,head_width=0.4",
             "color": "#333333",
             "lw": 1.4,
+            "shrinkA": 0,
+            "shrinkB": 0,
         },
         zorder=8,
     )
     ax.text(
-        x + dx * 1.3,
-        y + dy * 1.3,
+        x + dx * (length + 8 * per_pt),
+        y + dy * (length + 8 * per_pt),
         "N",
         ha="center",
         va="center",
