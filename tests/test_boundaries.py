@@ -230,11 +230,14 @@ def test_curated_dprk_places_lie_in_the_dprk_and_their_province() -> None:
         if km_from(kp, lon, lat) > 2:
             outside_kp.append(row["id"])
         province = _province_id(row, rows)
-        if province not in polygons or km_from(polygons[province], lon, lat) > 3:
-            wrong_province.append(f"{row['id']} (parent province {province})")
+        if province not in polygons:
+            wrong_province.append(f"{row['id']}: no province polygon for parent {province}")
+        elif (km := km_from(polygons[province], lon, lat)) > 3:
+            inside = boundaries.province_of(lon, lat)
+            wrong_province.append(f"{row['id']}: {km:.1f} km outside {province}, inside {inside}")
     assert checked >= 20
-    assert outside_kp == []
-    assert wrong_province == []
+    assert not outside_kp, "curated points outside the DPRK: " + ", ".join(outside_kp)
+    assert not wrong_province, "curated points off their province:\n" + "\n".join(wrong_province)
 
 
 # --- the build script's TopoJSON decoder ----------------------------------------------------
