@@ -108,6 +108,7 @@ class Linker:
     def __init__(self, gazetteer: Gazetteer | None = None) -> None:
         self.gz = gazetteer or Gazetteer.default()
         self.finder = MentionFinder(self.gz)
+        self._south: list[int] = []
 
     def mentions(self, text: str) -> list[Mention]:
         """Return the linked place mentions of ``text``, in text order."""
@@ -118,11 +119,14 @@ class Linker:
         # Pass 1: what the article says without help: unambiguous names give its provinces.
         context_admin1: dict[str, int] = {}
         context_ids: set[str] = set()
+        self._south: list[int] = []  # where confident South Korean places are named
         for span, cands in options.items():
             top = self._pick(span, cands, {}, set(), text)
             if top is not None and top[1] >= 0.9:
                 place = top[0]
                 context_ids.add(place.id)
+                if place.country == "KR" and place.kind != "country":
+                    self._south.append(span.start)
                 if place.admin1 and place.country == "KP":
                     context_admin1[place.admin1] = min(
                         context_admin1.get(place.admin1, span.start), span.start
@@ -154,13 +158,19 @@ class Linker:
         if not cands:
             return None
         sentence_admin1 = {a for a, pos in context_admin1.items() if s_start <= pos < s_end}
+        # "Seoul's Gangnam district": beside a South Korean place, a North Korean namesake is
+        # unlikely unless the sentence also names a place in the North.
+        south_here = any(s_start <= pos < s_end for pos in self._south)
+        north_here = any(s_start <= pos < s_end for pos in context_admin1.values())
         best: tuple[float, Candidate] | None = None
         for c in cands:
             p = c.place
             s = c.score
             if span.kind_hint:
                 s += 0.15 if p.kind in _KIND_GROUPS.get(span.kind_hint, {span.kind_hint}) else -0.05
-            if p.country == "KP":
+            if p.country == "KP" and south_here and not north_here:
+                s -= 0.6
+            elif p.country == "KP":
                 s += 0.1
             elif p.admin1 in _BORDER_ADMIN1:
                 s += 0.05

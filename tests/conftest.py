@@ -33,3 +33,15 @@ def synthetic_events():
     from bench.synthetic import make_events
 
     return make_events
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Keep the tests' caches and imports out of the user's folders (subprocesses inherit this)."""
+    import os
+    import tempfile
+
+    if "NKMAP_CACHE_DIR" not in os.environ:
+        os.environ["NKMAP_CACHE_DIR"] = tempfile.mkdtemp(prefix="nkmap-test-cache-")
+    if "NKMAP_DATA_DIR" not in os.environ:
+        os.environ["NKMAP_DATA_DIR"] = tempfile.mkdtemp(prefix="nkmap-test-data-")
+    os.environ["NKMAP_NO_PROGRESS"] = "1"
