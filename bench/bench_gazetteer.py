@@ -24,7 +24,10 @@ def _per_second(fn, items, repeat: int = 3) -> float:  # type: ignore[no-untyped
 
 
 def main() -> None:
-    code = "import time;t=time.perf_counter();from gazetteer import Gazetteer;Gazetteer.default();print(time.perf_counter()-t)"
+    code = (
+        "import time;t=time.perf_counter();from gazetteer import Gazetteer;"
+        "Gazetteer.default();print(time.perf_counter()-t)"
+    )
     subprocess.run([sys.executable, "-c", code], check=True, capture_output=True)  # warm the cache
     cold = min(
         float(
