@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from gazetteer.errors import DataError, FileError, NkmapError
-from geo.clean import clean_page
+from geo.clean import canonical_outlet, clean_page, guess_source
 from geo.dates import parse_date, publication_date
 
 __all__ = [
@@ -127,6 +127,10 @@ def _is_hidden(path: Path) -> bool:
     return path.name.startswith(".")
 
 
+#: Files a folder walk leaves out: the folder's own documentation, not articles.
+_FOLDER_DOCS = re.compile(r"^(?:readme|license|licence|changelog|contributing)\b", re.IGNORECASE)
+
+
 def _is_sidecar(path: Path) -> bool:
     if path.suffix.lower() != ".json":
         return False
@@ -148,6 +152,7 @@ def _expand(paths: Iterable[str | os.PathLike[str]]) -> tuple[list[Path], list[R
                     child = Path(root) / name
                     if (
                         not _is_hidden(child)
+                        and not _FOLDER_DOCS.match(name)
                         and child.suffix.lower() in ARTICLE_SUFFIXES
                         and not _is_sidecar(child)
                     ):
@@ -164,9 +169,10 @@ def iter_article_files(paths: Iterable[str | os.PathLike[str]]) -> Iterator[Path
     """Yield the article files that ``paths`` (files and folders) stand for, in read order.
 
     Folders are walked recursively, each folder's files sorted, keeping the extensions in
-    :data:`ARTICLE_SUFFIXES`, skipping hidden files and folders and the sidecar ``name.json``
-    that sits beside a ``name.txt`` (or ``.html``).  A file named explicitly is always kept;
-    a path that does not exist is skipped (:func:`read_articles` reports it).  Raises nothing.
+    :data:`ARTICLE_SUFFIXES`, skipping hidden files and folders, a folder's README/LICENSE
+    files, and the sidecar ``name.json`` that sits beside a ``name.txt`` (or ``.html``).  A
+    file named explicitly is always kept; a path that does not exist is skipped
+    (:func:`read_articles` reports it).  Raises nothing.
     """
     files, _ = _expand(paths)
     yield from files
@@ -267,7 +273,7 @@ def _make(
         date=date,
         date_source=date_source if date is not None else "none",
         url=url,
-        source=source or page.source,
+        source=canonical_outlet(source) or page.source,
         author=author or page.author,
         path=path,
         text_file=Path(path).name if path else "",
@@ -418,7 +424,7 @@ def _read_html(text: str, raw: bytes, path: str) -> Article:
         body = str(meta.get("text") or "")
         title = str(meta.get("title") or "")
         url = str(meta.get("url") or "")
-        source = str(meta.get("sitename") or "")
+        source = canonical_outlet(str(meta.get("sitename") or ""))
         author = str(meta.get("author") or "")
         date = parse_date(str(meta.get("date") or ""))
     if not body.strip():
@@ -430,6 +436,8 @@ def _read_html(text: str, raw: bytes, path: str) -> Article:
         body = re.sub(r"\n+", "\n\n", body)
     if not body.strip():
         raise _Failed("no article text found in the HTML")
+    if not source:
+        source = guess_source(_html_fallback_text(text))
     return _make(
         raw,
         body,

@@ -22,7 +22,14 @@ from dataclasses import dataclass
 
 from geo.dates import find_dates
 
-__all__ = ["CleanedPage", "clean_page", "clean_text", "guess_source", "is_noise_line"]
+__all__ = [
+    "CleanedPage",
+    "canonical_outlet",
+    "clean_page",
+    "clean_text",
+    "guess_source",
+    "is_noise_line",
+]
 
 #: Outlets recognised in bylines, bios and credits: pattern → canonical name.
 OUTLETS: tuple[tuple[str, str], ...] = (
@@ -198,6 +205,18 @@ def is_noise_line(line: str) -> bool:
     return bool(_BYLINE.match(line) and words <= 8 and not _SENTENCE_END.search(line))
 
 
+def canonical_outlet(name: str) -> str:
+    """Return the canonical spelling of an outlet's name (``DailyNK`` → ``Daily NK``).
+
+    A name not in :data:`OUTLETS` comes back stripped, as given.  Raises nothing.
+    """
+    name = name.strip()
+    for pattern, canonical in OUTLETS:
+        if re.fullmatch(pattern, name, re.IGNORECASE):
+            return canonical
+    return name
+
+
 def guess_source(text: str) -> str:
     """Return the outlet a saved page comes from, from its bylines, credits and bios, or "".
 
@@ -216,7 +235,7 @@ def guess_source(text: str) -> str:
         r"\b" + o + r"\s+(?:has|have)\s+(?:spoken|learned|confirmed|obtained|reported)",
         r"^[A-Z]{3,}[^()\n]{0,40}\(" + o + r"\)\s*(?:--|–|—|-)",
         r"[.!?]\s*\(" + o + r"\)\s*$",
-        r"\b(?:copyright|©)\s*(?:\d{4}\s*)?" + o,
+        r"(?:(?i:\bcopyright\b)|©)\s*(?:\d{4}\s*)?" + o,
     )
     for signal in signals:
         m = re.search(signal, text, re.MULTILINE)

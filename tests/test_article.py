@@ -299,3 +299,25 @@ def test_seeds_read(seeds_dir: Path) -> None:
     for article in result:
         assert article.article_id == article.content_hash[:16]
         assert len(article.text) > 1000
+
+
+def test_bundled_samples(samples_dir: Path) -> None:
+    result = read_articles([samples_dir], on_error="raise")
+    assert 18 <= len(result) <= 22
+    assert not result.failures
+    suffixes = {Path(a.path).suffix for a in result}
+    assert suffixes == {".txt", ".html", ".json"}
+    assert any(a.date_source == "sidecar" for a in result)
+    for article in result:
+        assert article.date is not None, article.path
+        assert dt.date(2017, 1, 1) <= article.date <= dt.date(2026, 12, 31)
+        assert article.source == "nkmap sample dispatch", article.path
+        assert article.title, article.path
+        assert 150 <= len(article.text.split()) <= 400, article.path
+        assert "©" not in article.text and "Read in Korean" not in article.text
+        assert "Related articles" not in article.text
+    assert len({a.article_id for a in result}) == len(result)
+    years = {a.date.year for a in result if a.date}
+    assert min(years) == 2017 and max(years) == 2026
+    assert sum("Pyongyang" in a.text for a in result) >= 3
+    assert (samples_dir / "README.md").read_text().count("fictional") >= 1
