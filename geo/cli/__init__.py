@@ -16,6 +16,7 @@ COMMAND_MODULES = (
     "geo.cli.gazetteer_commands",
     "geo.cli.event_commands",
     "geo.cli.map_commands",
+    "geo.cli.static_commands",
 )
 
 for _name in COMMAND_MODULES:

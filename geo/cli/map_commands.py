@@ -1,0 +1,137 @@
+"""``nkmap map`` (interactive HTML map) and ``nkmap assets fetch|list`` (pinned JS/CSS cache)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+
+from gazetteer.errors import InputError
+from geo.cli.base import json_option, main, warn
+
+
+@main.command("map")
+@click.argument("inputs", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option(
+    "-o",
+    "--output",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The HTML file to write.",
+)
+@click.option(
+    "--offline",
+    is_flag=True,
+    help="One self-contained file: scripts and styles inlined, vector basemap, no network.",
+)
+@click.option("--no-cluster", is_flag=True, help="Draw every event; do not cluster dense ones.")
+@click.option("--no-heat", is_flag=True, help="Leave out the optional heat-map layer.")
+@click.option("--no-minimap", is_flag=True, help="Leave out the mini-map.")
+@click.option("--title", default="nkmap", show_default=True, help="The page title.")
+def map_command(
+    inputs: tuple[Path, ...],
+    output: Path,
+    offline: bool,
+    no_cluster: bool,
+    no_heat: bool,
+    no_minimap: bool,
+    title: str,
+) -> None:
+    """Draw events as an interactive, layered HTML map.
+
+    INPUT is an events file (.geojson, .gpkg, .csv, .parquet) or article files
+    and folders, which are read and turned into events on the fly.
+
+    \b
+    Example:
+      nkmap map samples/ --offline -o map.html
+    """
+    if output.suffix.lower() not in (".html", ".htm"):
+        raise InputError(f"{output}: the map is an HTML file; name it *.html")
+    from geo.inputs import load_events
+    from maps.interactive import interactive_map, save_map
+
+    events = load_events(list(inputs))
+    if len(events) == 0:
+        warn("no events found: the map shows the region and reference layers only")
+    else:
+        geom = events.geometry
+        missing = int((geom.isna() | geom.is_empty).sum())
+        if missing:
+            warn(f"{missing} of {len(events)} events have no coordinates and are not drawn")
+    m = interactive_map(
+        events,
+        offline=offline,
+        cluster=not no_cluster,
+        heat=not no_heat,
+        minimap=not no_minimap,
+        title=title,
+    )
+    save_map(m, output)
+    size = output.stat().st_size
+    click.echo(f"{output}: {len(events)} events, {size / 1e6:.1f} MB")
+
+
+@main.group("assets")
+def assets_group() -> None:
+    """Pinned JavaScript/CSS for interactive maps: fetch into the cache, or list it.
+
+    \b
+    Example:
+      nkmap assets fetch && nkmap assets list
+    """
+
+
+@assets_group.command("fetch")
+@click.argument("names", nargs=-1)
+@click.option(
+    "--from",
+    "source",
+    type=click.Path(file_okay=False, exists=True, path_type=Path),
+    help="A folder of package tarballs (npm pack output) instead of the npm client.",
+)
+@click.option("--force", is_flag=True, help="Fetch again even when already cached.")
+def assets_fetch(names: tuple[str, ...], source: Path | None, force: bool) -> None:
+    """Fetch the pinned packages with npm, verify their checksums, and cache the files used.
+
+    NAMES limits the fetch to some packages (default: all).
+
+    \b
+    Example:
+      nkmap assets fetch
+    """
+    from maps.assets import fetch
+
+    for st in fetch(list(names) or None, source=source, force=force):
+        click.echo(f"{st.package.spec}: cached in {st.folder}")
+
+
+@assets_group.command("list")
+@json_option
+def assets_list(as_json: bool) -> None:
+    """List the pinned packages, their versions and whether they are cached.
+
+    \b
+    Example:
+      nkmap assets list --json
+    """
+    from maps.assets import status
+
+    rows = [
+        {
+            "name": st.package.name,
+            "version": st.package.version,
+            "integrity": st.package.integrity,
+            "cached": st.cached,
+            "folder": str(st.folder),
+            "missing": list(st.missing),
+        }
+        for st in status()
+    ]
+    if as_json:
+        click.echo(json.dumps(rows, indent=2))
+        return
+    for row in rows:
+        state = "cached" if row["cached"] else "MISSING (run `nkmap assets fetch`)"
+        click.echo(f"{row['name']}@{row['version']}  {state}  {row['folder']}")

@@ -1,0 +1,530 @@
+"""nkmap's own JavaScript and CSS for the interactive map: layers, popups, and every control.
+
+One small script builds everything from one data object (see
+:func:`maps.interactive.map_data`): the base layers, the reference layers, one
+layer per theme from its GeoJSON FeatureCollection (canvas circle markers,
+clustered when asked), popups built with ``textContent`` (article text never
+reaches ``innerHTML``), a categorical legend, one time slider filtering every
+theme layer, place search, full screen, measuring, a mini-map and a scale.
+It needs only Leaflet, Leaflet.markercluster (when clustering) and
+Leaflet.heat (for the heat layer), and uses no font files: icons are
+characters and inline SVG.  ``window.nkmap`` exposes the state for tests.
+"""
+
+# The JavaScript below keeps its own line structure; long JS lines are not Python style issues.
+# ruff: noqa: E501
+
+from __future__ import annotations
+
+CONTROLS_CSS = """
+.leaflet-container { font: 13px/1.35 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; }
+.leaflet-container.nk-vector-base { background: #dfe9f2; }
+.nk-box { background: rgba(255,255,255,0.94); padding: 6px 9px; border-radius: 5px;
+  box-shadow: 0 1px 5px rgba(0,0,0,0.35); color: #222; }
+.nk-legend { width: 235px; font-size: 12px; }
+.nk-legend .nk-row > span:nth-child(2) { white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
+.nk-legend h4 { margin: 4px 0 3px; font-size: 12px; text-transform: uppercase; color: #555;
+  letter-spacing: .03em; }
+.nk-legend .nk-row { display: flex; align-items: center; gap: 6px; margin: 2px 0; }
+.nk-legend .nk-count { margin-left: auto; color: #666; font-variant-numeric: tabular-nums; }
+.nk-legend .nk-note { font-style: italic; color: #7a3b2e; margin-top: 4px; }
+.nk-swatch { display: inline-block; width: 12px; height: 12px; border-radius: 50%;
+  border: 1px solid rgba(0,0,0,0.35); vertical-align: -1px; margin-right: 4px; }
+.nk-time { width: 300px; }
+.nk-time input[type=range] { width: 100%; margin: 2px 0; }
+.nk-time .nk-time-label { font-variant-numeric: tabular-nums; }
+.nk-search { background: #fff; padding: 3px; }
+.nk-search input { width: 180px; border: 0; outline: 0; font: inherit; padding: 3px 4px; }
+.nk-search ul { list-style: none; margin: 0; padding: 0; max-height: 220px; overflow-y: auto; }
+.nk-search li { padding: 3px 5px; cursor: pointer; border-top: 1px solid #eee; }
+.nk-search li:hover, .nk-search li.nk-active { background: #eef3f8; }
+.nk-search li small { color: #777; margin-left: 4px; }
+.leaflet-bar a.nk-btn { display: flex; align-items: center; justify-content: center; }
+.leaflet-bar a.nk-btn.nk-on { background: #ffe9a8; }
+.nk-measure-out { padding: 2px 6px; background: #fff; font-variant-numeric: tabular-nums; }
+.nk-minimap { width: 150px; height: 130px; border: 2px solid #fff;
+  box-shadow: 0 1px 5px rgba(0,0,0,0.35); }
+.nk-fullscreen-fallback { position: fixed !important; inset: 0; z-index: 10000;
+  width: 100% !important; height: 100% !important; }
+.nk-pop { max-width: 320px; }
+.nk-pop-title { font-weight: 600; font-size: 14px; margin-bottom: 4px; }
+.nk-pop table { border-collapse: collapse; }
+.nk-pop th { text-align: left; color: #666; font-weight: normal; padding: 1px 8px 1px 0;
+  vertical-align: top; }
+.nk-pop blockquote { margin: 6px 0 0; padding: 4px 8px; border-left: 3px solid #bbb;
+  background: #f7f7f7; font-style: italic; white-space: pre-wrap; }
+.nk-pop .nk-more { margin-top: 6px; color: #666; }
+.nk-pop hr { border: 0; border-top: 1px solid #ddd; margin: 8px 0; }
+.nk-cluster div { border-radius: 50%; color: #fff; font-weight: 600; text-align: center;
+  width: 100%; height: 100%; display: flex; align-items: center; justify-content: center;
+  border: 2px solid rgba(255,255,255,0.85); box-shadow: 0 0 3px rgba(0,0,0,0.5);
+  box-sizing: border-box; opacity: 0.9; }
+.nk-country-label { color: #8a8577; font-size: 13px; letter-spacing: .15em;
+  text-transform: uppercase; white-space: nowrap; text-align: center; }
+.nk-hit { pointer-events: none; }
+"""
+
+CONTROLS_JS = r"""
+(function (map, D) {
+  "use strict";
+  var DAY = 86400000;
+  var ESC = {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;"};
+  function esc(s) { return String(s == null ? "" : s).replace(/[&<>"']/g, function (c) { return ESC[c]; }); }
+  function el(tag, cls, text, parent) {
+    var e = document.createElement(tag);
+    if (cls) e.className = cls;
+    if (text != null) e.textContent = String(text);
+    if (parent) parent.appendChild(e);
+    return e;
+  }
+  function swatch(color, parent) {
+    var s = el("span", "nk-swatch", null, parent);
+    s.style.background = color;
+    return s;
+  }
+  function stopEvents(div) {
+    L.DomEvent.disableClickPropagation(div);
+    L.DomEvent.disableScrollPropagation(div);
+  }
+  function fold(s) {
+    return String(s).normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase()
+      .replace(/[\s'’`\-–]/g, "");
+  }
+  function fmtDate(d, dp) {
+    if (d == null) return "date unknown";
+    var s = new Date(d * DAY).toISOString().slice(0, 10);
+    if (dp === "month") return s.slice(0, 7) + " (month)";
+    if (dp === "year") return s.slice(0, 4) + " (year)";
+    if (dp === "article") return s + " (publication date of the article)";
+    return s + " (day)";
+  }
+  function prec(k) { return D.prec[k] || D.prec.province; }
+
+  if (map.options.maxZoom === undefined) map.setMaxZoom(18);
+  var canvas = L.canvas({padding: 0.5});
+  var api = {map: map, themes: {}, base: {}, overlays: {}};
+  window.nkmap = api;
+
+  // ---- base layers -------------------------------------------------------------------
+  map.createPane("nkBase");
+  map.getPane("nkBase").style.zIndex = 150;
+  map.createPane("nkRef");
+  map.getPane("nkRef").style.zIndex = 350;
+  function vectorBase(pane, withLabels) {
+    var g = L.layerGroup();
+    L.geoJSON(D.ref.countries, {
+      pane: pane, interactive: false,
+      style: function (f) {
+        var kp = f.properties.iso_a2 === "KP";
+        return {color: kp ? "#6b5f4b" : "#9a9384", weight: kp ? 1.4 : 0.9,
+                fillColor: kp ? "#fcf5e3" : "#f3f1ec", fillOpacity: 1};
+      }
+    }).addTo(g);
+    if (withLabels) D.ref.labels.forEach(function (lb) {
+      L.marker([lb[1], lb[2]], {interactive: false, keyboard: false, pane: "nkBase",
+        icon: L.divIcon({className: "nk-country-label", html: esc(lb[0]), iconSize: [120, 16]})
+      }).addTo(g);
+    });
+    return g;
+  }
+  var bases = {}, firstBase = null;
+  D.opt.tiles.forEach(function (t) {
+    var layer = L.tileLayer(t.url, {attribution: t.attribution, maxZoom: t.maxZoom,
+      subdomains: t.subdomains || "abc"});
+    bases[t.name] = layer;
+    if (!firstBase) firstBase = layer;
+  });
+  var vector = vectorBase("nkBase", true);
+  vector.getAttribution = function () { return D.opt.vectorAttribution; };
+  bases["Offline basemap (vector)"] = vector;
+  if (!firstBase) firstBase = vector;
+  api.base = bases;
+  function onBase(layer) {
+    L.DomUtil[layer === vector ? "addClass" : "removeClass"](map.getContainer(), "nk-vector-base");
+  }
+  map.on("baselayerchange", function (e) { onBase(e.layer); });
+  firstBase.addTo(map);
+  onBase(firstBase);
+  if (firstBase === vector && map.attributionControl) map.attributionControl.addAttribution(D.opt.vectorAttribution);
+
+  // ---- reference layers --------------------------------------------------------------
+  var overlays = {};
+  var BORDER = {china: "#b2182b", russia: "#5e3c99"};
+  var provinces = L.geoJSON(D.ref.provinces, {
+    pane: "nkRef",
+    style: {color: "#8c7b5a", weight: 1, fill: false, dashArray: "4 3"},
+    onEachFeature: function (f, l) { l.bindTooltip(esc(f.properties.name), {sticky: true}); }
+  });
+  var borders = L.geoJSON(D.ref.borders, {
+    interactive: false, pane: "nkRef",
+    style: function (f) { return {color: BORDER[f.properties.border] || "#b2182b", weight: 2.5, opacity: 0.85}; }
+  });
+  var crossings = L.layerGroup();
+  L.geoJSON(D.ref.pairs, {pane: "nkRef", style: {color: "#222", weight: 2, dashArray: "2 4"},
+    onEachFeature: function (f, l) { l.bindTooltip(esc(f.properties.name + (f.properties.corridor ? " · " + f.properties.corridor : ""))); }
+  }).addTo(crossings);
+  L.geoJSON(D.ref.crossings, {
+    pointToLayer: function (f, ll) {
+      return L.circleMarker(ll, {renderer: canvas, radius: 4, color: "#222", weight: 1.5,
+        fillColor: f.properties.kind === "bridge" ? "#fff" : "#ffd34d", fillOpacity: 1});
+    },
+    onEachFeature: function (f, l) {
+      var p = f.properties;
+      l.bindTooltip(esc(p.name + " (" + p.kind + ", " + p.country + ")" + (p.corridor ? " · " + p.corridor : "")));
+    }
+  }).addTo(crossings);
+
+  // ---- theme layers ------------------------------------------------------------------
+  var total = 0;
+  var T = D.themes.map(function (t) {
+    var markers = L.geoJSON(t.fc, {
+      pointToLayer: function (f, ll) {
+        var ps = prec(f.properties.P);
+        return L.circleMarker(ll, {renderer: canvas, radius: ps[0], color: t.color,
+          weight: ps[2] ? 1.6 : 1.2, dashArray: ps[2] || null, fillColor: t.color,
+          fillOpacity: ps[1], opacity: 0.95});
+      }
+    }).getLayers();
+    var group;
+    if (D.opt.cluster) {
+      group = L.markerClusterGroup({
+        chunkedLoading: true, animate: false, maxClusterRadius: 45, spiderfyOnMaxZoom: true,
+        showCoverageOnHover: false, spiderLegPolylineOptions: {weight: 1, color: t.color, opacity: 0.6},
+        iconCreateFunction: function (cl) {
+          var n = cl.getChildCount(), size = n < 10 ? 26 : n < 100 ? 32 : n < 1000 ? 38 : 44;
+          var div = '<div style="background:' + t.color + '">' + n + "</div>";
+          return L.divIcon({html: div, className: "nk-cluster", iconSize: L.point(size, size)});
+        }
+      });
+    } else {
+      group = L.featureGroup();
+    }
+    var byPlace = {};
+    markers.forEach(function (m) {
+      var c = m.feature.geometry.coordinates, k = c[0] + "," + c[1];
+      (byPlace[k] = byPlace[k] || []).push(m);
+    });
+    var rec = {id: t.id, label: t.label, color: t.color, group: group, markers: markers,
+               shown: markers, byPlace: byPlace};
+    group.on("click", function (e) { openPopup(rec, e.layer); });
+    api.themes[t.id] = rec;
+    total += markers.length;
+    return rec;
+  });
+
+  function popupNode(rec, f) {
+    var p = f.properties, art = D.arts[p.a] || ["", "", ""];
+    var box = el("div", "nk-pop");
+    el("div", "nk-pop-title", art[0] || "(untitled article)", box);
+    var tb = el("table", null, null, box);
+    function row(k, v) {
+      var tr = el("tr", null, null, tb);
+      el("th", null, k, tr);
+      return el("td", null, v, tr);
+    }
+    row("Date", fmtDate(p.d, p.D));
+    var src = row("Source", null);
+    if (/^https?:\/\//i.test(art[2] || "")) {
+      var a = el("a", null, art[1] || art[2], src);
+      a.href = art[2]; a.target = "_blank"; a.rel = "noopener noreferrer";
+    } else {
+      src.textContent = art[1] || "unknown";
+    }
+    row("Place", (p.p || "unknown") + " — " + prec(p.P)[3].toLowerCase());
+    var th = row("Theme", null);
+    swatch(rec.color, th);
+    th.appendChild(document.createTextNode(rec.label));
+    if (p.c != null) row("Confidence", Math.round(p.c * 100) + "%");
+    el("blockquote", "nk-pop-quote", p.e || "(no quote)", box);
+    return box;
+  }
+  function openPopup(rec, layer) {
+    var f = layer.feature, c = f.geometry.coordinates;
+    var box = popupNode(rec, f);
+    if (!D.opt.cluster) {  // several events at one point: list the others (clusters spiderfy)
+      var others = (rec.byPlace[c[0] + "," + c[1]] || []).filter(function (m) {
+        return m !== layer && rec.group.hasLayer(m);
+      });
+      others.slice(0, 9).forEach(function (m) { el("hr", null, null, box); box.appendChild(popupNode(rec, m.feature)); });
+      if (others.length > 9) el("div", "nk-more", (others.length - 9) + " more events here", box);
+    }
+    L.popup({maxWidth: 340, maxHeight: 360}).setLatLng([c[1], c[0]]).setContent(box).openOn(map);
+  }
+
+  // ---- heat layer --------------------------------------------------------------------
+  var heat = null;
+  function heatPoints() {
+    var pts = [];
+    T.forEach(function (r) { r.shown.forEach(function (m) { var c = m.feature.geometry.coordinates; pts.push([c[1], c[0], 0.6]); }); });
+    return pts;
+  }
+  if (D.opt.heat && L.heatLayer) {
+    heat = L.heatLayer([], {radius: 18, blur: 15, maxZoom: 10});
+    heat.on("add", function () { heat.setLatLngs(heatPoints()); });
+  }
+
+  // ---- layer control -----------------------------------------------------------------
+  function label(color, text) {
+    return '<span class="nk-swatch" style="background:' + color + '"></span>' + esc(text);
+  }
+  T.forEach(function (r) {
+    var name = label(r.color, r.label + " (" + r.markers.length + ")");
+    overlays[name] = r.group;
+    r.group.addTo(map);
+    api.overlays[r.id] = r.group;
+  });
+  overlays[label("#ffd34d", "Border crossings & bridges")] = crossings;
+  overlays[label("#b2182b", "China–DPRK & Russia–DPRK border")] = borders;
+  overlays[label("#fcf5e3", "DPRK provinces")] = provinces;
+  provinces.addTo(map); borders.addTo(map); crossings.addTo(map);
+  api.overlays.crossings = crossings; api.overlays.borders = borders; api.overlays.provinces = provinces;
+  if (heat) { overlays[label("#f03b20", "Heat map (events shown)")] = heat; api.overlays.heat = heat; }
+  api.layerControl = L.control.layers(bases, overlays, {collapsed: false, position: "topright"}).addTo(map);
+
+  // ---- time filter -------------------------------------------------------------------
+  var lo = D.time ? D.time[0] : 0, hi = D.time ? D.time[1] : 0, undated = true;
+  function visible(f) {
+    var d = f.properties.d;
+    return d == null ? undated : (d >= lo && d <= hi);
+  }
+  function applyFilter() {
+    T.forEach(function (r) {
+      var keep = r.markers.filter(function (m) { return visible(m.feature); });
+      r.shown = keep;
+      r.group.clearLayers();
+      if (D.opt.cluster) r.group.addLayers(keep);
+      else keep.forEach(function (m) { r.group.addLayer(m); });
+    });
+    if (heat && map.hasLayer(heat)) heat.setLatLngs(heatPoints());
+    updateLegend();
+  }
+  api.setTime = function (from, to, withUndated) {
+    lo = from; hi = to; if (withUndated != null) undated = withUndated;
+    applyFilter(); syncSlider();
+  };
+  api.shown = function (id) {
+    var r = api.themes[id];
+    return r && map.hasLayer(r.group) ? r.shown.length : 0;
+  };
+  var syncSlider = function () {};
+  if (D.time) {
+    var Time = L.Control.extend({options: {position: "bottomleft"}, onAdd: function () {
+      var div = L.DomUtil.create("div", "nk-box nk-time");
+      stopEvents(div);
+      el("strong", null, "Time", div);
+      var lab = el("div", "nk-time-label", "", div);
+      var a = el("input", "nk-time-from", null, div), b = el("input", "nk-time-to", null, div);
+      [a, b].forEach(function (x) { x.type = "range"; x.min = D.time[0]; x.max = D.time[1]; x.step = 1; });
+      a.value = lo; b.value = hi;
+      a.setAttribute("aria-label", "From date"); b.setAttribute("aria-label", "To date");
+      var und = el("label", null, null, div), cb = el("input", "nk-time-undated", null, und);
+      cb.type = "checkbox"; cb.checked = true;
+      und.appendChild(document.createTextNode(" include undated events"));
+      var timer = null;
+      function text() {
+        lab.textContent = fmtDate(lo, "day").slice(0, 10) + " → " + fmtDate(hi, "day").slice(0, 10);
+      }
+      function changed() {
+        var x = +a.value, y = +b.value;
+        if (x > y) { if (this === a) { b.value = x; y = x; } else { a.value = y; x = y; } }
+        lo = x; hi = y; undated = cb.checked; text();
+        clearTimeout(timer); timer = setTimeout(applyFilter, 60);
+      }
+      a.addEventListener("input", changed); b.addEventListener("input", changed);
+      cb.addEventListener("change", changed);
+      syncSlider = function () { a.value = lo; b.value = hi; cb.checked = undated; text(); };
+      text();
+      return div;
+    }});
+    api.timeControl = new Time().addTo(map);
+  }
+
+  // ---- legend ------------------------------------------------------------------------
+  var counts = {};
+  var Legend = L.Control.extend({options: {position: "bottomright"}, onAdd: function () {
+    var div = L.DomUtil.create("div", "nk-box nk-legend");
+    stopEvents(div);
+    el("h4", null, "Events by theme", div);
+    if (!T.length) el("div", "nk-note", "No events to show.", div);
+    T.forEach(function (r) {
+      var row = el("div", "nk-row", null, div);
+      swatch(r.color, row);
+      el("span", null, r.label, row);
+      counts[r.id] = el("span", "nk-count", "", row);
+    });
+    el("h4", null, "Location precision", div);
+    D.precOrder.forEach(function (k) {
+      var ps = D.prec[k], row = el("div", "nk-row", null, div), s = 2 * ps[0] + 4;
+      var svg = document.createElementNS("http://www.w3.org/2000/svg", "svg");
+      svg.setAttribute("width", s); svg.setAttribute("height", s);
+      var c = document.createElementNS("http://www.w3.org/2000/svg", "circle");
+      c.setAttribute("cx", s / 2); c.setAttribute("cy", s / 2); c.setAttribute("r", ps[0]);
+      c.setAttribute("fill", "#555"); c.setAttribute("fill-opacity", ps[1]);
+      c.setAttribute("stroke", "#555"); c.setAttribute("stroke-width", ps[2] ? 1.6 : 1.2);
+      if (ps[2]) c.setAttribute("stroke-dasharray", ps[2]);
+      svg.appendChild(c);
+      var holder = el("span", null, null, row);
+      holder.style.cssText = "display:inline-block;width:44px;text-align:center;line-height:0";
+      holder.appendChild(svg);
+      el("span", null, ps[3], row);
+    });
+    el("h4", null, "Reference", div);
+    [["#b2182b", "China–DPRK border"], ["#5e3c99", "Russia–DPRK border"]].forEach(function (x) {
+      var row = el("div", "nk-row", null, div), line = el("span", null, null, row);
+      line.style.cssText = "display:inline-block;width:22px;border-top:3px solid " + x[0];
+      el("span", null, x[1], row);
+    });
+    var row = el("div", "nk-row", null, div);
+    swatch("#ffd34d", row); el("span", null, "Border crossing", row);
+    row = el("div", "nk-row", null, div);
+    swatch("#fff", row); el("span", null, "Bridge", row);
+    row = el("div", "nk-row", null, div);
+    var pl = el("span", null, null, row);
+    pl.style.cssText = "display:inline-block;width:22px;border-top:2px dashed #222";
+    el("span", null, "Joins a Chinese–DPRK pair", row);
+    D.notes.forEach(function (n) { el("div", "nk-note", n, div); });
+    return div;
+  }});
+  function updateLegend() {
+    T.forEach(function (r) {
+      if (counts[r.id]) counts[r.id].textContent = r.shown.length === r.markers.length ?
+        String(r.markers.length) : r.shown.length + " / " + r.markers.length;
+    });
+  }
+  api.legend = new Legend().addTo(map);
+  applyFilter();
+
+  // ---- search ------------------------------------------------------------------------
+  var index = D.search.map(function (s) { return {name: s[0], lat: s[1], lon: s[2], kind: s[3], key: fold(s[0])}; });
+  var hit = null;
+  function go(h) {
+    map.setView([h.lat, h.lon], Math.max(map.getZoom(), 10));
+    if (hit) map.removeLayer(hit);
+    hit = L.circleMarker([h.lat, h.lon], {radius: 18, color: "#000", weight: 2, fill: false,
+      dashArray: "3 3", interactive: false, className: "nk-hit"}).addTo(map);
+    hit.bindTooltip(esc(h.name), {permanent: true, direction: "top", offset: [0, -16]}).openTooltip();
+    api.lastSearch = h;
+  }
+  function find(q) {
+    var k = fold(q);
+    if (!k) return [];
+    var pre = [], mid = [];
+    index.forEach(function (h) {
+      var i = h.key.indexOf(k);
+      if (i === 0) pre.push(h); else if (i > 0) mid.push(h);
+    });
+    return pre.concat(mid).slice(0, 8);
+  }
+  api.find = find;
+  var Search = L.Control.extend({options: {position: "topleft"}, onAdd: function () {
+    var div = L.DomUtil.create("div", "leaflet-bar nk-search");
+    stopEvents(div);
+    var input = el("input", null, null, div);
+    input.type = "search"; input.placeholder = "Search places…";
+    input.setAttribute("aria-label", "Search places");
+    var list = el("ul", null, null, div), hits = [];
+    function render() {
+      hits = find(input.value);
+      list.textContent = "";
+      hits.forEach(function (h, i) {
+        var li = el("li", i === 0 ? "nk-active" : null, h.name, list);
+        el("small", null, h.kind, li);
+        li.addEventListener("click", function () { go(h); list.textContent = ""; });
+      });
+    }
+    input.addEventListener("input", render);
+    input.addEventListener("keydown", function (e) {
+      if (e.key === "Enter" && hits.length) { go(hits[0]); list.textContent = ""; }
+      if (e.key === "Escape") { input.value = ""; list.textContent = ""; }
+    });
+    return div;
+  }});
+  new Search().addTo(map);
+
+  // ---- full screen and measuring -----------------------------------------------------
+  var ICON_FULL = '<svg width="16" height="16" viewBox="0 0 16 16" fill="none" stroke="#222" stroke-width="2"><path d="M1 6V1h5M10 1h5v5M15 10v5h-5M6 15H1v-5"/></svg>';
+  var ICON_RULER = '<svg width="18" height="18" viewBox="0 0 18 18" fill="none" stroke="#222" stroke-width="1.5"><path d="M2 12L12 2l4 4L6 16z"/><path d="M5 9l2 2M7.5 6.5l1.5 1.5M10 4l2 2"/></svg>';
+  function button(bar, icon, title, onClick) {
+    var a = L.DomUtil.create("a", "nk-btn", bar);
+    a.href = "#"; a.title = title; a.setAttribute("role", "button"); a.setAttribute("aria-label", title);
+    a.innerHTML = icon;  // constant SVG, no article text
+    L.DomEvent.on(a, "click", function (e) { L.DomEvent.preventDefault(e); onClick(a); });
+    return a;
+  }
+  var Tools = L.Control.extend({options: {position: "topleft"}, onAdd: function () {
+    var bar = L.DomUtil.create("div", "leaflet-bar");
+    stopEvents(bar);
+    button(bar, ICON_FULL, "Full screen", function () {
+      var c = map.getContainer();
+      if (document.fullscreenElement) { document.exitFullscreen(); return; }
+      if (c.requestFullscreen) {
+        c.requestFullscreen().catch(function () { L.DomUtil.addClass(c, "nk-fullscreen-fallback"); map.invalidateSize(); });
+      } else {
+        c.classList.toggle("nk-fullscreen-fallback"); map.invalidateSize();
+      }
+    });
+    var pts = [], line = null, out = null;
+    api.measure = {points: pts, km: 0, on: false};
+    button(bar, ICON_RULER, "Measure distance (click points; click again to stop)", function (a) {
+      api.measure.on = !api.measure.on;
+      L.DomUtil[api.measure.on ? "addClass" : "removeClass"](a, "nk-on");
+      map.getContainer().style.cursor = api.measure.on ? "crosshair" : "";
+      if (!api.measure.on) {
+        pts.length = 0; api.measure.km = 0;
+        if (line) { map.removeLayer(line); line = null; }
+        if (out) { out.remove(); out = null; }
+      }
+    });
+    map.on("click", function (e) {
+      if (!api.measure.on) return;
+      pts.push(e.latlng);
+      if (!line) line = L.polyline(pts, {color: "#000", weight: 2, dashArray: "6 4", interactive: false}).addTo(map);
+      else line.setLatLngs(pts);
+      var m = 0;
+      for (var i = 1; i < pts.length; i++) m += pts[i - 1].distanceTo(pts[i]);
+      api.measure.km = m / 1000;
+      if (!out) out = el("div", "nk-measure-out", null, bar);
+      out.textContent = (m / 1000).toFixed(m < 10000 ? 2 : 1) + " km";
+    });
+    return bar;
+  }});
+  new Tools().addTo(map);
+  L.control.scale({metric: true, imperial: false, position: "bottomleft"}).addTo(map);
+
+  // ---- mini-map ----------------------------------------------------------------------
+  if (D.opt.minimap) {
+    var Mini = L.Control.extend({options: {position: "bottomleft"}, onAdd: function () {
+      var div = L.DomUtil.create("div", "nk-minimap");
+      stopEvents(div);
+      return div;
+    }});
+    var miniCtl = new Mini().addTo(map);
+    var mini = L.map(miniCtl.getContainer(), {attributionControl: false, zoomControl: false,
+      dragging: false, scrollWheelZoom: false, doubleClickZoom: false, boxZoom: false,
+      keyboard: false, touchZoom: false});
+    if (D.opt.tiles.length) {
+      var t0 = D.opt.tiles[0];
+      L.tileLayer(t0.url, {subdomains: t0.subdomains || "abc", maxZoom: t0.maxZoom}).addTo(mini);
+    } else {
+      mini.createPane("nkBase");
+      L.DomUtil.addClass(mini.getContainer(), "nk-vector-base");
+      vectorBase("nkBase", false).addTo(mini);
+    }
+    var box = L.rectangle([[0, 0], [0, 0]], {color: "#d7301f", weight: 1.5, fillOpacity: 0.1, interactive: false}).addTo(mini);
+    var syncMini = function () {
+      mini.setView(map.getCenter(), Math.max(map.getZoom() - 4, 0), {animate: false});
+      box.setBounds(map.getBounds());
+    };
+    mini.on("click", function (e) { map.panTo(e.latlng); });
+    map.on("moveend zoomend", syncMini);
+    api.minimap = mini;
+  }
+
+  // ---- view --------------------------------------------------------------------------
+  var wide = map.getSize().x > 900;
+  map.fitBounds(D.bounds, {paddingTopLeft: [wide ? 60 : 20, 20],
+    paddingBottomRight: [wide ? 300 : 20, 20], maxZoom: 11});
+  if (D.opt.minimap) { mini.invalidateSize(); syncMini(); }
+  api.ready = true;
+})(__NKMAP_MAP__, __NKMAP_DATA__);
+"""
