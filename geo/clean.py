@@ -90,6 +90,13 @@ _NOISE_PATTERNS = [
     r"^\W*(?:featured |main |cover |header |top |file )?(?:image|photo|picture|graphic|"
     r"illustration|video|photograph)s?\s*(?:credit|courtesy|source)?\s*(?::|by\b|=|courtesy\b)",
     r"^\W*(?:photo|image)\s*(?:credit|courtesy)\b|^\W*credit\s*:|^\W*source\s*:\s*\S+$",
+    # inline pointers to other articles, advertisements, editorial notes
+    r"^\W*(?:read more|see also|related(?: article| story)?|also read|more)\s*[:：]",
+    r"^\W*advertisements?\W*$|^\W*sponsored(?: content)?\W*$",
+    r"^\s*※",
+    r"^comments?\s*\(\d+\)$",
+    # a caption wholly in brackets: "(Photo taken by a reporting partner in Hyesan)"
+    r"^[(\[]\s*(?:photo|image|picture|file photo|graphic|video)\b[^)\]]*[)\]]\W*$",
     # tags and categories
     r"^\W*(?:tags?|topics?|categories|category|filed under|keywords?)\s*:",
     # copyright and legal
@@ -135,6 +142,12 @@ _CAPTION_CREDIT = re.compile(
     r"[.!?\"”]\s*[(\[](?:(?i:photo|image|picture|graphic|source|credit|courtesy|file)s?\s*"
     r"(?:by|:|=)?\s*)?[A-Z][\w.&'’/-]*(?:[ -][A-Za-z][\w.&'’/-]*){0,5}[)\]]\s*$"
 )
+# "A view of Sinuiju. Image: Daily NK", "Trucks at the bridge | Photo: NK News"
+_CAPTION_TAIL = re.compile(
+    r"(?:[.!?\"”]\s*|\s[|/]\s*)(?:file\s+)?(?:photo|image|picture|graphic|source|credit|"
+    r"illustration)s?\s*(?::|=|by\b|courtesy of\b)\s*[\w.&'’/ -]{2,50}$",
+    re.IGNORECASE,
+)
 _CAPTION_WORDS = re.compile(
     r"\b(?:can be seen|is seen|are seen|pictured|in this (?:photo|image|file photo)|"
     r"photo (?:taken|shows)|a view of|shown here)\b",
@@ -143,6 +156,12 @@ _CAPTION_WORDS = re.compile(
 _DATELINE_PREFIX = re.compile(
     r"^(?P<dl>[A-Z][A-Z'.-]+(?:\s+[A-Z][A-Z'.-]+){0,3}(?:,\s*[^–—\n]{0,40}?)?"
     r"(?:\s*\([^)]{2,40}\))?\s*(?:--|–|—|-{1,2})\s+)(?=[A-Z\"“])"
+)
+# "Pyongyang, November 3 (KCNA) -- ": a city in title case needs the agency to count
+_AGENCY_DATELINE = re.compile(
+    r"^(?P<dl>[A-Z][a-z'’]+(?:[ -][A-Z][a-z'’]+)?,\s*[^()\n]{0,30}?\s*\("
+    + _OUTLET
+    + r"\)\s*(?:--|–|—|-)\s+)"
 )
 _WEATHER = re.compile(r"^-?\d+(?:\.\d+)?\s*°?\s*[CF]$|^\d+(?:\.\d+)?\s*°")
 
@@ -195,6 +214,8 @@ def is_noise_line(line: str) -> bool:
     if _is_menu(line) or _WEATHER.match(line):
         return True
     if words <= 40 and _CAPTION_CREDIT.search(line) and not line.startswith(("“", '"')):
+        return True
+    if words <= 40 and _CAPTION_TAIL.search(line):
         return True
     if words <= 25 and _CAPTION_WORDS.search(line) and not _SENTENCE_END.search(line):
         return True
@@ -329,7 +350,8 @@ def clean_page(text: str, *, title: str = "", guess_title: bool = True) -> Clean
     total = sum(len(line) for line in lines) or 1
     seen = 0
     for i, line in enumerate(lines):
-        if _FOOTER_START.match(line) and seen >= 0.4 * total:
+        footer = _FOOTER_START.match(line) or _LIST_HEADING.match(line)
+        if footer and seen >= 0.4 * total:
             rest = [j for j in range(i + 1, len(lines)) if keep[j]]
             if all(_words(lines[j]) < _BODY_WORDS for j in rest):
                 for j in range(i, len(lines)):
@@ -344,7 +366,9 @@ def clean_page(text: str, *, title: str = "", guess_title: bool = True) -> Clean
         if title and _same_title(line, title):
             keep[first] = False
             break
-        if not title and guess_title and _is_headline(line):
+        nxt = next((i for i in range(first + 1, len(lines)) if keep[i]), None)
+        wrapped = nxt is not None and items[nxt][1] == items[first][1] and lines[nxt][:1].islower()
+        if not title and guess_title and _is_headline(line) and not wrapped:
             found_title = line
             keep[first] = False
             break
@@ -353,11 +377,15 @@ def clean_page(text: str, *, title: str = "", guess_title: bool = True) -> Clean
         keep[first] = False
         first = next((i for i in range(first + 1, len(lines)) if keep[i]), None)
 
+    # the tail: headline-like lines after the last paragraph (links to other articles)
+    kept = [i for i in range(len(lines)) if keep[i]]
+    while len(kept) > 1 and _is_headline(lines[kept[-1]]):
+        keep[kept.pop()] = False
     # a dateline opening the body
     body = [(lines[i], items[i][1]) for i in range(len(lines)) if keep[i]]
     if body:
         line, blk = body[0]
-        m = _DATELINE_PREFIX.match(line)
+        m = _DATELINE_PREFIX.match(line) or _AGENCY_DATELINE.match(line)
         if m and _words(m.group("dl")) <= 8:
             body[0] = (line[m.end() :], blk)
     out: list[str] = []

@@ -266,11 +266,11 @@ _DAY_MONTH = re.compile(
 )
 _MONTH_YEAR = re.compile(r"\b" + _MONTH + r",?\s+" + _YEAR + r"\b")
 _MONTH_ONLY = re.compile(
-    r"\b(?P<lead>in|last|since|during|until|by|from|through|early|late|mid|mid-|end of|"
-    r"beginning of|start of|of)\s*(?:early\s+|late\s+|mid-?\s*)?" + _MONTH + r"(?!\s+[0-3]?\d\b)"
+    r"\b(?P<lead>in|last|during|early|late|mid|mid-|end of|beginning of|start of|of)\s*"
+    r"(?:early\s+|late\s+|mid-?\s*)?" + _MONTH + r"(?!\s+[0-3]?\d\b)"
 )
 _YEAR_ONLY = re.compile(
-    r"\b(?:in|since|during|until|by|from|through|of|early|late|mid-?)\s+(?:early\s+|late\s+)?"
+    r"\b(?:in|during|of|early|late|mid-?)\s+(?:early\s+|late\s+)?"
     + _YEAR
     + r"\b(?![-–]\d|\s*(?:%|percent|km|tons?|won|yuan|dollars))"
 )
@@ -279,6 +279,22 @@ _RELATIVE_DAY = re.compile(
     r"|Saturday|Sunday)\b|\b(?P<yest>[Yy]esterday)\b"
 )
 _LAST_UNIT = re.compile(r"\b[Ll]ast\s+(?P<unit>month|year)\b")
+
+
+# A month or year after these words bounds a period ("the most since 2019", "by March")
+# rather than dating the event.
+_BOUND = re.compile(
+    r"\b(?:since|until|till|by|before|after|from|through|than|prior to)\s+(?:the\s+)?"
+    r"(?:(?:end|start|beginning|middle) of\s+)?(?:early\s+|late\s+|mid-?\s*)?$",
+    re.IGNORECASE,
+)
+
+
+def _search_unbounded(pattern: re.Pattern[str], sentence: str) -> re.Match[str] | None:
+    for m in pattern.finditer(sentence):
+        if not _BOUND.search(sentence[max(0, m.start() - 30) : m.start()]):
+            return m
+    return None
 
 
 def _resolve_year(month: int, published: dt.date) -> int:
@@ -328,11 +344,11 @@ def event_date(sentence: str, published: dt.date | None) -> tuple[dt.date | None
             weekday = _WEEKDAYS.index(r.group("wd").lower())
             back = (published.weekday() - weekday) % 7 or 7
             return published - dt.timedelta(days=back), "day"
-    m = _MONTH_YEAR.search(sentence)
+    m = _search_unbounded(_MONTH_YEAR, sentence)
     if m is not None:
         return dt.date(int(m.group("year")), _month_number(m.group("mon")), 1), "month"
     if published is not None:
-        m = _MONTH_ONLY.search(sentence)
+        m = _search_unbounded(_MONTH_ONLY, sentence)
         if m is not None:
             month = _month_number(m.group("mon"))
             year = _resolve_year(month, published)
@@ -343,7 +359,7 @@ def event_date(sentence: str, published: dt.date | None) -> tuple[dt.date | None
         if u is not None and u.group("unit") == "month":
             first = published.replace(day=1) - dt.timedelta(days=1)
             return first.replace(day=1), "month"
-    y = _YEAR_ONLY.search(sentence)
+    y = _search_unbounded(_YEAR_ONLY, sentence)
     if y is not None:
         return dt.date(int(y.group("year")), 1, 1), "year"
     if published is not None:

@@ -136,6 +136,13 @@ def test_seed_body_kept_with_paragraphs(seeds_dir: Path, prefix: str) -> None:
         "Lee Min | 2024-03-03 10:00",
         "Kim Min-ji is a reporter for an outlet based in Seoul.",
         "Please send comments or questions to our editors",
+        "A view of Sinuiju across the Yalu River. Image: Daily NK",
+        "Trucks wait at the bridge in Dandong | Photo: NK News",
+        "(Photo taken by a reporting partner in Hyesan in October 2023)",
+        "※ Our reporting partners inside the country use Chinese phones.",
+        "READ MORE: Smugglers caught near Hyesan",
+        "ADVERTISEMENT",
+        "Comments (0)",
     ],
 )
 def test_noise_lines(line: str) -> None:
@@ -198,3 +205,59 @@ def test_guess_source() -> None:
     assert guess_source("Kim is an NK News correspondent based in Seoul.") == "NK News"
     assert guess_source("SEOUL, March 3 (Yonhap) -- Officials said") == "Yonhap"
     assert guess_source("Nothing about who wrote this.") == ""
+
+
+def test_trailing_headlines_without_heading_are_dropped() -> None:
+    raw = (
+        "Trade through Sinuiju resumed on March 7 after a month-long halt, traders said.\n"
+        "Customs officers checked every truck by hand, according to a source in the city.\n"
+        "Smugglers arrested near Hyesan\n"
+        "Rason port reopens to Russian ships\n"
+    )
+    text = clean_text(raw)
+    assert "Hyesan" not in text and "Rason" not in text
+    assert text.endswith("according to a source in the city.")
+
+
+def test_popular_list_at_the_foot_goes_even_with_teasers() -> None:
+    body = " ".join(["Officials in Kusong opened a new food factory on March 7."] * 6)
+    raw = (
+        f"Factory opens in Kusong\n\n{body}\n\nMost Popular Articles\n\n"
+        "Rason port reopens\n\nShips from Vladivostok returned to the port of Rajin this week, "
+        "local sources said, bringing coal and flour.\n\nHyesan smugglers fined"
+    )
+    text = clean_text(raw)
+    assert text == body
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        (
+            "PYONGYANG, March 7 (Yonhap) -- Officials visited Sinuiju.",
+            "Officials visited Sinuiju.",
+        ),
+        (
+            "Pyongyang, March 7 (KCNA) -- Kim Jong Un inspected a factory in Kusong.",
+            "Kim Jong Un inspected a factory in Kusong.",
+        ),
+        ("SEOUL – Traders in Hyesan said prices rose.", "Traders in Hyesan said prices rose."),
+        # a sentence opening with a place and a dash is not a dateline without an agency
+        ("Hyesan - the provincial capital - saw prices rise.", None),
+    ],
+)
+def test_datelines_removed(raw: str, expected: str | None) -> None:
+    page = clean_page(raw, guess_title=False)
+    assert page.text == (expected if expected is not None else raw)
+
+
+def test_hard_wrapped_lines_joined() -> None:
+    raw = (
+        "Trade through Sinuiju resumed on March 7 after a\n"
+        "month-long halt, traders in the city said.\n\n"
+        "Customs checked every truck."
+    )
+    assert clean_text(raw) == (
+        "Trade through Sinuiju resumed on March 7 after a month-long halt, traders in the "
+        "city said.\n\nCustoms checked every truck."
+    )

@@ -120,6 +120,10 @@ PUB = D(2024, 4, 10)
         ("Officials met traders.", None, (None, "article")),
         # a day without a year cannot be placed without a publication date
         ("Officials met traders on March 7.", None, (None, "article")),
+        # a bound of a period is not the event's date
+        ("Coal shipments were the largest since 2019.", PUB, (PUB, "article")),
+        ("The road must be finished by the end of March.", PUB, (PUB, "article")),
+        ("Fences were built in mid-August.", PUB, (D(2023, 8, 1), "month")),
         # not dates
         ("Factories in 20 cities and counties may open.", PUB, (PUB, "article")),
         ("Resolution 2397 limits refined oil.", PUB, (PUB, "article")),
