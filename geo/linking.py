@@ -12,6 +12,7 @@ place and a province or list supports the guess.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 
 from gazetteer import Candidate, Gazetteer, Place
@@ -75,12 +76,21 @@ class Mention:
         )
 
 
-def _sentence_bounds(text: str, pos: int) -> tuple[int, int]:
-    start = 0
-    for m in _SENTENCE_END.finditer(text, 0, pos):
-        start = m.end()
-    after = _SENTENCE_END.search(text, pos)
-    return start, (after.start() + 1 if after else len(text))
+class _Sentences:
+    """The sentence boundaries of one text, for "which sentence is this offset in?" lookups."""
+
+    def __init__(self, text: str) -> None:
+        self.starts = [0]
+        self.ends = []
+        for m in _SENTENCE_END.finditer(text):
+            self.ends.append(m.start() + 1)
+            self.starts.append(m.end())
+        self.ends.append(len(text))
+
+    def bounds(self, pos: int) -> tuple[int, int]:
+        """Return (start, end) of the sentence holding offset ``pos``."""
+        i = bisect_right(self.starts, pos) - 1
+        return self.starts[i], self.ends[i]
 
 
 def _plausible(c: Candidate, span: Span, *, at_sentence_start: bool) -> bool:
@@ -109,10 +119,12 @@ class Linker:
         self.gz = gazetteer or Gazetteer.default()
         self.finder = MentionFinder(self.gz)
         self._south: list[int] = []
+        self._sentences = _Sentences("")
 
     def mentions(self, text: str) -> list[Mention]:
         """Return the linked place mentions of ``text``, in text order."""
         spans = self.finder.spans(text)
+        self._sentences = _Sentences(text)
         options = {
             s: self.gz.resolve(s.surface, fuzzy=False, limit=25) for s in spans if not s.fuzzy
         }
@@ -153,7 +165,7 @@ class Linker:
         context_ids: set[str],
         text: str,
     ) -> tuple[Place, float, str] | None:
-        s_start, s_end = _sentence_bounds(text, span.start)
+        s_start, s_end = self._sentences.bounds(span.start)
         cands = [c for c in cands if _plausible(c, span, at_sentence_start=span.start == s_start)]
         if not cands:
             return None
@@ -202,7 +214,7 @@ class Linker:
                         return Mention.of(span, found[0].place, 0.6, "context")
         if not context_admin1:
             return None
-        s_start, s_end = _sentence_bounds(text, span.start)
+        s_start, s_end = self._sentences.bounds(span.start)
         near = min(context_admin1, key=lambda a: 0 if s_start <= context_admin1[a] < s_end else 1)
         kinds = _KIND_GROUPS.get(span.kind_hint) if span.kind_hint else None
         cands = [

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 from gazetteer import Gazetteer
 from gazetteer.names import key
@@ -120,29 +121,44 @@ class Span:
     fuzzy: bool = False
 
 
-@dataclass(frozen=True)
-class _Tok:
+class _Tok(NamedTuple):
     text: str
     start: int
     end: int
     low: str
+    cap: bool  # capitalised, Hangul or Chinese: may start a name
+
+
+@lru_cache(maxsize=1)
+def _token_pattern() -> re.Pattern[str]:
+    """The tokens that matter: words starting with a capital, Hangul or Chinese, and the
+    lowercase words that may continue or qualify a name (kind words, "of", "and")."""
+    keep = "|".join(sorted(_CONTINUE | set(KIND_WORDS) | {"or"}, key=len, reverse=True))
+    return re.compile(
+        r"(?<![\w’ʼ'\-])(?:(?=[^\W\d_a-z])[^\W\d_](?:[\w’ʼ'\-]*\w)?|[\u4e00-\u9fff]+"
+        rf"|(?:{keep})(?![\w’ʼ'\-]))"
+    )
 
 
 def tokenize(text: str) -> list[_Tok]:
-    """Return the word tokens of ``text`` with their offsets (possessive 's removed)."""
+    """Return the tokens of ``text`` that can be part of a place name, with their offsets.
+
+    Lowercase words other than kind words and connectors are skipped (the
+    gaps between tokens are checked against the text); a possessive 's is removed.
+    """
     out = []
-    for m in _TOKEN.finditer(text):
+    for m in _token_pattern().finditer(text):
         word, start, end = m.group(), m.start(), m.end()
-        for tail in ("'s", "’s", "ʼs"):
-            if word.endswith(tail) and len(word) > len(tail):
-                word, end = word[: -len(tail)], end - len(tail)
-        out.append(_Tok(word, start, end, word.lower().replace("’", "'")))
+        if len(word) > 2 and word[-1] == "s" and word[-2] in "'’ʼ":
+            word, end = word[:-2], end - 2
+        c = word[0]
+        cap = c.isupper() or "\uac00" <= c <= "\ud7a3" or "\u4e00" <= c <= "\u9fff"
+        out.append(_Tok(word, start, end, word.lower().replace("’", "'"), cap))
     return out
 
 
 def _capitalised(tok: _Tok) -> bool:
-    c = tok.text[0]
-    return c.isupper() or bool(_HANGUL.match(c)) or bool(_CJK.match(c))
+    return tok.cap
 
 
 @lru_cache(maxsize=100_000)
@@ -180,7 +196,6 @@ class MentionFinder:
     def spans(self, text: str) -> list[Span]:
         """Return the place-name spans of ``text`` in order, none overlapping."""
         toks = tokenize(text)
-        lower_words = {t.text for t in toks if t.text[:1].islower()}
         spans: list[Span] = []
         i = 0
         n = len(toks)
@@ -213,7 +228,7 @@ class MentionFinder:
             first, last = toks[i], toks[end_i - 1]
             surface = text[first.start : last.end]
             # A one-word name that the text also writes in lowercase is a common word.
-            if end_i - i == 1 and first.text.lower() in lower_words:
+            if end_i - i == 1 and _written_lowercase(text, first.text):
                 i += 1
                 continue
             spans.append(Span(surface, first.start, last.end, k, _kind_hint(toks, i, end_i)))
@@ -257,6 +272,12 @@ class MentionFinder:
         return Span(tok.text, tok.start, tok.end, key(tok.text), hint, fuzzy=True)
 
 
+def _written_lowercase(text: str, word: str) -> bool:
+    """Return True when ``text`` also has ``word`` written all in lowercase, as a whole word."""
+    low = word.lower()
+    return low != word and re.search(rf"(?<![\w-]){re.escape(low)}(?![\w-])", text) is not None
+
+
 def _kind_hint(toks: list[_Tok], i: int, end_i: int) -> str:
     """Return the kind a neighbouring word gives to the name in tokens ``i:end_i``."""
     last = toks[end_i - 1].low
@@ -272,7 +293,7 @@ def _kind_hint(toks: list[_Tok], i: int, end_i: int) -> str:
     ):
         return KIND_WORDS[toks[end_i].low]
     # "the counties of Kunjang and Unsan", "the city of Kusong"
-    for back in range(max(0, i - 6), i):
+    for back in range(i - 1, max(-1, i - 7), -1):  # the nearest kind word first
         if toks[back].low in (
             "county",
             "counties",

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
@@ -85,9 +87,22 @@ def themes_of(sentence: str, themes: list[Theme]) -> dict[str, int]:
     >>> themes_of("Smugglers moved goods across the river at night.", t)
     {'trade': 2}
     """
-    out = {}
-    for theme in themes:
-        n = len(theme.pattern.findall(sentence))
-        if n:
-            out[theme.id] = n
-    return out
+    return _matcher(tuple(themes))(sentence)
+
+
+@lru_cache(maxsize=8)
+def _matcher(themes: tuple[Theme, ...]) -> Callable[[str], dict[str, int]]:
+    """Return a function counting every theme's words in one pass of one combined pattern."""
+    groups = {f"t{i}": t.id for i, t in enumerate(themes)}
+    combined = re.compile(
+        "|".join(f"(?P<t{i}>{t.pattern.pattern})" for i, t in enumerate(themes)), re.IGNORECASE
+    )
+
+    def count(sentence: str) -> dict[str, int]:
+        out: dict[str, int] = {}
+        for m in combined.finditer(sentence):
+            theme = groups[m.lastgroup or ""]
+            out[theme] = out.get(theme, 0) + 1
+        return out
+
+    return count
