@@ -131,7 +131,7 @@ class Linker:
         # Pass 1: what the article says without help: unambiguous names give its provinces.
         context_admin1: dict[str, int] = {}
         context_ids: set[str] = set()
-        self._south: list[int] = []  # where confident South Korean places are named
+        self._south = []  # where confident South Korean places are named
         for span, cands in options.items():
             top = self._pick(span, cands, {}, set(), text)
             if top is not None and top[1] >= 0.9:
