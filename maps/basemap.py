@@ -160,13 +160,18 @@ def project_basemap(basemap: Basemap, crs: Any, bounds: Bounds) -> ProjectedBase
 
 @lru_cache(maxsize=32)
 def _project_cached(basemap: Basemap, crs_wkt: str, bounds: Bounds) -> ProjectedBasemap:
+    import numpy as np
+    import shapely
     from shapely import box
-    from shapely.ops import transform
 
     west, south, east, north = bounds
     pad_x, pad_y = (east - west) * 0.3 + 0.5, (north - south) * 0.3 + 0.5
     clip = box(west - pad_x, south - pad_y, east + pad_x, north + pad_y)
     transformer = _transformer(crs_wkt)
+
+    def project(xy: Any) -> Any:
+        x, y = transformer.transform(xy[:, 0], xy[:, 1])
+        return np.column_stack([x, y])
 
     def shapes(frame: Any) -> list[tuple[Any, Any]]:
         if frame is None or len(frame) == 0:
@@ -178,7 +183,7 @@ def _project_cached(basemap: Basemap, crs_wkt: str, bounds: Bounds) -> Projected
             part = geom.intersection(clip)
             if part.is_empty:
                 continue
-            out.append((row_key, transform(transformer.transform, part)))
+            out.append((row_key, shapely.transform(part, project)))
         return out
 
     result = ProjectedBasemap()
@@ -335,7 +340,7 @@ def draw_country_labels(
         if visible.is_empty or visible.area < 0.04 * view.area:
             continue
         largest = max(getattr(visible, "geoms", [visible]), key=lambda g: g.area)
-        inner = largest.buffer(-(x1 - x0) * 0.07)
+        inner = largest.buffer(-(x1 - x0) * 0.03)
         if inner.is_empty:
             inner = largest
         ix0, iy0, ix1, iy1 = inner.bounds
@@ -347,27 +352,36 @@ def draw_country_labels(
             gx, gy = np.array([point.x]), np.array([point.y])
         else:
             gx, gy = gx[keep], gy[keep]
+        text = ax.text(
+            gx[0],
+            gy[0],
+            name,
+            fontsize=fontsize,
+            color=COUNTRY_LABEL,
+            ha="center",
+            va="center",
+            fontweight="bold",
+            alpha=0.8,
+            zorder=3.5,
+        )
+        renderer = ax.figure.canvas.get_renderer()
+        box = text.get_window_extent(renderer).transformed(ax.transData.inverted())
+        half_w, half_h = box.width / 2, box.height / 2
         centre = inner.representative_point()
         score = -0.15 * np.hypot(gx - centre.x, gy - centre.y)
         if len(obstacles):
-            dist = np.hypot(gx[:, None] - obstacles[:, 0], gy[:, None] - obstacles[:, 1])
-            clear = np.min(dist - obstacles[:, 2], axis=1)
-            score = score + np.minimum(clear, cap)
+            # distance from each disc to the label's box at each candidate spot, minus the radius
+            ox, oy, r = obstacles[:, 0], obstacles[:, 1], obstacles[:, 2]
+            dx = np.maximum(np.abs(ox[None, :] - gx[:, None]) - half_w, 0)
+            dy = np.maximum(np.abs(oy[None, :] - gy[:, None]) - half_h, 0)
+            clear = np.min(np.hypot(dx, dy) - r[None, :], axis=1)
+            score = np.where(clear > 0, score + np.minimum(clear, cap), -np.inf)
         best = int(np.argmax(score))
-        out.append(
-            ax.text(
-                gx[best],
-                gy[best],
-                name,
-                fontsize=fontsize,
-                color=COUNTRY_LABEL,
-                ha="center",
-                va="center",
-                fontweight="bold",
-                alpha=0.8,
-                zorder=3.5,
-            )
-        )
+        if not np.isfinite(score[best]):
+            text.remove()  # no free spot: the inset and the legend name the region anyway
+            continue
+        text.set_position((gx[best], gy[best]))
+        out.append(text)
     return out
 
 

@@ -569,7 +569,7 @@ def _draw_panel(
         from maps.static_labels import renderer_of
 
         per_pt = _per_pt(ax)
-        obstacles = [(m.x, m.y, (m.radius_pt + 12) * per_pt) for m in markers]
+        obstacles = [(m.x, m.y, (m.radius_pt + 4) * per_pt) for m in markers]
         names = draw_country_labels(ax, prep.crs, prep.bounds, avoid=obstacles)
         renderer = renderer_of(ax.figure)
         avoid.extend(t.get_window_extent(renderer) for t in names)
@@ -709,6 +709,10 @@ def _draw_side_panel(
     draw_inset(inset, bounds)
     legend_ax = fig.add_axes((left, bottom, width, height - inset_h - 0.15 / fig_h))
     legend_ax.set_axis_off()
+    if not theme_counts:
+        legend_ax.text(0, 1, "Events by theme", fontsize=9, fontweight="bold", va="top")
+        legend_ax.text(0, 0.93, "none shown", fontsize=8.5, color=_MUTED, va="top")
+        return
     themes, sizes, precision = _legend_handles(theme_counts, points, max_count)
     common = {
         "frameon": False,
@@ -732,7 +736,7 @@ def _draw_side_panel(
         bbox_to_anchor=(0.0, y),
         ncols=len(sizes),
         columnspacing=0.8,
-        handlelength=MARKER_MAX_PT / 8.5 * 0.8,
+        handlelength=MARKER_MAX_PT / 8.5,
         **common,
     )
     second.get_title().set_fontweight("bold")

@@ -65,7 +65,6 @@ def place_labels(
     ``avoid`` are display-space boxes (``Bbox``) no label may touch.  Returns
     the text artists placed; items with no free position are left out.
     """
-    from matplotlib import patheffects
     from matplotlib.transforms import Bbox
 
     fig = ax.figure
@@ -79,7 +78,8 @@ def place_labels(
         cx, cy = ax.transData.transform((m.x, m.y))
         r = m.radius_pt * px_per_pt
         marker_boxes.append(Bbox.from_extents(cx - r, cy - r, cx + r, cy + r))
-    halo = [patheffects.withStroke(linewidth=2.6, foreground="white")]
+    # a pale box rather than a stroked halo: path effects would turn SVG/PDF text into outlines
+    halo = {"boxstyle": "round,pad=0.12", "facecolor": "white", "edgecolor": "none", "alpha": 0.75}
     placed: list[Any] = []
     for item in items:
         gap = item.radius_pt + 2.5
@@ -94,7 +94,7 @@ def place_labels(
                 va=va,
                 fontsize=fontsize,
                 color="#1f1f1f",
-                path_effects=halo,
+                bbox=halo,
                 zorder=9,
             )
             box = text.get_window_extent(renderer)
