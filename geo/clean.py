@@ -28,6 +28,7 @@ __all__ = [
     "clean_page",
     "clean_text",
     "guess_source",
+    "is_caption",
     "is_noise_line",
 ]
 
@@ -73,9 +74,12 @@ _NOISE_PATTERNS = [
     r"(?:leave|post|add|write|view|show)\s+(?:a\s+|your\s+)?comments?\b|\bwill be deleted\b|"
     r"links with an? https?\b|^\d+\s+comments?$|^comments?$",
     # subscription, accounts, newsletters, paywalls
-    r"\bsubscribe\b|\bsubscription\b|\bnewsletter\b|\bsign (?:up|in)\b|\blog ?in\b|\blog out\b|"
-    r"\bcreate (?:an|your) account\b|have an account|\busername\b|\bpassword\b|"
-    r"\bbecome a (?:member|subscriber|supporter)\b|\bmembership\b|members who rely|"
+    r"\bsubscribe (?:now|today|here|for|to (?:our|the|read|get|receive))\b|^subscribe\b|"
+    r"\bsubscribers? only\b|\b(?:start|get|your|a free) subscription\b|"
+    r"\bsubscription (?:plans?|required|options|offer)\b|\bnewsletter\b|\bsign (?:up|in)\b|"
+    r"\blog ?in\b|\blog out\b|\bcreate (?:an|your) account\b|have an account|\busername\b|"
+    r"\bpassword\b|\bbecome a (?:member|subscriber|supporter)\b|\b(?:your|our) membership\b|"
+    r"\bmembership (?:plans?|options|required)\b|members who rely|"
     r"\bfree trial\b|\bunlock (?:this|full)\b|^learn more|enter your (?:details|email)|"
     r"\bdonate to (?:us|our)\b|\bsupport (?:our|independent) journalism\b",
     # share buttons, print, navigation
@@ -95,14 +99,12 @@ _NOISE_PATTERNS = [
     r"^\W*advertisements?\W*$|^\W*sponsored(?: content)?\W*$",
     r"^\s*※",
     r"^comments?\s*\(\d+\)$",
-    # a caption wholly in brackets: "(Photo taken by a reporting partner in Hyesan)"
-    r"^[(\[]\s*(?:photo|image|picture|file photo|graphic|video)\b[^)\]]*[)\]]\W*$",
     # tags and categories
     r"^\W*(?:tags?|topics?|categories|category|filed under|keywords?)\s*:",
     # copyright and legal
     r"©|\(c\)\s*\d{4}|\bcopyright\b|\ball rights reserved\b|\bunauthorized reproduction\b|"
     r"\breproduction (?:is )?prohibited\b|무단\s*전재|\bterms of (?:use|service)\b|"
-    r"\bprivacy policy\b|\bcookie",
+    r"\bprivacy policy\b|\bcookies? (?:policy|settings|preferences|consent)\b|\buses? cookies\b",
     # browser and site notices
     r"internet explorer|\bincognito\b|\bprivate (?:mode|browsing)\b|\bjavascript\b|"
     r"\bweb ?site(?:s)? (?:do|does) not support\b|\bis not compatible with this website\b|"
@@ -116,8 +118,58 @@ _NOISE_PATTERNS = [
     r"^follow (?:us|him|her|them)\b|^contact (?:us|the author)\b",
 ]
 _NOISE = [re.compile(p, re.IGNORECASE) for p in _NOISE_PATTERNS]
+_ANCHORED = [p for p in _NOISE if p.pattern.startswith("^")]
+_UNANCHORED = [p for p in _NOISE if not p.pattern.startswith("^")]
+# The unanchored rules are slow to scan for; each needs one of these in the lower-cased line.
+_TRIGGERS = (
+    "comment",
+    "delete",
+    "http",
+    "subscri",
+    "newsletter",
+    "sign ",
+    "log",
+    "account",
+    "username",
+    "password",
+    "member",
+    "trial",
+    "unlock",
+    "learn more",
+    "enter your",
+    "donate",
+    "journalism",
+    "©",
+    "(c)",
+    "copyright",
+    "rights",
+    "reproduc",
+    "전재",
+    "terms of",
+    "privacy",
+    "cookie",
+    "explorer",
+    "incognito",
+    "private",
+    "javascript",
+    "website",
+    "browser",
+    "ie ",
+    "question",
+    "correspondent",
+    "reporter",
+    "journalist",
+    "editor",
+    "writer",
+    "contributor",
+    "analyst",
+    "columnist",
+    "intern",
+    "fellow",
+    "researcher",
+)
 # Keyword rules only apply to short lines: a body paragraph may mention a "password" once.
-_NOISE_MAX_WORDS = 45
+_NOISE_MAX_WORDS = 30
 
 #: Headings that open a list of other articles (their headlines and dates are not this one's).
 _LIST_HEADING = re.compile(
@@ -146,11 +198,6 @@ _CAPTION_CREDIT = re.compile(
 _CAPTION_TAIL = re.compile(
     r"(?:[.!?\"”]\s*|\s[|/]\s*)(?:file\s+)?(?:photo|image|picture|graphic|source|credit|"
     r"illustration)s?\s*(?::|=|by\b|courtesy of\b)\s*[\w.&'’/ -]{2,50}$",
-    re.IGNORECASE,
-)
-_CAPTION_WORDS = re.compile(
-    r"\b(?:can be seen|is seen|are seen|pictured|in this (?:photo|image|file photo)|"
-    r"photo (?:taken|shows)|a view of|shown here)\b",
     re.IGNORECASE,
 )
 _DATELINE_PREFIX = re.compile(
@@ -198,9 +245,9 @@ def is_noise_line(line: str) -> bool:
 
     Covers language switches, feedback and comment notes, subscription and account prompts,
     share buttons, credits ("Translated by", "Featured image:"), tags, copyright, browser
-    notices, author biographies, menus of short items, photo captions ending in a credit,
-    and short lines holding a date that are not sentences (bylines, links to other
-    articles).  Raises nothing.
+    notices, author biographies, menus of short items, and short lines holding a date that
+    are not sentences (bylines, links to other articles).  Photo captions are not noise.
+    Raises nothing.
 
     >>> is_noise_line("Read in Korean"), is_noise_line("Trade resumed on March 7.")
     (True, False)
@@ -209,16 +256,16 @@ def is_noise_line(line: str) -> bool:
     if not line:
         return False
     words = _words(line)
-    if words <= _NOISE_MAX_WORDS and any(p.search(line) for p in _NOISE):
-        return True
+    if words <= _NOISE_MAX_WORDS:
+        if any(p.search(line) for p in _ANCHORED):
+            return True
+        low = line.lower()
+        if any(t in low for t in _TRIGGERS) and any(p.search(line) for p in _UNANCHORED):
+            return True
     if _is_menu(line) or _WEATHER.match(line):
         return True
-    if words <= 40 and _CAPTION_CREDIT.search(line) and not line.startswith(("“", '"')):
-        return True
-    if words <= 40 and _CAPTION_TAIL.search(line):
-        return True
-    if words <= 25 and _CAPTION_WORDS.search(line) and not _SENTENCE_END.search(line):
-        return True
+    # A photo caption with its credit ("Trucks on the Friendship Bridge. (Daily NK)") is kept:
+    # it says what and where the picture shows, and the issue counts its places.
     if words <= 30 and find_dates(line) and not _SENTENCE_END.search(line):
         return True  # a byline, or a linked headline with its date
     if _BULLET.match(line) and words <= 30 and find_dates(line):
@@ -296,9 +343,23 @@ def _author_from(lines: list[str]) -> str:
     return ""
 
 
+def is_caption(line: str) -> bool:
+    """Return True when ``line`` is a photo caption ending in its credit.
+
+    Captions are kept in the body (they say what and where the picture shows); this only
+    keeps them from being taken for a headline.  Raises nothing.
+
+    >>> is_caption("Trucks on the Friendship Bridge. (Daily NK)")
+    True
+    """
+    return _words(line) <= 40 and bool(_CAPTION_CREDIT.search(line) or _CAPTION_TAIL.search(line))
+
+
 def _is_headline(line: str) -> bool:
     words = _words(line)
-    return 3 <= words <= 25 and not _SENTENCE_END.search(line.rstrip("”\"'"))
+    return (
+        3 <= words <= 25 and not _SENTENCE_END.search(line.rstrip("”\"'")) and not is_caption(line)
+    )
 
 
 def clean_page(text: str, *, title: str = "", guess_title: bool = True) -> CleanedPage:

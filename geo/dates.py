@@ -70,6 +70,12 @@ _WEEKDAY = (
     r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|Mon|Tue|Wed|Thu|Fri|Sat|Sun)"
 )
 
+_HAS_YEAR = re.compile(r"(?:19|20)\d\d")
+# Every date form of event_date needs a digit, a month, a weekday or one of these words.
+_DATE_HINT = re.compile(
+    r"\d|(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec|JAN|FEB|MAR|APR|MAY|JUN|JUL|AUG|SEP"
+    r"|OCT|NOV|DEC)|day\b|[Yy]esterday|[Ll]ast\s+(?:month|year)"
+)
 _FULL_PATTERNS: tuple[re.Pattern[str], ...] = (
     # 2018-04-06, 2018/04/06, 2018.04.06 (optional time after it is left alone)
     re.compile(
@@ -109,6 +115,8 @@ def find_dates(text: str) -> list[tuple[dt.date, int, int]]:
     ['2024-11-03', '2024-11-03']
     """
     found: list[tuple[dt.date, int, int]] = []
+    if not _HAS_YEAR.search(text):
+        return found
     taken: list[tuple[int, int]] = []
     for pattern in _FULL_PATTERNS:
         for m in pattern.finditer(text):
@@ -326,6 +334,8 @@ def event_date(sentence: str, published: dt.date | None) -> tuple[dt.date | None
     >>> event_date("Officials met.", dt.date(2024, 1, 5))
     (datetime.date(2024, 1, 5), 'article')
     """
+    if not _DATE_HINT.search(sentence):
+        return published, "article"
     for day, _, _ in find_dates(sentence):
         return day, "day"
     if published is not None:

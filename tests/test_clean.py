@@ -78,16 +78,16 @@ def test_seed_002_subscription_and_browser_notices_gone(seeds_dir: Path) -> None
     assert "2397" in raw and "December 22" in page.text
 
 
-def test_seed_003_caption_and_feedback_gone(seeds_dir: Path) -> None:
+def test_seed_003_caption_kept_and_feedback_gone(seeds_dir: Path) -> None:
     page = clean_page(_seed(seeds_dir, "003"))
-    # the photo caption names a bridge that is not where the story happens
-    assert "Friendship Bridge" not in page.text
+    # the photo caption says what the picture shows: trucks on the Friendship Bridge
+    assert "Friendship Bridge" in page.text
     assert "Please direct" not in page.text
     assert "Read in Korean" not in page.text
     assert "freelance reporters" not in page.text
     assert page.author == "Jong So Yong"
     assert page.source == "Daily NK"
-    assert page.text.startswith("Yanggang Province")
+    assert "Yanggang Province’s party committee" in page.text
     assert page.text.rstrip().endswith("report specifics about this to the committee.")
 
 
@@ -131,14 +131,10 @@ def test_seed_body_kept_with_paragraphs(seeds_dir: Path, prefix: str) -> None:
         "Copyright 2023 by the publisher",
         "Tags: Sinuiju, trade, customs",
         "Photo: Yonhap",
-        "Trucks line up at the customs gate in Dandong. (Photo: Reuters)",
         "- Smugglers arrested in Hyesan - March 3, 2024",
         "Lee Min | 2024-03-03 10:00",
         "Kim Min-ji is a reporter for an outlet based in Seoul.",
         "Please send comments or questions to our editors",
-        "A view of Sinuiju across the Yalu River. Image: Daily NK",
-        "Trucks wait at the bridge in Dandong | Photo: NK News",
-        "(Photo taken by a reporting partner in Hyesan in October 2023)",
         "※ Our reporting partners inside the country use Chinese phones.",
         "READ MORE: Smugglers caught near Hyesan",
         "ADVERTISEMENT",
@@ -157,6 +153,14 @@ def test_noise_lines(line: str) -> None:
         "Members of trading companies were told to report to the committee.",
         "His delegation first arrived in Pyongyang last Wednesday.",
         "The trading company was founded in 2019 in Hyesan (Ryanggang Province).",
+        # photo captions say what and where the picture shows: kept
+        "Trucks line up at the customs gate in Dandong. (Photo: Reuters)",
+        "A view of Sinuiju across the Yalu River. Image: Daily NK",
+        "Trucks wait at the bridge in Dandong | Photo: NK News",
+        "(Photo taken by a reporting partner in Hyesan in October 2023)",
+        "Residents must pay for a subscription to the Rodong Sinmun.",
+        "He lost his party membership after the inspection.",
+        "The new factory makes cookies and bread.",
     ],
 )
 def test_body_lines_are_not_noise(line: str) -> None:
@@ -261,3 +265,13 @@ def test_hard_wrapped_lines_joined() -> None:
         "Trade through Sinuiju resumed on March 7 after a month-long halt, traders in the "
         "city said.\n\nCustoms checked every truck."
     )
+
+
+def test_caption_is_not_a_headline() -> None:
+    raw = (
+        "Trucks queue at the customs gate in Sinuiju. (Photo: Example Agency)\n\n"
+        "Customs officers in Sinuiju fined traders on March 7, a source said."
+    )
+    page = clean_page(raw)
+    assert page.title == ""
+    assert page.text == raw
