@@ -77,7 +77,8 @@ _NOISE_PATTERNS = [
     r"\bsubscribe (?:now|today|here|for|to (?:our|the|read|get|receive))\b|^subscribe\b|"
     r"\bsubscribers? only\b|\b(?:start|get|your|a free) subscription\b|"
     r"\bsubscription (?:plans?|required|options|offer)\b|\bnewsletter\b|\bsign (?:up|in)\b|"
-    r"\blog ?in\b|\blog out\b|\bcreate (?:an|your) account\b|have an account|\busername\b|"
+    r"\blog ?in\b|\blog out\b|\bcreate (?:an|your) account\b|have an account|\bfree account\b|"
+    r"\busername\b|"
     r"\bpassword\b|\bbecome a (?:member|subscriber|supporter)\b|\b(?:your|our) membership\b|"
     r"\bmembership (?:plans?|options|required)\b|members who rely|"
     r"\bfree trial\b|\bunlock (?:this|full)\b|^learn more|enter your (?:details|email)|"
@@ -98,6 +99,7 @@ _NOISE_PATTERNS = [
     r"^\W*(?:read more|see also|related(?: article| story)?|also read|more)\s*[:：]",
     r"^\W*advertisements?\W*$|^\W*sponsored(?: content)?\W*$",
     r"^\s*※",
+    r"^\W*\(?end\)?\W*$|^\S+@\S+\.\w+$|^(?:source:\s*)?https?://\S+$|^www\.\S+$",
     r"^comments?\s*\(\d+\)$",
     # tags and categories
     r"^\W*(?:tags?|topics?|categories|category|filed under|keywords?)\s*:",
@@ -173,7 +175,8 @@ _NOISE_MAX_WORDS = 30
 
 #: Headings that open a list of other articles (their headlines and dates are not this one's).
 _LIST_HEADING = re.compile(
-    r"^\W*(?:related(?: articles| stories| news| posts| coverage| content)?|"
+    r"^\W*(?:related(?: articles?| stor(?:y|ies)| news| posts?| coverage| content| reading|"
+    r" links?| reports?)?|"
     r"more (?:from|on|in|about|news|stories|articles)\b.*|(?:most|more) (?:popular|read|viewed)"
     r"\b.*|read (?:more|next|also)|also read|recommended(?: for you| articles| stories)?|"
     r"you (?:may|might) (?:also )?like|latest(?: news| articles| stories)?|trending(?: now)?|"

@@ -139,6 +139,10 @@ def test_seed_body_kept_with_paragraphs(seeds_dir: Path, prefix: str) -> None:
         "READ MORE: Smugglers caught near Hyesan",
         "ADVERTISEMENT",
         "Comments (0)",
+        "(END)",
+        "reporter@example.org",
+        "https://example.org/news/1234",
+        "Create a free account to read this story",
     ],
 )
 def test_noise_lines(line: str) -> None:
@@ -209,6 +213,21 @@ def test_guess_source() -> None:
     assert guess_source("Kim is an NK News correspondent based in Seoul.") == "NK News"
     assert guess_source("SEOUL, March 3 (Yonhap) -- Officials said") == "Yonhap"
     assert guess_source("Nothing about who wrote this.") == ""
+
+
+@pytest.mark.parametrize(
+    "heading", ["<Related Article>", "Related Stories", "RELATED", "More from us"]
+)
+def test_related_headings(heading: str) -> None:
+    raw = (
+        "Factory opens in Kusong\n\nOfficials in Kusong opened a new food factory on March 7.\n\n"
+        f"{heading}\n\nRason port reopens\n\nHyesan smugglers fined\n\n"
+        "Officials said the factory would make soy sauce and noodles for the whole county."
+    )
+    assert clean_text(raw) == (
+        "Officials in Kusong opened a new food factory on March 7.\n\n"
+        "Officials said the factory would make soy sauce and noodles for the whole county."
+    )
 
 
 def test_trailing_headlines_without_heading_are_dropped() -> None:
