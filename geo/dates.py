@@ -74,7 +74,7 @@ _HAS_YEAR = re.compile(r"(?:19|20)\d\d")
 # Every date form of event_date needs a digit, a month, a weekday or one of these words.
 _DATE_HINT = re.compile(
     r"\d|(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec|JAN|FEB|MAR|APR|MAY|JUN|JUL|AUG|SEP"
-    r"|OCT|NOV|DEC)|day\b|[Yy]esterday|[Ll]ast\s+(?:month|year)"
+    r"|OCT|NOV|DEC)|day\b|[Yy]esterday|(?:[Ll]ast|[Tt]his)\s+(?:month|year)"
 )
 _FULL_PATTERNS: tuple[re.Pattern[str], ...] = (
     # 2018-04-06, 2018/04/06, 2018.04.06 (optional time after it is left alone)
@@ -286,7 +286,11 @@ _RELATIVE_DAY = re.compile(
     r"\b(?P<rel>on|last|this past|on last)\s+(?P<wd>Monday|Tuesday|Wednesday|Thursday|Friday"
     r"|Saturday|Sunday)\b|\b(?P<yest>[Yy]esterday)\b"
 )
-_LAST_UNIT = re.compile(r"\b[Ll]ast\s+(?P<unit>month|year)\b")
+_LAST_UNIT = re.compile(r"\b(?P<which>[Ll]ast|[Tt]his)\s+(?P<unit>month|year)\b")
+_KO_DAY = re.compile(r"(?P<m>[01]?\d)\s*월\s*(?P<day>[0-3]?\d)\s*일")
+_KO_MONTH = re.compile(
+    r"(?:(?P<year>(?:19|20)\d\d)\s*년\s*)?(?P<m>[01]?\d)\s*월(?!\s*[0-3]?\d\s*일)"
+)
 
 
 # A month or year after these words bounds a period ("the most since 2019", "by March")
@@ -318,11 +322,13 @@ def event_date(sentence: str, published: dt.date | None) -> tuple[dt.date | None
     (``on March 7``, ``on the 7th of March``), its year taken from ``published`` (the year
     before when the month is later than the publication month) → day; a weekday relative to
     publication (``on Tuesday``, ``last Tuesday``, ``yesterday``) → day; a month with a year
-    or a month only (``in March 2024``, ``last March``, ``last month``) → the first of the
-    month, precision ``"month"``; a year (``in 2019``, ``last year``) → 1 January, precision
-    ``"year"``; otherwise ``(published, "article")`` — ``(None, "article")`` when the
-    publication date is unknown too.  A day or month without a year and without a publication
-    date cannot be placed and falls through to the next rule.  Raises nothing.
+    or a month only (``in March 2024``, ``last March``, ``last month``, ``this month``) →
+    the first of the month, precision ``"month"``; a year (``in 2019``, ``last year``) →
+    1 January, precision ``"year"``; otherwise ``(published, "article")`` — ``(None,
+    "article")`` when the publication date is unknown too.  Korean forms (``3월 7일``,
+    ``2022년 3월``) count the same.  A day or month without a year and without a publication
+    date cannot be placed and falls through to the next rule.  A month or year that bounds a
+    period (``since 2019``, ``by the end of March``) is not the event's date.  Raises nothing.
 
     >>> import datetime as dt
     >>> event_date("A meeting was held on the 7th of March.", dt.date(2024, 3, 20))
@@ -347,6 +353,12 @@ def event_date(sentence: str, published: dt.date | None) -> tuple[dt.date | None
             found = _safe_date(_resolve_year(month, published), month, number)
             if found is not None:
                 return found, "day"
+        k = _KO_DAY.search(sentence)
+        if k is not None:
+            month = int(k.group("m"))
+            found = _safe_date(_resolve_year(month, published), month, int(k.group("day")))
+            if found is not None:
+                return found, "day"
         r = _RELATIVE_DAY.search(sentence)
         if r is not None:
             if r.group("yest"):
@@ -357,6 +369,13 @@ def event_date(sentence: str, published: dt.date | None) -> tuple[dt.date | None
     m = _search_unbounded(_MONTH_YEAR, sentence)
     if m is not None:
         return dt.date(int(m.group("year")), _month_number(m.group("mon")), 1), "month"
+    k = _KO_MONTH.search(sentence)
+    if k is not None and 1 <= int(k.group("m")) <= 12 and (k.group("year") or published):
+        month = int(k.group("m"))
+        if k.group("year"):
+            return dt.date(int(k.group("year")), month, 1), "month"
+        if published is not None:
+            return dt.date(_resolve_year(month, published), month, 1), "month"
     if published is not None:
         m = _search_unbounded(_MONTH_ONLY, sentence)
         if m is not None:
@@ -367,6 +386,8 @@ def event_date(sentence: str, published: dt.date | None) -> tuple[dt.date | None
             return dt.date(year, month, 1), "month"
         u = _LAST_UNIT.search(sentence)
         if u is not None and u.group("unit") == "month":
+            if u.group("which").lower() == "this":
+                return published.replace(day=1), "month"
             first = published.replace(day=1) - dt.timedelta(days=1)
             return first.replace(day=1), "month"
     y = _search_unbounded(_YEAR_ONLY, sentence)
@@ -374,7 +395,7 @@ def event_date(sentence: str, published: dt.date | None) -> tuple[dt.date | None
         return dt.date(int(y.group("year")), 1, 1), "year"
     if published is not None:
         u = _LAST_UNIT.search(sentence)
-        if u is not None and u.group("unit") == "year":
+        if u is not None and u.group("unit") == "year" and u.group("which").lower() == "last":
             return dt.date(published.year - 1, 1, 1), "year"
         return published, "article"
     return None, "article"
