@@ -369,6 +369,9 @@ def draw_country_labels(
         half_w, half_h = box.width / 2, box.height / 2
         centre = inner.representative_point()
         score = -0.15 * np.hypot(gx - centre.x, gy - centre.y)
+        for sx, sy in ((-1, -1), (-1, 1), (1, -1), (1, 1)):  # the whole label on land
+            corner_in = shapely.contains_xy(largest, gx + sx * half_w, gy + sy * half_h)
+            score = np.where(corner_in, score, -np.inf)
         if len(obstacles):
             # distance from each disc to the label's box at each candidate spot, minus the radius
             ox, oy, r = obstacles[:, 0], obstacles[:, 1], obstacles[:, 2]

@@ -500,6 +500,7 @@ def _draw_furniture(ax: Any, crs: Any, points: _Points) -> list[Any]:
 
     Returns the display box they occupy, for labels to avoid.
     """
+    from matplotlib.patches import FancyBboxPatch
     from matplotlib.transforms import Bbox
 
     from maps.static_furniture import choose_scale_bar, draw_north_arrow, draw_scale_bar
@@ -519,7 +520,19 @@ def _draw_furniture(ax: Any, crs: Any, points: _Points) -> list[Any]:
     gy = y0 + margin if bottom else y1 - margin - height
     draw_scale_bar(ax, gx, gy, km, length, per_pt)
     draw_north_arrow(ax, crs, gx + length + 46 * per_pt, gy, per_pt)
-    group = Bbox.from_extents(gx - 6 * per_pt, gy - 2 * per_pt, gx + width, gy + height)
+    group = Bbox.from_extents(gx - 6 * per_pt, gy - 3 * per_pt, gx + width, gy + height)
+    ax.add_patch(
+        FancyBboxPatch(
+            (group.x0, group.y0),
+            group.width,
+            group.height,
+            boxstyle=f"round,pad=0,rounding_size={3 * per_pt}",
+            facecolor="white",
+            edgecolor="none",
+            alpha=0.7,
+            zorder=7.5,
+        )
+    )
     return [ax.transData.transform_bbox(group)]
 
 
@@ -737,6 +750,7 @@ def _draw_side_panel(
         ncols=len(sizes),
         columnspacing=0.8,
         handlelength=MARKER_MAX_PT / 8.5,
+        handleheight=MARKER_MAX_PT / 8.5 * 0.8,
         **common,
     )
     second.get_title().set_fontweight("bold")
