@@ -55,6 +55,7 @@ OUTLETS: tuple[tuple[str, str], ...] = (
 )
 _OUTLET = "(?:" + "|".join(p for p, _ in OUTLETS) + ")"
 
+_OUTLET_LINE = re.compile(r"^\W*(?:" + _OUTLET + r")(?:\s+\w+)?\W*$", re.IGNORECASE)
 _SENTENCE_END = re.compile(r"[.!?][\"'”’)\]]*$|[\"”]$")
 # A line ending otherwise, followed by one starting in lower case, was wrapped mid-sentence.
 _LINE_END = re.compile(r"[.!?:;\"'”’)\]]$")
@@ -265,6 +266,8 @@ def is_noise_line(line: str) -> bool:
         low = line.lower()
         if any(t in low for t in _TRIGGERS) and any(p.search(line) for p in _UNANCHORED):
             return True
+    if words <= 4 and _OUTLET_LINE.match(line):
+        return True  # the site's name alone: masthead or footer
     if _is_menu(line) or _WEATHER.match(line):
         return True
     # A photo caption with its credit ("Trucks on the Friendship Bridge. (Daily NK)") is kept:
@@ -304,7 +307,8 @@ def guess_source(text: str) -> str:
         o + r"(?:'s|’s)?\s+(?:\w+\s+){0,2}(?:correspondent|reporter|reporters|journalist|staff)",
         r"\b(?:told|informed|tells)\s+" + o + r"\b",
         r"\b" + o + r"\s+(?:has|have)\s+(?:spoken|learned|confirmed|obtained|reported)",
-        r"^[A-Z]{3,}[^()\n]{0,40}\(" + o + r"\)\s*(?:--|–|—|-)",
+        r"^[A-Z][A-Za-z]{2,}[^()\n]{0,40}\(" + o + r"\)\s*(?:--|–|—|-)",
+        r"^\W*" + o + r"\W*$",
         r"[.!?]\s*\(" + o + r"\)\s*$",
         r"(?:(?i:\bcopyright\b)|©)\s*(?:\d{4}\s*)?" + o,
     )
@@ -333,8 +337,16 @@ def _author_from(lines: list[str]) -> str:
                 return before
     for line in lines:
         m = _BYLINE.match(line)
-        if m and _words(line) <= 8 and not re.search(_OUTLET, m.group("who")):
-            return m.group("who").strip()
+        if m and _words(line) <= 10:
+            who = re.split(r"\s+(?:for|of|at|with|in)\s+", m.group("who").strip())[0]
+            if not re.search(_OUTLET, who) and 1 <= _words(who) <= 5:
+                return who
+    for line in lines:
+        m = re.search(
+            r"\(\s*(?:reporter|written by|by)\s*:?\s*(?P<who>[^()]{3,40}?)\s*\)", line, re.I
+        )
+        if m and _words(line) <= 12:
+            return m.group("who")
     for line in lines:
         m = re.match(
             r"^(?P<who>[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){1,4})\s+is\s+(?:an?|one of)\b.{0,60}"

@@ -294,3 +294,78 @@ def test_caption_is_not_a_headline() -> None:
     page = clean_page(raw)
     assert page.title == ""
     assert page.text == raw
+
+
+# Page shapes of other outlets, written here (not copied): masthead, byline, footer notes.
+RFA_LIKE = """Skip to main content
+Radio Free Asia
+Korean
+Search
+Guards rotated in Hyesan after bribery probe
+By Jeong Min for RFA Korean
+2024.03.08
+
+Authorities rotated border guard units in Hyesan on March 4, two residents said.
+
+"The new unit came from Kanggye," one resident said.
+
+Translated by Leah Park. Edited by Malcolm Foster.
+
+Related Stories
+Guards rotated in Sinuiju
+Traders leave Dandong
+
+Copyright © 1998-2024, RFA. Used with permission.
+"""
+
+ASIAPRESS_LIKE = """Prices rise in Musan as crossing closes
+2023.11.20 ( Reporter: KANG Ji-won )
+
+The crossing at Musan was closed on November 10, according to a reporting partner.
+
+※ASIAPRESS talks with reporting partners inside the country by smuggled phones.
+
+<Related Article>
+Musan mine resumes exports
+Famine fears grow in Ryanggang
+
+ASIAPRESS
+"""
+
+KCNA_LIKE = """Leader Inspects Regional Factory
+Pyongyang, December 20 (KCNA) -- The leader inspected a regional factory in Unsan County.
+He looked round the production lines.
+"""
+
+
+@pytest.mark.parametrize(
+    ("raw", "title", "author", "source", "text"),
+    [
+        (
+            RFA_LIKE,
+            "Guards rotated in Hyesan after bribery probe",
+            "Jeong Min",
+            "Radio Free Asia",
+            "Authorities rotated border guard units in Hyesan on March 4, two residents said."
+            '\n\n"The new unit came from Kanggye," one resident said.',
+        ),
+        (
+            ASIAPRESS_LIKE,
+            "Prices rise in Musan as crossing closes",
+            "KANG Ji-won",
+            "Asia Press",
+            "The crossing at Musan was closed on November 10, according to a reporting partner.",
+        ),
+        (
+            KCNA_LIKE,
+            "Leader Inspects Regional Factory",
+            "",
+            "KCNA",
+            "The leader inspected a regional factory in Unsan County.\n\n"
+            "He looked round the production lines.",
+        ),
+    ],
+)
+def test_other_outlet_shapes(raw: str, title: str, author: str, source: str, text: str) -> None:
+    page = clean_page(raw)
+    assert (page.title, page.author, page.source, page.text) == (title, author, source, text)
