@@ -199,14 +199,9 @@ CONTROLS_JS = r"""
     } else {
       group = L.featureGroup();
     }
-    var byPlace = {};
-    markers.forEach(function (m) {
-      var c = m.feature.geometry.coordinates, k = c[0] + "," + c[1];
-      (byPlace[k] = byPlace[k] || []).push(m);
-    });
     var rec = {id: t.id, label: t.label, color: t.color, group: group, markers: markers,
-               shown: markers, byPlace: byPlace};
-    group.on("click", function (e) { openPopup(rec, e.layer); });
+               shown: markers};
+    group.on("click", function (e) { openPopup(rec, e.layer, e); });
     api.themes[t.id] = rec;
     total += markers.length;
     return rec;
@@ -238,17 +233,30 @@ CONTROLS_JS = r"""
     el("blockquote", "nk-pop-quote", p.e || "(no quote)", box);
     return box;
   }
-  function openPopup(rec, layer) {
-    var f = layer.feature, c = f.geometry.coordinates;
-    var box = popupNode(rec, f);
-    if (!D.opt.cluster) {  // several events at one point: list the others (clusters spiderfy)
-      var others = (rec.byPlace[c[0] + "," + c[1]] || []).filter(function (m) {
-        return m !== layer && rec.group.hasLayer(m);
+  function under(point) {  // every event drawn under the pointer, in any theme, most precise first
+    var out = [];
+    T.forEach(function (r) {
+      if (!map.hasLayer(r.group)) return;
+      r.shown.forEach(function (m) {
+        if (!m._map) return;  // _map: drawn on its own, not inside a cluster
+        var p = map.latLngToLayerPoint(m.getLatLng());
+        if (p.distanceTo(point) <= m.options.radius + 2) out.push([r, m]);
       });
-      others.slice(0, 9).forEach(function (m) { el("hr", null, null, box); box.appendChild(popupNode(rec, m.feature)); });
-      if (others.length > 9) el("div", "nk-more", (others.length - 9) + " more events here", box);
-    }
-    L.popup({maxWidth: 340, maxHeight: 360}).setLatLng([c[1], c[0]]).setContent(box).openOn(map);
+    });
+    return out.sort(function (x, y) { return x[1].options.radius - y[1].options.radius; });
+  }
+  function openPopup(rec, layer, e) {
+    var hits = e && e.layerPoint ? under(e.layerPoint) : [];
+    if (!hits.length) hits = [[rec, layer]];
+    var box = el("div"), MAX = 10;
+    if (hits.length > 1) el("div", "nk-more", hits.length + " events here", box);
+    hits.slice(0, MAX).forEach(function (o, i) {
+      if (i) el("hr", null, null, box);
+      box.appendChild(popupNode(o[0], o[1].feature));
+    });
+    if (hits.length > MAX) el("div", "nk-more", (hits.length - MAX) + " more: zoom in or filter by time", box);
+    api.popupEvents = hits.map(function (o) { return o[1].feature.properties.i; });
+    L.popup({maxWidth: 340, maxHeight: 360}).setLatLng(hits[0][1].getLatLng()).setContent(box).openOn(map);
   }
 
   // ---- heat layer --------------------------------------------------------------------
