@@ -436,14 +436,18 @@ def _read_html(text: str, raw: bytes, path: str) -> Article:
         body = re.sub(r"\n+", "\n\n", body)
     if not body.strip():
         raise _Failed("no article text found in the HTML")
+    page_text = _html_fallback_text(text)
     if not source:
-        source = guess_source(_html_fallback_text(text))
+        source = guess_source(page_text)
+    date_source = "metadata"
+    if date is None:  # no date in the metadata: a byline anywhere on the page
+        date, date_source = publication_date(page_text)
     return _make(
         raw,
         body,
         title=title,
         date=date,
-        date_source="metadata",
+        date_source=date_source,
         url=url,
         source=source,
         author=author,

@@ -321,3 +321,19 @@ def test_bundled_samples(samples_dir: Path) -> None:
     assert min(years) == 2017 and max(years) == 2026
     assert sum("Pyongyang" in a.text for a in result) >= 3
     assert (samples_dir / "README.md").read_text().count("fictional") >= 1
+
+
+def test_html_byline_date_when_metadata_has_none(tmp_path: Path) -> None:
+    html = """<html><head><title>Guards rotated in Hyesan</title></head><body>
+    <div class="byline">Kim Ji-hye | 2024-03-08 10:15</div>
+    <article><h1>Guards rotated in Hyesan</h1>
+    <p>Border guard units in Hyesan were rotated on March 4 after a bribery probe, two residents
+    of the city said, and the new unit has not yet taken money from traders.</p>
+    <p>The residents said that three officers were taken away for questioning by the military
+    security command, and that smuggling across the river has stopped for now.</p>
+    </article><aside><h2>Related articles</h2><p>Traders fined - May 5, 2023</p></aside>
+    </body></html>"""
+    article = read_article(_write(tmp_path, "noindex.html", html))
+    assert article.date == dt.date(2024, 3, 8)  # not the related article's date
+    assert article.date_source in ("metadata", "byline")
+    assert article.text.startswith("Border guard units in Hyesan were rotated on March 4")
