@@ -409,3 +409,29 @@ def draw_graticule(ax: Any, crs: Any, bounds: Bounds) -> None:
     ax.add_collection(
         LineCollection(segments, colors=GRATICULE, linewidths=0.4, zorder=0.5), autolim=False
     )
+
+
+def fit_box(
+    box: tuple[float, float, float, float], aspect: float
+) -> tuple[float, float, float, float]:
+    """Return ``box`` grown in one direction so that its height/width ratio is ``aspect``."""
+    x0, y0, x1, y1 = box
+    w, h = x1 - x0, y1 - y0
+    if h / w < aspect:
+        grow = (w * aspect - h) / 2
+        return (x0, y0 - grow, x1, y1 + grow)
+    grow = (h / aspect - w) / 2
+    return (x0 - grow, y0, x1 + grow, y1)
+
+
+def setup_map_axes(ax: Any, box: tuple[float, float, float, float]) -> None:
+    """Set the limits and look of a map axes: no ticks, equal scale, a thin grey frame."""
+    x0, y0, x1, y1 = box
+    ax.set_xlim(x0, x1)
+    ax.set_ylim(y0, y1)
+    ax.set_aspect("equal", adjustable="datalim")
+    ax.set_xticks([])
+    ax.set_yticks([])
+    for spine in ax.spines.values():
+        spine.set_edgecolor("#888888")
+        spine.set_linewidth(0.8)

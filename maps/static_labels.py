@@ -124,3 +124,8 @@ def place_labels(
             taken.append(box.expanded(1.0, 1.0))
             placed.append(text)
     return placed
+
+
+def plain(text: Any) -> str:
+    """Return ``text`` as a string matplotlib draws literally (no mathtext from ``$``)."""
+    return str(text).replace("$", r"\$")
