@@ -24,7 +24,7 @@ from gazetteer import Gazetteer
 from geo.article import Article, ReadFailure, read_articles
 from geo.dates import event_date
 from geo.linking import Linker, Mention
-from geo.themes import Theme, load_themes, themes_of
+from geo.themes import Theme, load_themes, theme_counter
 
 #: Event columns, in order (DESIGN.md "Data contracts").
 EVENT_COLUMNS = [
@@ -135,6 +135,7 @@ class EventExtractor:
     ) -> None:
         self.linker = Linker(gazetteer or Gazetteer.default())
         self.themes = themes if themes is not None else load_themes()
+        self._themes_of = theme_counter(self.themes)
 
     def process(self, article: Article) -> ArticleResult:
         """Return the article's mentions and events."""
@@ -153,15 +154,17 @@ class EventExtractor:
                 here.append(mentions[j])
                 j += 1
             places = self._places(here)
-            sentence = text[start:end]
-            found = themes_of(sentence, self.themes)
             confidence_factor = 1.0
-            if found and not places and previous is not None and previous[0] == para:
+            if not places and previous is not None and previous[0] == para:
                 places = self._places(previous[1])
                 confidence_factor = 0.7
             if here:
                 previous = (para, here)
-            if not found or not places:
+            if not places:
+                continue
+            sentence = text[start:end]
+            found = self._themes_of(sentence)
+            if not found:
                 continue
             when, precision = event_date(sentence, article.date)
             for theme, hits in found.items():

@@ -120,14 +120,13 @@ class Linker:
         self.finder = MentionFinder(self.gz)
         self._south: list[int] = []
         self._sentences = _Sentences("")
+        self._cache: dict[str, list[Candidate]] = {}
 
     def mentions(self, text: str) -> list[Mention]:
         """Return the linked place mentions of ``text``, in text order."""
         spans = self.finder.spans(text)
         self._sentences = _Sentences(text)
-        options = {
-            s: self.gz.resolve(s.surface, fuzzy=False, limit=25) for s in spans if not s.fuzzy
-        }
+        options = {s: self._candidates(s.surface) for s in spans if not s.fuzzy}
         # Pass 1: what the article says without help: unambiguous names give its provinces.
         context_admin1: dict[str, int] = {}
         context_ids: set[str] = set()
@@ -156,6 +155,15 @@ class Linker:
             if mention is not None:
                 out.append(mention)
         return out
+
+    def _candidates(self, surface: str) -> list[Candidate]:
+        """Return the exact/alias candidates of a surface form (remembered across texts)."""
+        found = self._cache.get(surface)
+        if found is None:
+            if len(self._cache) > 50_000:
+                self._cache.clear()
+            found = self._cache[surface] = self.gz.resolve(surface, fuzzy=False, limit=25)
+        return found
 
     def _pick(
         self,

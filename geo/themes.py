@@ -6,7 +6,6 @@ import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
@@ -22,6 +21,10 @@ class Theme:
     pattern: re.Pattern[str]
 
 
+_OPEN = r"(?<![\w-])(?:"
+_CLOSE = r")(?![\w-])"
+
+
 def _compile(theme_id: str, entry: object, where: str) -> Theme:
     if not isinstance(entry, dict) or not isinstance(entry.get("patterns"), list):
         raise DataError(f'{where}: theme {theme_id!r} needs a list of "patterns"')
@@ -29,7 +32,7 @@ def _compile(theme_id: str, entry: object, where: str) -> Theme:
     if not words:
         raise DataError(f"{where}: theme {theme_id!r} has no patterns")
     try:
-        pattern = re.compile(r"(?<![\w-])(?:" + "|".join(words) + r")(?![\w-])", re.IGNORECASE)
+        pattern = re.compile(_OPEN + "|".join(words) + _CLOSE, re.IGNORECASE)
     except re.error as exc:
         raise DataError(f"{where}: theme {theme_id!r} has a bad pattern: {exc}") from exc
     return Theme(theme_id, str(entry.get("label") or theme_id), pattern)
@@ -83,20 +86,22 @@ def load_themes(extra: str | Path | None = None) -> list[Theme]:
 def themes_of(sentence: str, themes: list[Theme]) -> dict[str, int]:
     """Return, for each theme whose words occur in ``sentence``, how many times they do.
 
+    For many sentences, build the counter once with :func:`theme_counter`.
+
     >>> t = load_themes()
     >>> themes_of("Smugglers moved goods across the river at night.", t)
     {'trade': 2}
     """
-    return _matcher(tuple(themes))(sentence)
+    return theme_counter(themes)(sentence)
 
 
-@lru_cache(maxsize=8)
-def _matcher(themes: tuple[Theme, ...]) -> Callable[[str], dict[str, int]]:
-    """Return a function counting every theme's words in one pass of one combined pattern."""
+def theme_counter(themes: list[Theme]) -> Callable[[str], dict[str, int]]:
+    """Return a function counting every theme's words in a sentence, in one regex pass."""
     groups = {f"t{i}": t.id for i, t in enumerate(themes)}
-    combined = re.compile(
-        "|".join(f"(?P<t{i}>{t.pattern.pattern})" for i, t in enumerate(themes)), re.IGNORECASE
+    inner = "|".join(
+        f"(?P<t{i}>{t.pattern.pattern[len(_OPEN) : -len(_CLOSE)]})" for i, t in enumerate(themes)
     )
+    combined = re.compile(_OPEN + inner + _CLOSE, re.IGNORECASE)
 
     def count(sentence: str) -> dict[str, int]:
         out: dict[str, int] = {}
