@@ -260,17 +260,20 @@ def draw_basemap(
     basemap: Basemap | None = None,
     provinces: bool = True,
     graticule: bool = True,
+    fill: bool = True,
 ) -> None:
     """Draw sea, countries (the DPRK set apart), provinces, the border line and a graticule.
 
     Draws into ``ax``, whose limits the caller sets; country names are drawn
     separately by :func:`draw_country_labels`, once the events are placed.
+    With ``fill=False`` only outlines are drawn (over web tiles, say).
     """
     from matplotlib.collections import LineCollection, PathCollection
 
     basemap = basemap if basemap is not None else load_basemap()
     layers = project_basemap(basemap, crs, bounds)
-    ax.set_facecolor(SEA)
+    if fill:
+        ax.set_facecolor(SEA)
     if graticule:
         draw_graticule(ax, crs, bounds)
 
@@ -283,12 +286,24 @@ def draw_basemap(
             (dprk if code == "KP" else others).append(path)
     if others:
         ax.add_collection(
-            PathCollection(others, facecolor=LAND, edgecolor=COUNTRY_EDGE, linewidth=0.5, zorder=1),
+            PathCollection(
+                others,
+                facecolor=LAND if fill else "none",
+                edgecolor=COUNTRY_EDGE,
+                linewidth=0.5,
+                zorder=1,
+            ),
             autolim=False,
         )
     if dprk:
         ax.add_collection(
-            PathCollection(dprk, facecolor=DPRK_LAND, edgecolor=DPRK_EDGE, linewidth=0.8, zorder=2),
+            PathCollection(
+                dprk,
+                facecolor=DPRK_LAND if fill else "none",
+                edgecolor=DPRK_EDGE,
+                linewidth=0.8,
+                zorder=2,
+            ),
             autolim=False,
         )
     if provinces and layers.provinces:

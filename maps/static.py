@@ -191,9 +191,10 @@ def _draw_panel(
 
     setup_map_axes(ax, box)
     avoid: list[Any] = []
-    draw_basemap(ax, prep.crs, prep.bounds)
     if tiles:
         _add_tiles(ax, prep.crs)
+        setup_map_axes(ax, box)  # contextily may have moved the limits
+    draw_basemap(ax, prep.crs, prep.bounds, fill=not tiles)
     markers = draw_markers(ax, prep.points, max_count)
     if furniture:
         avoid.extend(_draw_furniture(ax, prep.crs, prep.points))
@@ -238,7 +239,7 @@ def _add_tiles(ax: Any, crs: Any) -> None:
             "without --tiles the map uses the offline basemap"
         ) from None
     try:
-        contextily.add_basemap(ax, crs=crs.to_string(), attribution_size=6, zorder=0.8)
+        contextily.add_basemap(ax, crs=crs.to_wkt(), attribution_size=6, zorder=0.8)
     except Exception as exc:  # network and tile-server failures come in many kinds
         raise NkmapError(
             f"web tiles could not be fetched ({exc}); drop --tiles for the offline basemap"

@@ -264,6 +264,27 @@ def test_tiles_without_contextily_is_a_clear_error(
         static_map(synthetic_events(10), tiles=True)
 
 
+def test_tiles_go_under_unfilled_outlines(
+    synthetic_events: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import types
+
+    from matplotlib.collections import PathCollection
+
+    calls: list[dict[str, Any]] = []
+
+    def add_basemap(ax: Any, **options: Any) -> None:  # a stand-in: no network in tests
+        calls.append({"xlim": ax.get_xlim(), **options})
+
+    fake = types.ModuleType("contextily")
+    fake.add_basemap = add_basemap  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "contextily", fake)
+    fig = static_map(synthetic_events(30), extent="border", tiles=True)
+    assert len(calls) == 1 and "Lambert" in calls[0]["crs"]
+    land = [c for c in fig.axes[0].collections if isinstance(c, PathCollection)]
+    assert land and all(c.get_facecolor().size == 0 or c.get_facecolor()[0][3] == 0 for c in land)
+
+
 def test_import_is_light() -> None:
     code = "import maps.static, geo.cli.static_commands, sys; print('matplotlib' in sys.modules)"
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
