@@ -197,7 +197,7 @@ def _looks_like_text(text: str) -> bool:
     return bad <= max(2, len(text) // 200)
 
 
-def decode_bytes(data: bytes) -> str:
+def _decode_bytes(data: bytes) -> str:
     """Return ``data`` decoded: UTF-8 (with or without BOM), UTF-16 with a BOM, the Korean
     legacy encodings (CP949, a superset of EUC-KR), else the encoding charset-normalizer
     detects.
@@ -220,9 +220,13 @@ def decode_bytes(data: bytes) -> str:
     if b"\x00" in data:
         raise _Failed("not text (binary file)")
     try:
-        return data.decode("utf-8")
+        text = data.decode("utf-8")
     except UnicodeDecodeError:
         pass
+    else:
+        if not _looks_like_text(text):
+            raise _Failed("not text (binary file: control characters)")
+        return text
     try:
         text = data.decode("cp949")
         if _hangul_share(text) > 0.05 and _looks_like_text(text):
@@ -499,7 +503,7 @@ def _read_path(path: Path, max_bytes: int) -> tuple[list[Article], list[ReadFail
         raise _Failed(f"cannot read: {exc.strerror or exc}", FileError) from exc
     if not raw.strip():
         raise _Failed("empty file")
-    text = decode_bytes(raw)
+    text = _decode_bytes(raw)
     if not text.strip():
         raise _Failed("empty file")
     name = str(path)

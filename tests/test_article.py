@@ -199,6 +199,7 @@ def _bad_inputs(folder: Path) -> dict[str, str]:
     _write(folder, "sub/good2.txt", PAGE.replace("Sinuiju", "Hyesan"))
     _write(folder, "binary.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)))
     _write(folder, "empty.txt", b"")
+    _write(folder, "ctrl.txt", bytes(range(1, 32)) * 20)
     noise = random.Random(0).randbytes(600).replace(b"\x00", b"\x01")
     _write(folder, "noise.txt", noise)
     _write(folder, "big.txt", "Trade resumed in Sinuiju. " * 200)
@@ -209,6 +210,7 @@ def _bad_inputs(folder: Path) -> dict[str, str]:
     return {
         "binary.txt": "not text (binary file)",
         "empty.txt": "empty file",
+        "ctrl.txt": "not text (binary file",
         "noise.txt": "not text (undecodable",
         "big.txt": "file is 5,200 bytes, over the limit of 3,000",
         "bad.json": "malformed JSON at line 1",
@@ -237,7 +239,7 @@ def test_on_error_warn_and_raise(tmp_path: Path) -> None:
         result = read_articles([tmp_path], on_error="warn", max_bytes=3000)
     messages = [str(w.message) for w in caught if issubclass(w.category, ReadWarning)]
     assert messages == [str(f) for f in result.failures]
-    assert len(messages) == 6
+    assert len(messages) == 7
     with pytest.raises(NkmapError):
         read_articles([tmp_path], on_error="raise", max_bytes=3000)
     with pytest.raises(FileError, match="missing.txt: no such file or folder"):
@@ -260,6 +262,7 @@ def test_iter_article_files(tmp_path: Path) -> None:
         "bad.jsonl",
         "big.txt",
         "binary.txt",
+        "ctrl.txt",
         "empty.txt",
         "good1.txt",
         "noise.txt",
