@@ -1,10 +1,11 @@
 """Strip the noise of saved news pages and keep the article body.
 
 A saved page carries more than the article: the site's date and weather banner, menus,
-photo captions and credits, bylines, "Read in Korean", subscription and newsletter prompts,
+photo credits, bylines, "Read in Korean", subscription and newsletter prompts,
 comment policies, share buttons, author biographies, lists of other articles with their own
 headlines and dates, browser notices and copyright lines.  Each of those would yield places
-or dates that are not the article's.  :func:`clean_page` removes them by rules on the shape
+or dates that are not the article's.  Photo captions stay: they say what and where the
+picture shows.  :func:`clean_page` removes them by rules on the shape
 and wording of whole lines (never by matching one site's exact text) and returns the body,
 with its paragraph breaks, beside the title, author and outlet it found on the way.
 
@@ -55,6 +56,7 @@ OUTLETS: tuple[tuple[str, str], ...] = (
 )
 _OUTLET = "(?:" + "|".join(p for p, _ in OUTLETS) + ")"
 
+_OUTLET_WORD = re.compile(r"\b" + _OUTLET + r"\b")
 _OUTLET_LINE = re.compile(r"^\W*(?:" + _OUTLET + r")(?:\s+\w+)?\W*$", re.IGNORECASE)
 _SENTENCE_END = re.compile(r"[.!?][\"'”’)\]]*$|[\"”]$")
 # A line ending otherwise, followed by one starting in lower case, was wrapped mid-sentence.
@@ -205,7 +207,7 @@ _CAPTION_TAIL = re.compile(
     re.IGNORECASE,
 )
 _DATELINE_PREFIX = re.compile(
-    r"^(?P<dl>[A-Z][A-Z'.-]+(?:\s+[A-Z][A-Z'.-]+){0,3}(?:,\s*[^–—\n]{0,40}?)?"
+    r"^(?P<dl>[A-Z][A-Z'.-]{2,}(?:\s+[A-Z][A-Z'.-]+){0,3}(?:,\s*[^–—\n]{0,40}?)?"
     r"(?:\s*\([^)]{2,40}\))?\s*(?:--|–|—|-{1,2})\s+)(?=[A-Z\"“])"
 )
 # "Pyongyang, November 3 (KCNA) -- ": a city in title case needs the agency to count
@@ -335,13 +337,13 @@ def _author_from(lines: list[str]) -> str:
         if dates and _words(line) <= 10:
             before = re.split(r"\s*[|·•]\s*", line[: dates[0][1]].strip())[0]
             before = re.sub(r"^\W*by\s+", "", before, flags=re.IGNORECASE).strip(" ,|-–")
-            if 2 <= _words(before) <= 5 and not re.search(_OUTLET, before):
+            if 2 <= _words(before) <= 5 and not _OUTLET_WORD.search(before):
                 return before
     for line in lines:
         m = _BYLINE.match(line)
         if m and _words(line) <= 10:
             who = re.split(r"\s+(?:for|of|at|with|in)\s+", m.group("who").strip())[0]
-            if not re.search(_OUTLET, who) and 1 <= _words(who) <= 5:
+            if not _OUTLET_WORD.search(who) and 1 <= _words(who) <= 5:
                 return who
     for line in lines:
         m = re.search(
