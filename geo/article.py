@@ -355,7 +355,7 @@ def _record_bytes(record: Any) -> bytes:
     return json.dumps(record, sort_keys=True, ensure_ascii=False).encode("utf-8")
 
 
-def _read_json(text: str, path: str) -> list[Article]:
+def _read_json(text: str, raw: bytes, path: str) -> tuple[list[Article], list[ReadFailure]]:
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
@@ -363,15 +363,19 @@ def _read_json(text: str, path: str) -> list[Article]:
     if isinstance(data, dict) and isinstance(data.get("articles"), list):
         data = data["articles"]
     if isinstance(data, dict):
-        return [_from_record(data, text.encode("utf-8"), path, "")]
+        return [_from_record(data, raw, path, "")], []
     if not isinstance(data, list):
         raise _Failed(f"JSON holds a {type(data).__name__}, not an article object or a list")
     if not data:
         raise _Failed("empty JSON list (no articles)")
-    return [
-        _from_record(item, _record_bytes(item), path, f"item {n}: ")
-        for n, item in enumerate(data, start=1)
-    ]
+    articles: list[Article] = []
+    failures: list[ReadFailure] = []
+    for n, item in enumerate(data, start=1):
+        try:
+            articles.append(_from_record(item, _record_bytes(item), path, f"item {n} "))
+        except _Failed as exc:
+            failures.append(ReadFailure(path, exc.reason))
+    return articles, failures
 
 
 def _read_jsonl(text: str, path: str) -> tuple[list[Article], list[ReadFailure]]:
@@ -512,7 +516,7 @@ def _read_path(path: Path, max_bytes: int) -> tuple[list[Article], list[ReadFail
     if suffix in JSONL_SUFFIXES:
         return _read_jsonl(text, name)
     if suffix in JSON_SUFFIXES:
-        return _read_json(text, name), []
+        return _read_json(text, raw, name)
     if suffix in HTML_SUFFIXES or head.startswith(("<!doctype html", "<html")):
         article = _read_html(text, raw, name)
     else:

@@ -242,9 +242,9 @@ def _words(text: str) -> int:
 
 
 def _is_menu(line: str) -> bool:
-    if not any(c in line for c in "|·•»›") and "   " not in line:
+    if not any(c in line for c in "|·•»›>") and "   " not in line:
         return False
-    parts = [p.strip() for p in re.split(r"\s*[|·•»›]\s*|\s{3,}", line) if p.strip()]
+    parts = [p.strip() for p in re.split(r"\s*[|·•»›>]\s*|\s{3,}", line) if p.strip()]
     return len(parts) >= 3 and all(_words(p) <= 3 and not _SENTENCE_END.search(p) for p in parts)
 
 

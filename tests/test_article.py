@@ -340,3 +340,17 @@ def test_html_byline_date_when_metadata_has_none(tmp_path: Path) -> None:
     assert article.date == dt.date(2024, 3, 8)  # not the related article's date
     assert article.date_source in ("metadata", "byline")
     assert article.text.startswith("Border guard units in Hyesan were rotated on March 4")
+
+
+def test_json_list_bad_item_is_one_failure(tmp_path: Path) -> None:
+    items = [{"title": "A", "text": "Trade resumed in Hyesan."}, {"title": "B"}, ["x"]]
+    path = _write(tmp_path, "batch.json", json.dumps(items))
+    result = read_articles([path], on_error="skip")
+    assert [a.title for a in result] == ["A"]
+    assert [f.reason.split(" (")[0] for f in result.failures] == [
+        "item 2 has no text",
+        "item 3 is not a JSON object",
+    ]
+    single = _write(tmp_path, "single.json", json.dumps(items[0]))
+    article = read_article(single)
+    assert article.content_hash == hashlib.sha256(single.read_bytes()).hexdigest()

@@ -126,6 +126,7 @@ def test_seed_body_kept_with_paragraphs(seeds_dir: Path, prefix: str) -> None:
         "Share this article",
         "Facebook | Twitter | Email",
         "Home | News | Politics | Economy",
+        "Home > News > North Korea",
         "Sign up for our weekly newsletter",
         "© 2024 Some Outlet. All rights reserved.",
         "Copyright 2023 by the publisher",
