@@ -80,6 +80,13 @@ def parse_extent(extent: str | Sequence[float]) -> Bounds | None:
 
     Raises:
         InputError: an unknown name, or numbers that do not make a box.
+
+    >>> parse_extent("border")
+    (123.3, 39.45, 131.0, 43.35)
+    >>> parse_extent("124,39,131,43.5")
+    (124.0, 39.0, 131.0, 43.5)
+    >>> parse_extent("auto") is None
+    True
     """
     if isinstance(extent, str):
         text = extent.strip().lower()

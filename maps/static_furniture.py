@@ -31,7 +31,11 @@ def scale_bar_length(crs: Any, lon: float, lat: float, km: float) -> float:
 
 
 def nice_length_km(map_width_km: float, *, fraction: float = 0.2) -> int:
-    """Return the largest of :data:`NICE_KM` not longer than ``fraction`` of the map's width."""
+    """Return the largest of :data:`NICE_KM` not longer than ``fraction`` of the map's width.
+
+    >>> nice_length_km(600), nice_length_km(1300), nice_length_km(10)
+    (100, 250, 5)
+    """
     target = map_width_km * fraction
     best = NICE_KM[0]
     for km in NICE_KM:

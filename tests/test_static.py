@@ -371,6 +371,31 @@ def test_cli_bad_options(events_file: Path, tmp_path: Path, args: list[str], lin
     assert not (tmp_path / "m.png").exists()
 
 
+def test_period_bounds_are_inclusive(synthetic_events: Any) -> None:
+    import pandas as pd
+
+    from geo.cli.static_commands import filter_period
+
+    events = synthetic_events(4)
+    events["date"] = pd.to_datetime(
+        ["2019-12-31", "2020-01-01", "2020-12-31T23:00", None], format="ISO8601"
+    )
+    kept, undated = filter_period(events, "2020", "2020")
+    assert list(kept["date"].dt.day) == [1, 31] and undated == 1
+    kept, _ = filter_period(events, None, "2019-12")
+    assert len(kept) == 1
+    assert filter_period(events, None, None)[0] is events
+
+
+def test_cli_tiles_with_facets_is_refused(events_file: Path, tmp_path: Path) -> None:
+    out = tmp_path / "m.png"
+    result = CliRunner().invoke(
+        main, ["static", str(events_file), "-o", str(out), "--facet", "theme", "--tiles"]
+    )
+    assert result.exit_code == 2
+    assert "nkmap: error: --tiles draws under a single map" in result.output
+
+
 def test_cli_bad_format(events_file: Path, tmp_path: Path) -> None:
     out = tmp_path / "m.jpg"
     result = CliRunner().invoke(main, ["static", str(events_file), "-o", str(out)])

@@ -19,6 +19,11 @@ def parse_date_bound(text: str, *, end: bool) -> Any:
 
     Raises:
         InputError: ``text`` is not such a date.
+
+    >>> str(parse_date_bound("2020-02", end=True))
+    '2020-02-29 23:59:59.999999999'
+    >>> str(parse_date_bound("2020", end=False))
+    '2020-01-01 00:00:00'
     """
     import pandas as pd
 
@@ -137,6 +142,8 @@ def static_command(
     theme_list = [t.strip() for t in themes.split(",") if t.strip()] if themes else None
     if themes is not None and not theme_list:
         raise InputError("--themes: give at least one theme, e.g. --themes trade,factory")
+    if tiles and facet:
+        raise InputError("--tiles draws under a single map; leave out --facet or --tiles")
     if tiles:
         warn("--tiles fetches web map tiles over the network")
 
