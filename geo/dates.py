@@ -202,7 +202,8 @@ def publication_date(text: str) -> tuple[dt.date | None, str]:
     wins over an unlabelled byline, which wins over an "Updated" one.  Ignored: dates inside
     body sentences, in lists of other articles (bulleted lines, or lines after a "Related"
     / "More from" / "Most Popular" heading), and a weekday-form date at the very top of the
-    page (the site's current date, e.g. ``Sunday, April 27, 2025`` above the headline).
+    page (the site's current date, e.g. ``Sunday, April 27, 2025`` above the headline); a
+    bare date above the headline is used only when no other byline date exists.
     Raises nothing.
     """
     lines = [line.strip().replace("\u00a0", " ") for line in text.splitlines()]
@@ -241,9 +242,11 @@ def publication_date(text: str) -> tuple[dt.date | None, str]:
         rest = _WEEKDAY_WORD.sub(" ", rest)
         if _words(rest) > _MAX_BYLINE_WORDS:
             continue
-        if has_weekday and not published and _is_top_banner(lines, index):
+        banner = not published and _is_top_banner(lines, index)
+        if banner and has_weekday:
             continue
-        rank = 0 if published else (3 if updated else 1)
+        # a bare date above the headline is the site's date or the article's; only a last resort
+        rank = 0 if published else (4 if banner else (3 if updated else 1))
         if best is None or rank < best[0]:
             best = (rank, index, day, "byline")
     if best is None:

@@ -55,6 +55,12 @@ def test_page_top_weekday_date_is_not_publication() -> None:
     assert publication_date(text) == (None, "none")
 
 
+def test_bare_date_above_headline_is_a_last_resort() -> None:
+    top = "April 27, 2025\nTrucks return to Sinuiju bridge\n\nBody of the article goes here.\n"
+    assert publication_date(top) == (D(2025, 4, 27), "byline")
+    assert publication_date(top + "\nApril 04, 2025 at 07:00AM\n") == (D(2025, 4, 4), "byline")
+
+
 def test_weekday_date_under_the_headline_is_publication() -> None:
     text = "Trucks return to Sinuiju bridge\nMonday, June 2, 2025\n\nBody of the article."
     assert publication_date(text) == (D(2025, 6, 2), "byline")
