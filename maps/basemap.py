@@ -169,6 +169,9 @@ def _project_cached(basemap: Basemap, crs_wkt: str, bounds: Bounds) -> Projected
     clip = box(west - pad_x, south - pad_y, east + pad_x, north + pad_y)
     transformer = _transformer(crs_wkt)
 
+    tx0, ty0, tx1, ty1 = transformer.transform_bounds(west, south, east, north)
+    tolerance = max(tx1 - tx0, ty1 - ty0) / 3000
+
     def project(xy: Any) -> Any:
         x, y = transformer.transform(xy[:, 0], xy[:, 1])
         return np.column_stack([x, y])
@@ -183,7 +186,9 @@ def _project_cached(basemap: Basemap, crs_wkt: str, bounds: Bounds) -> Projected
             part = geom.intersection(clip)
             if part.is_empty:
                 continue
-            out.append((row_key, shapely.transform(part, project)))
+            projected = shapely.transform(part, project)
+            # drop detail finer than about a tenth of a millimetre on a printed page
+            out.append((row_key, shapely.simplify(projected, tolerance, preserve_topology=True)))
         return out
 
     result = ProjectedBasemap()

@@ -240,6 +240,17 @@ def test_text_from_events_is_drawn_literally(synthetic_events: Any, tmp_path: Pa
     assert "A $5 paper" in text
 
 
+def test_unknown_theme_is_drawn_grey_under_its_own_name(
+    synthetic_events: Any, tmp_path: Path
+) -> None:
+    events = synthetic_events(40)
+    events.loc[events.index[:10], "theme"] = "cyber_crime"
+    summary = summarize(events, themes=["cyber_crime", "trade"])
+    assert list(summary.theme_counts)[-1] == "cyber_crime"  # after the known themes
+    text = _svg_text(save_figure(static_map(events), tmp_path / "grey.svg"))
+    assert "Cyber crime (10)" in text
+
+
 def test_not_events() -> None:
     with pytest.raises(DataError, match="GeoDataFrame"):
         static_map([1, 2, 3])
