@@ -162,6 +162,14 @@ def _expand(paths: Iterable[str | os.PathLike[str]]) -> tuple[list[Path], list[R
             files.append(path)
         else:
             failures.append(ReadFailure(str(path), "no such file or folder"))
+    # a sidecar named beside its own article is read with it, not as an article
+    chosen = {f.resolve() for f in files}
+    files = [
+        f
+        for f in files
+        if f.suffix.lower() != ".json"
+        or not any(f.with_suffix(s).resolve() in chosen for s in (*TEXT_SUFFIXES, *HTML_SUFFIXES))
+    ]
     return files, failures
 
 

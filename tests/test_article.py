@@ -268,6 +268,8 @@ def test_iter_article_files(tmp_path: Path) -> None:
         "noise.txt",
         "sub/good2.txt",
     ]
+    named = [tmp_path / "good1.txt", tmp_path / "good1.json"]
+    assert list(iter_article_files(named)) == [tmp_path / "good1.txt"]
     explicit = tmp_path / "notes.csv"
     assert list(iter_article_files([explicit, tmp_path / "nope"])) == [explicit]
 
