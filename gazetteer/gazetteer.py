@@ -53,7 +53,7 @@ _BASE_SCORE = {("curated", 0): 1.0, ("curated", 1): 0.95}
 _OTHER_SCORE = {0: 0.85, 1: 0.8}
 
 # Index version: bump when the index's layout or the key function changes.
-_INDEX_VERSION = "4"
+_INDEX_VERSION = "5"
 
 
 def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:

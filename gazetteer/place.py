@@ -67,6 +67,7 @@ class Place:
     source_id: str = ""
     corridor: str = ""  # border corridor, e.g. "Dandong–Sinuiju" (crossings and border towns)
     pair: str = ""  # id of the counterpart across the border (crossings, twin towns)
+    coord_source: str = ""  # where the point comes from: "geonames:ID", "encyclopedia", "estimate"
 
     @property
     def precision(self) -> str:

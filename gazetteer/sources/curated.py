@@ -120,4 +120,5 @@ class CuratedSource:
             source_id=row["id"],
             corridor=row.get("corridor", ""),
             pair=row.get("pair", ""),
+            coord_source=row.get("coord_source", ""),
         )

@@ -110,6 +110,7 @@ class GeonamesCacheSource:
                 population=int(rec.get("population") or 0),
                 source=self.name,
                 source_id=str(rec["geonameid"]),
+                coord_source=f"geonames:{rec['geonameid']}",
             )
 
 
@@ -208,6 +209,7 @@ def parse_dump(
                 population=int(cols[14]) if cols[14].isdigit() else 0,
                 source="geonames-dump",
                 source_id=gid,
+                coord_source=f"geonames:{gid}",
             )
         )
     report.places = len(places)
@@ -288,6 +290,7 @@ def write_csv(places: Iterable[Place], path: str | os.PathLike[str]) -> int:
         "source_id",
         "corridor",
         "pair",
+        "coord_source",
     ]
     with atomic_path(path) as tmp, tmp.open("w", encoding="utf-8", newline="") as fh:
         w = csv.writer(fh)

@@ -26,6 +26,7 @@ def _candidate_record(c: Any) -> dict[str, Any]:
         "matched_name": c.matched_name,
         "source": p.source,
         "source_id": p.source_id,
+        "coord_source": p.coord_source,
     }
 
 
@@ -98,7 +99,7 @@ def resolve(
                 )
                 click.echo(
                     f"  {r['score']:.2f} {r['matched_by']:<6} {r['name']} [{r['kind']}] {path}"
-                    f"  {r['lat']:.4f}, {r['lon']:.4f}  ({r['id']})"
+                    f"  {r['lat']:.4f}, {r['lon']:.4f}  ({r['id']}; point: {r['coord_source'] or r['source']})"
                 )
     if unresolved:
         warn(f"no confident match for {', '.join(repr(n) for n in unresolved)}")
