@@ -242,6 +242,8 @@ def publication_date(text: str) -> tuple[dt.date | None, str]:
         rest = _WEEKDAY_WORD.sub(" ", rest)
         if _words(rest) > _MAX_BYLINE_WORDS:
             continue
+        if not published and _words(rest) >= 3 and _SENTENCE_END.search(line):
+            continue  # a short sentence of the body ("It met on March 7, 2024.")
         banner = not published and _is_top_banner(lines, index)
         if banner and has_weekday:
             continue

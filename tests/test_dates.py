@@ -83,6 +83,11 @@ def test_dates_in_body_sentences_are_not_publication() -> None:
     assert publication_date(text) == (None, "none")
 
 
+def test_short_body_sentence_with_date_is_not_publication() -> None:
+    text = "Headline words here\n\nThe meeting took place on March 7, 2024.\n"
+    assert publication_date(text) == (None, "none")
+
+
 def test_dateline() -> None:
     text = (
         "Leader visits factory\n\nPYONGYANG, March 7, 2024 (KCNA) -- Kim Jong Un visited a plant."
