@@ -99,7 +99,8 @@ def resolve(
                 )
                 click.echo(
                     f"  {r['score']:.2f} {r['matched_by']:<6} {r['name']} [{r['kind']}] {path}"
-                    f"  {r['lat']:.4f}, {r['lon']:.4f}  ({r['id']}; point: {r['coord_source'] or r['source']})"
+                    f"  {r['lat']:.4f}, {r['lon']:.4f}"
+                    f"  ({r['id']}; point: {r['coord_source'] or r['source']})"
                 )
     if unresolved:
         warn(f"no confident match for {', '.join(repr(n) for n in unresolved)}")
