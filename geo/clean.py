@@ -305,25 +305,32 @@ def guess_source(text: str) -> str:
     >>> guess_source("A source told Daily NK on March 3 that ...")
     'Daily NK'
     """
-    o = "(?P<o>" + _OUTLET + ")"
-    signals = (
-        r"^\W*by\s+" + o + r"\b",
-        o + r"(?:'s|’s)?\s+(?:\w+\s+){0,2}(?:correspondent|reporter|reporters|journalist|staff)",
-        r"\b(?:told|informed|tells)\s+" + o + r"\b",
-        r"\b" + o + r"\s+(?:has|have)\s+(?:spoken|learned|confirmed|obtained|reported)",
-        r"^[A-Z][A-Za-z]{2,}[^()\n]{0,40}\(" + o + r"\)\s*(?:--|–|—|-)",
-        r"^\W*" + o + r"\W*$",
-        r"[.!?]\s*\(" + o + r"\)\s*$",
-        r"(?:(?i:\bcopyright\b)|©)\s*(?:\d{4}\s*)?" + o,
-    )
-    for signal in signals:
-        m = re.search(signal, text, re.MULTILINE)
+    if _OUTLET_WORD.search(text) is None:
+        return ""
+    for signal in _SOURCE_SIGNALS:
+        m = signal.search(text)
         if m is not None:
             found = m.group("o")
             for pattern, name in OUTLETS:
                 if re.fullmatch(pattern, found):
                     return name
     return ""
+
+
+_O = "(?P<o>" + _OUTLET + ")"
+_SOURCE_SIGNALS = tuple(
+    re.compile(signal, re.MULTILINE)
+    for signal in (
+        r"^\W*by\s+" + _O + r"\b",
+        _O + r"(?:'s|’s)?\s+(?:\w+\s+){0,2}(?:correspondent|reporter|reporters|journalist|staff)",
+        r"\b(?:told|informed|tells)\s+" + _O + r"\b",
+        r"\b" + _O + r"\s+(?:has|have)\s+(?:spoken|learned|confirmed|obtained|reported)",
+        r"^[A-Z][A-Za-z]{2,}[^()\n]{0,40}\(" + _O + r"\)\s*(?:--|–|—|-)",
+        r"^\W*" + _O + r"\W*$",
+        r"[.!?]\s*\(" + _O + r"\)\s*$",
+        r"(?:(?i:\bcopyright\b)|©)\s*(?:\d{4}\s*)?" + _O,
+    )
+)
 
 
 def _author_from(lines: list[str]) -> str:
