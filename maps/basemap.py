@@ -343,6 +343,8 @@ def draw_country_labels(
     import shapely
     from shapely import box
 
+    from maps.static_labels import renderer_of
+
     basemap = basemap if basemap is not None else load_basemap()
     layers = project_basemap(basemap, crs, bounds)
     x0, x1 = ax.get_xlim()
@@ -384,7 +386,7 @@ def draw_country_labels(
             alpha=0.8,
             zorder=3.5,
         )
-        renderer = ax.figure.canvas.get_renderer()
+        renderer = renderer_of(ax.figure)
         box = text.get_window_extent(renderer).transformed(ax.transData.inverted())
         half_w, half_h = box.width / 2, box.height / 2
         centre = inner.representative_point()

@@ -63,7 +63,6 @@ FORMATS = {".png": "png", ".svg": "svg", ".pdf": "pdf"}
 
 
 #: Layout of a single map, in inches.
-#: Layout of a single map, in inches.
 _MAP_WIDTH = 7.2
 _MAP_MIN_HEIGHT = 5.6
 _MAP_MAX_HEIGHT = 8.0

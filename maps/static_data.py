@@ -175,7 +175,9 @@ def _auto_bounds(lon: Any, lat: Any) -> Bounds:
     )
 
 
-def summarize(events: Any, *, extent: str | Sequence[float] = "auto", themes: Any = None) -> Any:
+def summarize(
+    events: Any, *, extent: str | Sequence[float] = "auto", themes: Any = None
+) -> MapSummary:
     """Return the :class:`MapSummary` of what a map of ``events`` with this extent shows.
 
     Raises:

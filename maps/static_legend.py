@@ -8,7 +8,7 @@ from typing import Any
 
 from maps.basemap import Bounds, fit_box, setup_map_axes
 from maps.static_data import MapSummary, Points, theme_order
-from maps.static_labels import plain
+from maps.static_labels import plain, renderer_of
 from maps.static_markers import APPROXIMATE, MARKER_MAX_PT, marker_diameter
 from maps.style import theme_style
 
@@ -143,7 +143,7 @@ def draw_side_panel(
     )
     first.get_title().set_fontweight("bold")
     legend_ax.add_artist(first)
-    renderer = fig.canvas.get_renderer()
+    renderer = renderer_of(fig)
     y = _below(legend_ax, first, renderer)
     second = legend_ax.legend(
         handles=sizes,

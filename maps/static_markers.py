@@ -39,13 +39,13 @@ def draw_markers(ax: Any, points: Points, max_count: float) -> list[Any]:
     from matplotlib.colors import to_rgba
     from matplotlib.patches import Circle, Wedge
 
-    from maps.static_labels import LabelItem
+    from maps.static_labels import LabelItem, renderer_of
 
     places = points.place_totals
     if len(places) == 0:
         return []
     fig = ax.figure
-    width_pt = ax.get_window_extent(fig.canvas.get_renderer()).width * 72.0 / fig.dpi
+    width_pt = ax.get_window_extent(renderer_of(fig)).width * 72.0 / fig.dpi
     x0, x1 = ax.get_xlim()
     per_pt = (x1 - x0) / width_pt
     order = {t: i for i, t in enumerate(theme_order(points.frame["theme"].unique()))}

@@ -132,6 +132,22 @@ def test_legend_and_inset_are_outside_the_map(synthetic_events: Any) -> None:
         assert box.x0 >= map_box.x1, "inset and legend sit beside the map, never on it"
 
 
+def test_draws_into_given_axes_to_compose_figures(synthetic_events: Any, tmp_path: Path) -> None:
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=(12, 5))
+    FigureCanvasAgg(fig)
+    left, right = fig.subplots(1, 2)
+    events = synthetic_events(200)
+    assert static_map(events[events["theme"] == "trade"], ax=left, title="Trade") is fig
+    assert static_map(events[events["theme"] == "aid"], ax=right, title="Aid", extent="dprk") is fig
+    assert len(fig.axes) == 2  # no inset or legend axes added
+    text = _svg_text(save_figure(fig, tmp_path / "two.svg"))
+    assert "Trade" in text and "Aid" in text
+    assert theme_style("trade").label in text and theme_style("aid").label in text
+
+
 def test_scale_bar_is_true_at_its_latitude() -> None:
     from pyproj import Geod
 
