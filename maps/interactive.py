@@ -360,7 +360,7 @@ def _element_classes() -> tuple[type, type]:
 
     ``Raw`` goes in the page head; ``Script`` goes in the map's script.
     """
-    from branca.element import Element, MacroElement
+    from branca.element import Element
     from jinja2 import Template
 
     class Raw(Element):
@@ -370,13 +370,18 @@ def _element_classes() -> tuple[type, type]:
             super().__init__()
             self.text = text
 
-    class Script(MacroElement):
-        _template = Template("{% macro script(this, kwargs) %}{{ this.text }}{% endmacro %}")
+    class Script(Element):
+        """Adds its text to the page's script verbatim (a MacroElement would parse it as Jinja)."""
 
         def __init__(self, text: str) -> None:
             super().__init__()
             self._name = "NkmapLayers"
             self.text = text
+
+        def render(self, **kwargs: Any) -> str:
+            figure: Any = self.get_root()
+            figure.script.add_child(Raw(self.text), name=self.get_name())
+            return ""
 
     return Raw, Script
 

@@ -1,0 +1,234 @@
+"""The interactive map without a browser: data preparation, page assets, bad input, the CLI."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import tarfile
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+
+from gazetteer.errors import AssetError, InputError
+from geo.cli import main
+from maps import assets
+from maps.interactive import interactive_map, map_html, prepare, save_map
+
+NETWORK_TAG = re.compile(
+    r"<(?:script|link)\b[^>]*\b(?:src|href)\s*=\s*[\"']?\s*(?:https?:)?//", re.I
+)
+
+
+def _events(n: int = 40, seed: int = 1) -> Any:
+    from bench.synthetic import make_events
+
+    return make_events(n, seed=seed)
+
+
+def _offline_html(events: Any) -> str:
+    return map_html(interactive_map(events, offline=True))
+
+
+def test_prepare_groups_by_theme_with_trade_and_factories_first() -> None:
+    prepared = prepare(_events(200))
+    ids = [t["id"] for t in prepared.themes]
+    assert ids[:2] == ["trade", "factory"]
+    assert sum(len(t["fc"]["features"]) for t in prepared.themes) == 200
+    feature = prepared.themes[0]["fc"]["features"][0]
+    assert feature["geometry"]["type"] == "Point"
+    assert set(feature["properties"]) == {"i", "a", "p", "P", "d", "D", "e", "c"}
+    assert len(prepared.arts) == len({(a[0], a[2]) for a in prepared.arts}) < 200  # deduplicated
+    assert prepared.time is not None and prepared.time[0] < prepared.time[1]
+
+
+def test_prepare_drops_events_without_coordinates_and_keeps_undated() -> None:
+    import pandas as pd
+
+    events = _events(10)
+    events.loc[0, "geometry"] = None
+    events.loc[1, "date"] = pd.NaT
+    events = events.drop(columns=["confidence", "url"])
+    prepared = prepare(events)
+    assert prepared.dropped == 1 and prepared.undated == 1 and prepared.total == 10
+    days = [f["properties"]["d"] for t in prepared.themes for f in t["fc"]["features"]]
+    assert len(days) == 9 and days.count(None) == 1
+
+
+def test_unknown_theme_and_precision_get_defaults() -> None:
+    events = _events(5)
+    events["theme"] = "smuggling_of_gold"
+    events["precision"] = "galaxy"
+    prepared = prepare(events)
+    (theme,) = prepared.themes
+    assert theme["label"] == "Smuggling of gold" and theme["color"] == "#666666"
+    assert {f["properties"]["P"] for f in theme["fc"]["features"]} == {"province"}
+
+
+def test_not_a_geodataframe_is_an_input_error() -> None:
+    with pytest.raises(InputError, match="expected a GeoDataFrame"):
+        prepare([1, 2, 3])
+
+
+def test_empty_events_give_a_map_of_the_region() -> None:
+    events = _events(3).iloc[0:0]
+    html = _offline_html(events)
+    data = _embedded_data(html)
+    assert data["themes"] == [] and data["time"] is None
+    assert data["bounds"][0][0] < 38 < 42 < data["bounds"][1][0]  # the DPRK
+
+
+def test_events_without_coordinates_or_dates_still_make_a_map() -> None:
+    import pandas as pd
+
+    events = _events(4)
+    events["geometry"] = None
+    events["date"] = pd.NaT
+    data = _embedded_data(_offline_html(events))
+    assert data["themes"] == []
+    assert any("4 of 4 events have no coordinates" in n for n in data["notes"])
+
+
+def _embedded_data(html: str) -> dict[str, Any]:
+    match = re.search(r"\}\)\((map_[0-9a-f]+), (\{.*\})\);\s*$", html, re.S | re.M)
+    assert match, "the map's data object is not where the script expects it"
+    return dict(json.loads(match.group(2)))
+
+
+def test_offline_page_has_no_network_reference_and_no_font_files() -> None:
+    html = _offline_html(_events(50))
+    assert not NETWORK_TAG.search(html)
+    assert "<link" not in html
+    assert not re.search(r"\.(woff2?|ttf|otf|eot)\b", html)
+    assert "@font-face" not in html
+    assert "cdn." not in html
+    assert html.count("L.map(") == 2  # folium's map and the mini-map, nothing else loads Leaflet
+
+
+def test_online_page_pins_every_asset_with_integrity() -> None:
+    html = map_html(interactive_map(_events(20)))
+    tags = re.findall(r"<(?:script|link)\b[^>]*\b(?:src|href)=\"https?://[^>]*>", html)
+    assert len(tags) == 5
+    for tag in tags:
+        assert re.search(r"@\d+\.\d+\.\d+/", tag), tag
+        assert 'integrity="sha384-' in tag and 'crossorigin="anonymous"' in tag
+    assert "jquery" not in html and "bootstrap" not in html and "font-awesome" not in html
+    tiles = [t["name"] for t in _embedded_data(html)["opt"]["tiles"]]
+    assert tiles == ["OpenStreetMap", "Light (CARTO Positron)", "Satellite (Esri World Imagery)"]
+
+
+def test_article_text_never_reaches_the_page_as_markup() -> None:
+    events = _events(3)
+    events["title"] = "<script>alert(1)</script>"
+    events["evidence"] = '<img src=x onerror="alert(2)"> and </script><script>alert(3)</script>'
+    events["place"] = "{{ 7 * 7 }} {% raw %} {# x"  # never read as a template
+    html = _offline_html(events)
+    assert "<script>alert" not in html and "<img src=x" not in html
+    assert "\\u003cscript\\u003ealert(1)" in html
+    data = _embedded_data(html)
+    assert data["arts"][0][0] == "<script>alert(1)</script>"  # intact once parsed
+    places = {f["properties"]["p"] for t in data["themes"] for f in t["fc"]["features"]}
+    assert {p.split(",")[0] for p in places} == {"{{ 7 * 7 }} {% raw %} {# x"}
+
+
+def test_missing_asset_offline_says_how_to_fix(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv(assets.CACHE_ENV, str(tmp_path / "empty"))
+    with pytest.raises(AssetError, match="run `nkmap assets fetch`"):
+        interactive_map(_events(3), offline=True)
+    interactive_map(_events(3))  # online needs no cache
+
+
+def test_tampered_cache_is_refused(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    source = assets.package_folder(assets.pinned()["leaflet.heat"])
+    monkeypatch.setenv(assets.CACHE_ENV, str(tmp_path))
+    copy = assets.package_folder(assets.pinned()["leaflet.heat"])
+    shutil.copytree(source, copy)
+    assert assets.asset_text("leaflet.heat", "dist/leaflet-heat.js")
+    with (copy / "dist/leaflet-heat.js").open("a") as fh:
+        fh.write("\nwindow.evil = 1;\n")
+    with pytest.raises(AssetError, match="checksum mismatch"):
+        assets.asset_text("leaflet.heat", "dist/leaflet-heat.js")
+
+
+def test_fetch_from_folder_rejects_a_tarball_with_the_wrong_integrity(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv(assets.CACHE_ENV, str(tmp_path / "cache"))
+    folder = tmp_path / "tarballs"
+    folder.mkdir()
+    fake = folder / "leaflet.heat-0.2.0.tgz"
+    inner = tmp_path / "leaflet-heat.js"
+    inner.write_text("window.fake = 1;")
+    with tarfile.open(fake, "w:gz") as tar:
+        tar.add(inner, arcname="package/dist/leaflet-heat.js")
+    with pytest.raises(AssetError, match="integrity differs"):
+        assets.fetch(["leaflet.heat"], source=folder)
+    with pytest.raises(AssetError, match="not pinned"):
+        assets.fetch(["left-pad"], source=folder)
+    assert not assets.status()[2].cached
+
+
+def test_save_map_writes_the_page(tmp_path: Path) -> None:
+    out = save_map(interactive_map(_events(5), offline=True), tmp_path / "m.html")
+    text = out.read_text(encoding="utf-8")
+    assert text.startswith("<!DOCTYPE html>") and "window.nkmap" in text
+
+
+# ---- the CLI -------------------------------------------------------------------------------
+
+
+def test_cli_map_from_an_events_file(tmp_path: Path) -> None:
+    src = tmp_path / "events.geojson"
+    _events(30).to_file(src, driver="GeoJSON")
+    out = tmp_path / "map.html"
+    result = CliRunner().invoke(main, ["map", str(src), "--offline", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "30 events" in result.output
+    assert not NETWORK_TAG.search(out.read_text(encoding="utf-8"))
+
+
+def test_cli_map_of_an_empty_events_file_warns_and_draws(tmp_path: Path) -> None:
+    src = tmp_path / "none.geojson"
+    src.write_text('{"type": "FeatureCollection", "features": []}')
+    out = tmp_path / "map.html"
+    result = CliRunner().invoke(main, ["map", str(src), "--offline", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "nkmap: warning: no events found" in result.output
+    assert out.is_file()
+
+
+def test_cli_map_of_a_zero_byte_file_is_one_error_line(tmp_path: Path) -> None:
+    src = tmp_path / "zero.geojson"
+    src.write_text("")
+    result = CliRunner().invoke(main, ["map", str(src), "-o", str(tmp_path / "m.html")])
+    assert result.exit_code == 1
+    assert result.output.strip() == f"nkmap: error: {src}: the file is empty"
+
+
+def test_cli_map_needs_an_html_output(tmp_path: Path) -> None:
+    src = tmp_path / "events.geojson"
+    _events(3).to_file(src, driver="GeoJSON")
+    result = CliRunner().invoke(main, ["map", str(src), "-o", str(tmp_path / "m.png")])
+    assert result.exit_code == 2
+    assert "name it *.html" in result.output
+
+
+def test_cli_assets_list_json() -> None:
+    result = CliRunner().invoke(main, ["assets", "list", "--json"])
+    assert result.exit_code == 0
+    rows = json.loads(result.output)
+    assert [r["name"] for r in rows] == ["leaflet", "leaflet.markercluster", "leaflet.heat"]
+    assert all(r["integrity"].startswith("sha512-") for r in rows)
+
+
+@pytest.mark.parametrize(
+    "args", [["map"], ["assets"], ["assets", "fetch"], ["assets", "list"]], ids=" ".join
+)
+def test_help_ends_with_an_example(args: list[str]) -> None:
+    result = CliRunner().invoke(main, [*args, "--help"])
+    assert result.exit_code == 0
+    assert "Example:" in result.output and "nkmap " in result.output.split("Example:")[-1]
