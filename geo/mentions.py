@@ -21,6 +21,7 @@ from gazetteer.names import key
 MAX_WINDOW = 6
 
 _TOKEN = re.compile(r"[^\W\d_](?:[\w’ʼ'\-]*\w)?|[\u4e00-\u9fff]+", re.UNICODE)
+_LOWER_WORD = re.compile(r"(?<![\w-])[a-z][a-z'’]*(?![\w-])")
 _HANGUL = re.compile(r"[\uac00-\ud7a3]")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 
@@ -196,6 +197,7 @@ class MentionFinder:
     def spans(self, text: str) -> list[Span]:
         """Return the place-name spans of ``text`` in order, none overlapping."""
         toks = tokenize(text)
+        lowercase_words: set[str] | None = None  # built on first need
         spans: list[Span] = []
         i = 0
         n = len(toks)
@@ -219,7 +221,7 @@ class MentionFinder:
                 i += person
                 continue
             if found is None:
-                fuzzy = self._fuzzy_candidate(toks, i, spans)
+                fuzzy = self._fuzzy_candidate(text, toks, i, spans)
                 if fuzzy is not None:
                     spans.append(fuzzy)
                 i += 1
@@ -228,9 +230,12 @@ class MentionFinder:
             first, last = toks[i], toks[end_i - 1]
             surface = text[first.start : last.end]
             # A one-word name that the text also writes in lowercase is a common word.
-            if end_i - i == 1 and _written_lowercase(text, first.text):
-                i += 1
-                continue
+            if end_i - i == 1 and first.text.lower() != first.text:
+                if lowercase_words is None:
+                    lowercase_words = set(_LOWER_WORD.findall(text))
+                if first.text.lower() in lowercase_words:
+                    i += 1
+                    continue
             spans.append(Span(surface, first.start, last.end, k, _kind_hint(toks, i, end_i)))
             i = end_i
         return spans
@@ -255,27 +260,23 @@ class MentionFinder:
                 best = (j + 1, k)
         return best
 
-    def _fuzzy_candidate(self, toks: list[_Tok], i: int, spans: list[Span]) -> Span | None:
+    def _fuzzy_candidate(
+        self, text: str, toks: list[_Tok], i: int, spans: list[Span]
+    ) -> Span | None:
         """Return a fuzzy span for an unknown capitalised word the context calls a place."""
         tok = toks[i]
         if len(tok.text) < 4 or tok.low in STOP_WORDS or not tok.text.isalpha():
             return None
         hint = _kind_hint(toks, i, i + 1)
-        in_list = bool(spans) and spans[-1].end >= tok.start - 40
+        # "Kusong, Kunjang and Unsan": right after a place, joined by a comma, "and" or "or".
+        in_list = (
+            bool(spans)
+            and tok.start - spans[-1].end <= 8
+            and text[spans[-1].end : tok.start].strip() in (",", "and", "or", ", and", ", or")
+        )
         if not hint and not in_list:
             return None
-        if in_list and not hint:
-            # "Kusong, Kunjang and Unsan": a list joined by commas or "and".
-            prev = toks[i - 1].low if i > 0 else ""
-            if prev not in ("and", "or") and not spans[-1].end >= tok.start - 3:
-                return None
         return Span(tok.text, tok.start, tok.end, key(tok.text), hint, fuzzy=True)
-
-
-def _written_lowercase(text: str, word: str) -> bool:
-    """Return True when ``text`` also has ``word`` written all in lowercase, as a whole word."""
-    low = word.lower()
-    return low != word and re.search(rf"(?<![\w-]){re.escape(low)}(?![\w-])", text) is not None
 
 
 def _kind_hint(toks: list[_Tok], i: int, end_i: int) -> str:
