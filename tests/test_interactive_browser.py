@@ -258,3 +258,42 @@ def test_hostile_article_text_shows_as_text_and_runs_nothing(synthetic_map: Open
     assert page.evaluate("window.__xss === undefined && window.nkxss === undefined")
     assert synthetic_map.errors == []
     assert synthetic_map.requests == []
+
+
+def test_heat_measure_full_screen_and_mini_map_work(synthetic_map: Opened) -> None:
+    page = synthetic_map.page
+    page.keyboard.press("Escape")
+    heat = page.locator(".leaflet-control-layers-overlays label", has_text="Heat map")
+    heat.locator("input").check()
+    assert page.evaluate("window.nkmap.map.hasLayer(window.nkmap.overlays.heat)")
+    assert page.locator("canvas.leaflet-heatmap-layer").count() == 1
+    heat.locator("input").uncheck()
+
+    page.locator("a.nk-btn[title^='Measure']").click()
+    box = page.locator(".folium-map").bounding_box()
+    assert box is not None
+    page.mouse.click(box["x"] + 400, box["y"] + 500)
+    page.mouse.click(box["x"] + 700, box["y"] + 500)
+    km = page.evaluate("window.nkmap.measure.km")
+    expected = page.evaluate(
+        """() => { const m = window.nkmap.map;
+            return m.containerPointToLatLng([400, 500])
+                .distanceTo(m.containerPointToLatLng([700, 500])) / 1000; }"""
+    )
+    assert km == pytest.approx(expected, rel=0.01) and km > 1
+    assert "km" in page.locator(".nk-measure-out").inner_text()
+    page.locator("a.nk-btn[title^='Measure']").click()
+    assert page.evaluate("window.nkmap.measure.km") == 0
+
+    page.locator("a.nk-btn[title='Full screen']").click()
+    page.wait_for_timeout(300)
+    full = page.evaluate(
+        "!!document.fullscreenElement ||"
+        " window.nkmap.map.getContainer().classList.contains('nk-fullscreen-fallback')"
+    )
+    assert full
+
+    mini = page.evaluate("window.nkmap.minimap.getZoom() < window.nkmap.map.getZoom()")
+    assert mini
+    assert synthetic_map.errors == []
+    assert synthetic_map.requests == []
