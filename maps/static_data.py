@@ -134,6 +134,7 @@ def _check_events(events: Any) -> Any:
     geoms = np.asarray(frame.geometry.array, dtype=object)
     points = shapely.point_on_surface(geoms)
     frame = frame.copy()
+    frame["theme"] = frame["theme"].fillna("other").astype(str)
     frame["_lon"] = shapely.get_x(points)
     frame["_lat"] = shapely.get_y(points)
     return frame
