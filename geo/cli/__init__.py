@@ -17,6 +17,7 @@ COMMAND_MODULES = (
     "geo.cli.event_commands",
     "geo.cli.map_commands",
     "geo.cli.static_commands",
+    "geo.cli.query_commands",
 )
 
 for _name in COMMAND_MODULES:

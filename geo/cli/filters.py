@@ -1,0 +1,105 @@
+"""The query filters every events-reading command shares: one click decorator, one function.
+
+``@query_filters`` adds ``--near-border KM --border china|russia|any --near PLACE --km N
+--province NAME --theme T --since D --until D`` to a command, and :func:`apply_filters` takes
+the command's keyword arguments and returns the events that pass them (see :func:`geo.query.query`).
+``nkmap query``, ``nkmap summary``, ``nkmap map`` and ``nkmap static`` use both, so a query
+can be drawn.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import click
+
+from geo.cli.base import warn
+
+#: The keyword arguments :func:`query_filters` adds to a command, with their defaults.
+FILTER_OPTIONS: dict[str, Any] = {
+    "near_border": None,
+    "border": "china",
+    "near": None,
+    "km": None,
+    "province": None,
+    "theme": (),
+    "since": None,
+    "until": None,
+}
+
+
+def query_filters(f: Callable[..., Any]) -> Callable[..., Any]:
+    """Add the query filter options to a click command (they arrive as keyword arguments)."""
+    options = [
+        click.option(
+            "--near-border",
+            "near_border",
+            type=float,
+            metavar="KM",
+            help="Keep events within KM of the border (see --border).",
+        ),
+        click.option(
+            "--border",
+            type=click.Choice(["china", "russia", "any"], case_sensitive=False),
+            default="china",
+            show_default=True,
+            help="Which DPRK border --near-border and distance_km measure to.",
+        ),
+        click.option("--near", metavar="PLACE", help="Keep events near a place (see --km)."),
+        click.option("--km", type=float, metavar="N", help="Radius of --near in km [default: 20]."),
+        click.option("--province", metavar="NAME", help="Keep events in a DPRK province."),
+        click.option(
+            "--theme",
+            multiple=True,
+            metavar="T",
+            help="Keep events of a theme (repeat, or T1,T2).",
+        ),
+        click.option("--since", metavar="D", help="Keep events dated D or later (YYYY[-MM[-DD]])."),
+        click.option("--until", metavar="D", help="Keep events dated up to D, D included."),
+    ]
+    for option in reversed(options):
+        f = option(f)
+    return f
+
+
+def has_filters(**options: Any) -> bool:
+    """Return True when any filter option is set (``--border`` alone sets none)."""
+    return any(options.get(name) not in (None, ()) for name in FILTER_OPTIONS if name != "border")
+
+
+def apply_filters(events: Any, **options: Any) -> Any:
+    """Return the events that pass the filter options given (a command's keyword arguments).
+
+    Keys that are not filter options (see :data:`FILTER_OPTIONS`) are ignored, so a command
+    may pass all its arguments.  With no filter set the events come back unchanged; with
+    any, the result has ``distance_km`` and the nearest crossing's columns
+    (:func:`geo.query.query`).  A theme that no style knows gets a warning.
+
+    Raises:
+        InputError: a negative distance, a malformed date, ``--km`` without ``--near``.
+        UnknownPlaceError: ``--near`` or ``--province`` names nothing known.
+    """
+    from geo.query import query
+
+    opts = {name: options.get(name, default) for name, default in FILTER_OPTIONS.items()}
+    if not has_filters(**opts):
+        return events
+    themes = [t.strip().lower() for item in opts["theme"] for t in item.split(",") if t.strip()]
+    if themes:
+        from maps.style import THEMES
+
+        for theme in themes:
+            if theme not in THEMES:
+                warn(f"theme {theme!r} is not one of {', '.join(THEMES)}")
+    return query(
+        events,
+        near_border_km=opts["near_border"],
+        border=opts["border"] or "china",
+        near=opts["near"],
+        km=opts["km"],
+        province=opts["province"],
+        themes=themes or None,
+        since=opts["since"],
+        until=opts["until"],
+    )
