@@ -33,6 +33,7 @@ def legend_handles(
 ) -> tuple[list[Any], list[Any], list[Any]]:
     """Return the legend handles: themes (with counts), marker sizes, and location precision."""
     from matplotlib.lines import Line2D
+    from matplotlib.patches import Patch
 
     themes = []
     for theme, count in theme_counts.items():
@@ -70,28 +71,31 @@ def legend_handles(
     )
     if points is None or has_approx:
         precision = [
-            Line2D(
-                [],
-                [],
-                marker="o",
-                linestyle="",
-                markersize=9,
-                markerfacecolor="#9e9e9e",
-                markeredgecolor="white",
-                label="Site, town or city",
-            ),
-            Line2D(
-                [],
-                [],
-                marker="o",
-                linestyle="",
-                markersize=9,
-                markerfacecolor=(0.6, 0.6, 0.6, 0.25),
-                markeredgecolor="#777777",
+            Patch(facecolor="#9e9e9e", edgecolor="white", label="Site, town or city"),
+            Patch(
+                facecolor=(0.6, 0.6, 0.6, 0.3),
+                edgecolor="#4d4d4d",
+                linestyle="--",
+                linewidth=0.9,
                 label="Approximate (county,\nprovince or country)",
             ),
         ]
     return themes, sizes, precision
+
+
+def _disc(
+    legend: Any,
+    orig_handle: Any,
+    xdescent: float,
+    ydescent: float,
+    width: float,
+    height: float,
+    fontsize: float,
+) -> Any:
+    """Return a disc for a legend entry, so precision entries look like the map's markers."""
+    from matplotlib.patches import Circle
+
+    return Circle((width / 2 - xdescent, height / 2 - ydescent), min(width, height) * 0.45)
 
 
 def _size_steps(max_count: float) -> list[int]:
@@ -118,6 +122,9 @@ def draw_side_panel(
     max_count: float,
 ) -> None:
     """Draw the locator inset and the legends in the figure-fraction rectangle ``rect``."""
+    from matplotlib.legend_handler import HandlerPatch
+    from matplotlib.patches import Patch
+
     left, bottom, width, height = rect
     fig_w, fig_h = fig.get_size_inches()
     inset_h = min(width * fig_w * 0.9, 2.4) / fig_h
@@ -153,7 +160,7 @@ def draw_side_panel(
         ncols=len(sizes),
         columnspacing=0.8,
         handlelength=MARKER_MAX_PT / 8.5,
-        handleheight=MARKER_MAX_PT / 8.5 * 0.8,
+        handleheight=MARKER_MAX_PT / 8.5 * 1.05,
         **common,
     )
     second.get_title().set_fontweight("bold")
@@ -162,6 +169,8 @@ def draw_side_panel(
         y = _below(legend_ax, second, renderer)
         third = legend_ax.legend(
             handles=precision,
+            handler_map={Patch: HandlerPatch(patch_func=_disc)},
+            handleheight=1.4,
             title="Location",
             loc="upper left",
             bbox_to_anchor=(0.0, y),
