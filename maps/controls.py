@@ -256,7 +256,7 @@ CONTROLS_JS = r"""
     });
     if (hits.length > MAX) el("div", "nk-more", (hits.length - MAX) + " more: zoom in or filter by time", box);
     api.popupEvents = hits.map(function (o) { return o[1].feature.properties.i; });
-    L.popup({maxWidth: 340, maxHeight: 360}).setLatLng(hits[0][1].getLatLng()).setContent(box).openOn(map);
+    L.popup({maxWidth: 340, maxHeight: 440}).setLatLng(hits[0][1].getLatLng()).setContent(box).openOn(map);
   }
 
   // ---- heat layer --------------------------------------------------------------------

@@ -404,8 +404,9 @@ def interactive_map(
     verified asset cache and only the vector basemap is offered, so the page
     makes no network request; otherwise the pinned files load from a CDN with
     integrity checks and the tiled base layers are offered too.  ``m`` is an
-    existing map to draw on (its folium default assets are removed when
-    offline).  Saving is the caller's job (:func:`save_map`).
+    existing map to draw on: Leaflet is loaded once (the pinned copy); offline,
+    folium's CDN assets are removed, but tile layers already on ``m`` still
+    need the network.  Saving is the caller's job (:func:`save_map`).
 
     Raises:
         InputError: ``events`` is not a GeoDataFrame.
@@ -421,9 +422,12 @@ def interactive_map(
         m = folium.Map(location=[40.3, 127.5], zoom_start=6, tiles=None, prefer_canvas=True)
         m.default_js = []
         m.default_css = []
-    elif offline:
+    elif offline:  # nothing from a CDN; plugins already on ``m`` keep their own links
         m.default_js = []
         m.default_css = []
+    else:  # keep folium's extras, but load Leaflet once: the pinned copy
+        m.default_js = [(k, v) for k, v in m.default_js if k != "leaflet"]
+        m.default_css = [(k, v) for k, v in m.default_css if k != "leaflet_css"]
     raw, script_element = _element_classes()
     root = m.get_root()
     root.header.add_child(raw(f"<title>{html.escape(title)}</title>"), name="nkmap_title")

@@ -14,8 +14,9 @@ from typing import Any
 
 from gazetteer.errors import NkmapError
 
-#: Simplification tolerance in degrees (~500 m): enough for a regional map, keeps files small.
-TOLERANCE_DEG = 0.005
+#: Simplification tolerance in degrees per layer: the border line is kept finest (~50 m), the
+#: countries' coastlines coarsest (~300 m), so the page stays small.
+TOLERANCE_DEG = {"countries": 0.003, "provinces": 0.002, "border_lines": 0.0005}
 #: Decimals kept in coordinates (1e-4 degree is ~10 m).
 DECIMALS = 4
 
@@ -40,13 +41,13 @@ def _empty() -> dict[str, Any]:
     return {"type": "FeatureCollection", "features": []}
 
 
-def _collection(gdf: Any, props: list[str]) -> dict[str, Any]:
+def _collection(gdf: Any, props: list[str], tolerance: float) -> dict[str, Any]:
     """Return a simplified, rounded FeatureCollection of ``gdf`` keeping ``props``."""
     import shapely
 
     features = []
     geoms = shapely.set_precision(
-        gdf.geometry.simplify(TOLERANCE_DEG, preserve_topology=True).values, 10**-DECIMALS
+        gdf.geometry.simplify(tolerance, preserve_topology=True).values, 10**-DECIMALS
     )
     for geom, (_, row) in zip(geoms, gdf.iterrows(), strict=True):
         if geom is None or geom.is_empty:
@@ -75,7 +76,7 @@ def _boundaries(notes: list[str]) -> tuple[dict[str, Any], dict[str, Any], dict[
         ("border_lines", ["border"]),
     ):
         try:
-            out.append(_collection(getattr(boundaries, what)(), props))
+            out.append(_collection(getattr(boundaries, what)(), props, TOLERANCE_DEG[what]))
         except (NkmapError, OSError, AttributeError) as exc:
             notes.append(f"{what}: {exc}")
             out.append(_empty())

@@ -232,3 +232,13 @@ def test_help_ends_with_an_example(args: list[str]) -> None:
     result = CliRunner().invoke(main, [*args, "--help"])
     assert result.exit_code == 0
     assert "Example:" in result.output and "nkmap " in result.output.split("Example:")[-1]
+
+
+def test_drawing_on_an_existing_map_loads_leaflet_once() -> None:
+    import folium
+
+    m = folium.Map()
+    html = map_html(interactive_map(_events(5), m=m))
+    assert html.count("leaflet.js") == 1 and "leaflet@1.9.4/dist/leaflet.js" in html
+    offline = map_html(interactive_map(_events(5), m=folium.Map(), offline=True))
+    assert not NETWORK_TAG.search(offline)
