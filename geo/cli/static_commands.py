@@ -14,64 +14,25 @@ from geo.cli.base import main, warn
 _FORMATS = (".png", ".svg", ".pdf")
 
 
-def parse_date_bound(text: str, *, end: bool) -> Any:
-    """Return the first (or, with ``end``, the last) instant of ``YYYY``, ``YYYY-MM`` or a date.
-
-    Raises:
-        InputError: ``text`` is not such a date.
-
-    >>> str(parse_date_bound("2020-02", end=True))
-    '2020-02-29 23:59:59.999999999'
-    >>> str(parse_date_bound("2020", end=False))
-    '2020-01-01 00:00:00'
-    """
-    import pandas as pd
-
-    value = text.strip()
-    try:
-        stamp = pd.Timestamp(value)
-    except (ValueError, TypeError):
-        raise InputError(f"date {text!r}: use YYYY, YYYY-MM or YYYY-MM-DD") from None
-    if pd.isna(stamp):
-        raise InputError(f"date {text!r}: use YYYY, YYYY-MM or YYYY-MM-DD")
-    if not end:
-        return stamp
-    digits = value.count("-")
-    if digits == 0 and len(value) == 4:
-        return stamp + pd.offsets.YearEnd(0) + pd.Timedelta(days=1) - pd.Timedelta(1)
-    if digits == 1:
-        return stamp + pd.offsets.MonthEnd(0) + pd.Timedelta(days=1) - pd.Timedelta(1)
-    return stamp + pd.Timedelta(days=1) - pd.Timedelta(1)
-
-
 def filter_period(events: Any, since: str | None, until: str | None) -> tuple[Any, int]:
     """Return the events dated within ``since``–``until`` (inclusive) and how many are undated.
 
-    Undated events are left out whenever a bound is given.
+    The filter is :func:`geo.query.in_period`: undated events are left out
+    whenever a bound is given.
 
     Raises:
         InputError: a bound is not a date, or ``since`` is after ``until``.
     """
-    import pandas as pd
-
     if since is None and until is None:
         return events, 0
-    start = parse_date_bound(since, end=False) if since else None
-    stop = parse_date_bound(until, end=True) if until else None
-    if start is not None and stop is not None and start > stop:
-        raise InputError(f"--since {since} is after --until {until}")
-    if "date" in events.columns:
-        dates = pd.to_datetime(events["date"], errors="coerce")
-    else:
-        dates = pd.Series(pd.NaT, index=events.index)
-    if getattr(dates.dt, "tz", None) is not None:
-        dates = dates.dt.tz_localize(None)
-    keep = dates.notna()
-    if start is not None:
-        keep &= dates >= start
-    if stop is not None:
-        keep &= dates <= stop
-    return events[keep], int(dates.isna().sum())
+    import pandas as pd
+
+    from geo.query import in_period
+
+    kept = in_period(events, since, until)
+    if "date" not in events.columns:
+        return kept, len(events)
+    return kept, int(pd.to_datetime(events["date"], errors="coerce").isna().sum())
 
 
 @main.command("static")
