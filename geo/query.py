@@ -118,7 +118,7 @@ def parse_date(value: Any, *, end: bool = False) -> pd.Timestamp:
     try:
         ts = pd.Timestamp(year=year or 1, month=month or 1, day=day or 1)
     except ValueError:
-        raise InputError(f"impossible date {value!r}") from None
+        raise InputError(f"malformed date {value!r}: no such day") from None
     if not end:
         return ts
     if day is not None:
