@@ -120,7 +120,9 @@ def sentences(text: str) -> list[tuple[int, int, int]]:
 
 
 def _eventful(m: Mention) -> bool:
-    return m.country == "KP" or m.admin1 in BORDER_REGION
+    """Return True for mentions that can locate an event: DPRK or border-region places, not
+    rivers (a river is hundreds of kilometres long; its point would claim a false precision)."""
+    return (m.country == "KP" or m.admin1 in BORDER_REGION) and m.kind != "river"
 
 
 def _event_id(article_id: str, theme: str, place_id: str) -> str:
