@@ -104,7 +104,8 @@ def _column(frame: Any, name: str, default: Any) -> Any:
 
 def _text(series: Any) -> list[str]:
     """Return the values of ``series`` as strings, with missing values as ""."""
-    return ["" if v is None or (isinstance(v, float) and math.isnan(v)) else str(v) for v in series]
+    values = series.astype(object)
+    return [str(v) for v in values.where(values.notna(), "").tolist()]
 
 
 def _theme_order(themes: Iterable[str]) -> list[str]:

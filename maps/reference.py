@@ -84,7 +84,11 @@ def _boundaries(notes: list[str]) -> tuple[dict[str, Any], dict[str, Any], dict[
 
 
 def _crossings(notes: list[str]) -> tuple[dict[str, Any], dict[str, Any], list[list[Any]]]:
-    """Return crossing/bridge points, lines joining each cross-border pair, and search rows."""
+    """Return crossing/bridge points, lines joining each cross-border pair, and search rows.
+
+    Search rows cover the crossings, every DPRK place, and the curated Chinese and
+    Russian border places.
+    """
     try:
         from gazetteer import Gazetteer
 
@@ -133,7 +137,13 @@ def _crossings(notes: list[str]) -> tuple[dict[str, Any], dict[str, Any], list[l
                 "properties": {"name": f"{p.name} – {other.name}", "corridor": p.corridor},
             }
         )
-    search = [[p.name, round(p.lat, 5), round(p.lon, 5), p.kind] for p in places]
+    named = places + gz.places(country="KP")
+    named += [p for c in ("CN", "RU") for p in gz.places(country=c) if p.source == "curated"]
+    search, seen_names = [], set()
+    for p in named:
+        if (p.name, p.kind) not in seen_names and p.kind != "country":
+            seen_names.add((p.name, p.kind))
+            search.append([p.name, round(p.lat, 5), round(p.lon, 5), p.kind])
     return (
         {"type": "FeatureCollection", "features": points},
         {"type": "FeatureCollection", "features": lines},
@@ -147,9 +157,10 @@ def reference() -> Reference:
     notes: list[str] = []
     countries, provinces, borders = _boundaries(notes)
     crossings, pairs, search = _crossings(notes)
+    known = {row[0] for row in search}
     for feature in provinces["features"]:
         name = feature["properties"].get("name", "")
-        if name:
+        if name and name not in known:
             import shapely.geometry
 
             c = shapely.geometry.shape(feature["geometry"]).representative_point()
