@@ -26,6 +26,7 @@ COLUMNS = (
     "population",
     "corridor",
     "pair",
+    "coord_source",
 )
 
 
