@@ -19,24 +19,10 @@ import pytest
 
 from gazetteer.names import key
 from gazetteer.place import KINDS
+from gazetteer.sources.curated import COLUMNS as CURATED_COLUMNS
 
 CURATED = Path(__file__).resolve().parent.parent / "gazetteer" / "data" / "curated.csv"
-COLUMNS = [
-    "id",
-    "name",
-    "kind",
-    "country",
-    "parent",
-    "lat",
-    "lon",
-    "hangul",
-    "mr",
-    "rr",
-    "aliases",
-    "population",
-    "corridor",
-    "pair",
-]
+COLUMNS = list(CURATED_COLUMNS)
 COUNTRIES = {"KP", "CN", "RU", "KR"}
 #: (south, west, north, east) of the DPRK, with a little margin for the border rivers.
 DPRK_BBOX = (37.6, 124.1, 43.05, 130.75)
@@ -358,3 +344,14 @@ def test_points_agree_with_geonames_within_5_km() -> None:
             far.append(f"{row['id']}: {km:.1f} km from GeoNames {name}")
     assert compared >= 80
     assert not far, "\n".join(far)
+
+
+def test_every_point_says_where_it_comes_from() -> None:
+    with CURATED.open(encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    bad = [
+        r["id"]
+        for r in rows
+        if not re.fullmatch(r"geonames:\d+|encyclopedia|estimate", r["coord_source"])
+    ]
+    assert bad == []
