@@ -297,3 +297,58 @@ def test_heat_measure_full_screen_and_mini_map_work(synthetic_map: Opened) -> No
     assert mini
     assert synthetic_map.errors == []
     assert synthetic_map.requests == []
+
+
+def test_online_map_loads_pinned_assets_with_integrity(
+    browser: Any, tmp_path: Path, synthetic_events: Any
+) -> None:
+    """The CDN is simulated from the verified cache: the browser itself checks every SRI hash."""
+    from maps import assets
+    from maps.interactive import interactive_map, save_map
+
+    served: dict[str, tuple[str, str]] = {}
+    for package in assets.pinned().values():
+        for path in package.files:
+            url, _ = assets.asset_url(package.name, path)
+            served[url] = (package.name, path)
+    out = save_map(interactive_map(synthetic_events(50)), tmp_path / "online.html")
+    context = browser.new_context(viewport={"width": 1280, "height": 860})
+    fulfilled: list[str] = []
+    aborted: list[str] = []
+
+    def route(r: Any) -> None:
+        url = r.request.url
+        if url.startswith(LOCAL):
+            r.continue_()
+        elif url in served:
+            fulfilled.append(url)
+            kind = "text/css" if url.endswith(".css") else "application/javascript"
+            if url.endswith(".png"):
+                kind = "image/png"
+            r.fulfill(
+                status=200,
+                headers={"Content-Type": kind, "Access-Control-Allow-Origin": "*"},
+                body=assets.asset_bytes(*served[url]),
+            )
+        else:
+            aborted.append(url)  # map tiles
+            r.abort()
+
+    context.route("**/*", route)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.on("console", lambda m: errors.append(m.text) if "integrity" in m.text else None)
+    page.goto(out.as_uri())
+    page.wait_for_function("window.nkmap && window.nkmap.ready === true", timeout=30000)
+    bases = page.locator(".leaflet-control-layers-base label").all_inner_texts()
+    assert [b.strip() for b in bases] == [
+        "OpenStreetMap",
+        "Light (CARTO Positron)",
+        "Satellite (Esri World Imagery)",
+        "Offline basemap (vector)",
+    ]
+    assert "OpenStreetMap" in page.locator(".leaflet-control-attribution").inner_text()
+    assert len(fulfilled) == 5 and errors == []
+    assert all("cdn." not in url for url in aborted)
+    context.close()
