@@ -352,3 +352,33 @@ def test_online_map_loads_pinned_assets_with_integrity(
     assert len(fulfilled) == 5 and errors == []
     assert all("cdn." not in url for url in aborted)
     context.close()
+
+
+def test_several_events_at_one_place_stay_reachable(browser: Any, tmp_path: Path) -> None:
+    """Unclustered, one click at a shared point lists every event drawn there, any theme."""
+    from bench.synthetic import make_events
+    from maps.interactive import interactive_map, save_map
+
+    events = make_events(60, seed=2, jitter_km=0.0)  # 60 events on 11 points
+    out = save_map(interactive_map(events, offline=True, cluster=False), tmp_path / "same.html")
+    opened = _open(browser, out)
+    page = opened.page
+    point = page.evaluate(
+        """() => { const m = window.nkmap.themes.trade.markers[0];
+            const p = window.nkmap.map.latLngToContainerPoint(m.getLatLng());
+            const box = window.nkmap.map.getContainer().getBoundingClientRect();
+            return [box.left + p.x, box.top + p.y]; }"""
+    )
+    page.mouse.click(point[0], point[1])
+    page.wait_for_selector(".leaflet-popup-content .nk-pop", timeout=5000)
+    listed = page.evaluate("window.nkmap.popupEvents")
+    here = page.evaluate(
+        """() => { const c = window.nkmap.themes.trade.markers[0].feature.geometry.coordinates;
+            return Object.values(window.nkmap.themes).flatMap((r) => r.markers)
+                .filter((m) => m.feature.geometry.coordinates.join() === c.join()).length; }"""
+    )
+    assert here > 1 and len(listed) >= here  # neighbours drawn under the pointer too
+    assert page.locator(".leaflet-popup-content .nk-pop").count() == min(len(listed), 10)
+    assert f"{len(listed)} events here" in page.locator(".leaflet-popup-content").inner_text()
+    assert opened.errors == [] and opened.requests == []
+    page.context.close()

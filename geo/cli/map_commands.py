@@ -12,7 +12,9 @@ from geo.cli.base import json_option, main, warn
 
 
 @main.command("map")
-@click.argument("inputs", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument(
+    "inputs", nargs=-1, required=True, metavar="INPUT...", type=click.Path(path_type=Path)
+)
 @click.option(
     "-o",
     "--output",
