@@ -36,6 +36,9 @@ _E = float(np.sqrt(_E2))
 #: Most point–segment pairs measured at once (bounds memory to a few tens of MB).
 _PAIRS_PER_CHUNK = 2_000_000
 
+#: Cells per side of the blocks whose candidate segments are found first.
+_BLOCK = 16
+
 Floats = NDArray[np.float64]
 
 
@@ -62,6 +65,26 @@ def scale(lat: ArrayLike) -> Floats:
     return np.sqrt(1 - _E2 * np.sin(phi) ** 2) / np.cos(phi)
 
 
+def _reach(dmin: Any, diag: float) -> Any:
+    """Return how far a candidate may lie from a square's centre (Mercator metres).
+
+    The nearest segment of any point in a square with diagonal ``diag`` lies within
+    ``dmin + diag`` of the centre; the factor allows for the Mercator scale changing by up
+    to ``exp(distance / a)`` between two points that distance apart.
+    """
+    return (dmin + diag) * np.exp(2.0 * (dmin + diag) / _A)
+
+
+def _expand(
+    start: NDArray[np.intp], counts: NDArray[np.intp], items: NDArray[np.intp]
+) -> tuple[NDArray[np.intp], NDArray[np.intp]]:
+    """Return ``(owner, item)`` pairs: for owner i, ``items[start[i] : start[i] + counts[i]]``."""
+    rep = np.repeat(np.arange(counts.size), counts)
+    first = np.cumsum(counts) - counts
+    offset = np.arange(int(counts.sum())) - np.repeat(first, counts)
+    return rep, items[np.repeat(start, counts) + offset]
+
+
 def _valid(lon: ArrayLike, lat: ArrayLike) -> tuple[Floats, Floats, NDArray[np.bool_]]:
     lon_a = np.asarray(lon, dtype=float).ravel()
     lat_a = np.asarray(lat, dtype=float).ravel()
@@ -77,14 +100,20 @@ class LineIndex:
     ``cell_km`` is the side of the cells points are bucketed into; smaller cells mean
     fewer candidate segments per point and more cells.  The default suits lines whose
     segments are a few kilometres long (Natural Earth 1:10m borders).
+
+    Segments are straight in lon/lat, as shapely and the line's makers draw them; those
+    longer than ``densify_deg`` are split, so that the pieces, straight in the Mercator
+    plane, follow them to within about 0.1 m.
     """
 
-    def __init__(self, line: BaseGeometry, *, cell_km: float = 2.0) -> None:
+    def __init__(
+        self, line: BaseGeometry, *, cell_km: float = 1.0, densify_deg: float = 0.02
+    ) -> None:
         import shapely
 
         ax: list[Floats] = []
         ay: list[Floats] = []
-        for part in shapely.get_parts(line):
+        for part in shapely.get_parts(shapely.segmentize(line, densify_deg)):
             xy = shapely.get_coordinates(part)
             if len(xy) < 2:
                 continue
@@ -187,27 +216,79 @@ class LineIndex:
         A segment is a candidate when its distance from the cell's centre is at most the
         nearest segment's plus the cell's diagonal, widened by the largest change of the
         Mercator scale over that distance.  With ``max_km``, cells whose every point is
-        farther than ``max_km`` get no candidate.
+        farther than ``max_km`` get no candidate.  Cells are grouped into blocks of
+        :data:`_BLOCK` × :data:`_BLOCK` cells; each block's candidates are found among all
+        segments by the same rule, and each cell's among its block's (a superset of them).
         """
-        diag = self.cell * np.sqrt(2.0)
         k_hi = float(scale(max(self._lat_max, float(np.max(np.abs(plat))))))
+        limit = None if max_km is None else max_km * 1000.0 * k_hi
+        side = self.cell * _BLOCK
+        bx = np.floor(centres[:, 0] / side).astype(np.int64)
+        by = np.floor(centres[:, 1] / side).astype(np.int64)
+        ny = int(by.max() - by.min()) + 1
+        blocks, block_of = np.unique((bx - bx.min()) * ny + (by - by.min()), return_inverse=True)
+        block_centres = np.column_stack(
+            [
+                (blocks // ny + bx.min() + 0.5) * side,
+                (blocks % ny + by.min() + 0.5) * side,
+            ]
+        )
+        bptr, bsegs = self._block_candidates(block_centres, side * np.sqrt(2.0), limit)
+        return self._cell_candidates(centres, block_of.ravel(), bptr, bsegs, limit)
+
+    def _block_candidates(
+        self, centres: Floats, diag: float, limit: float | None
+    ) -> tuple[NDArray[np.intp], NDArray[np.intp]]:
+        """Return CSR candidates of squares (centres, diagonal) among all segments."""
         counts = np.zeros(len(centres), dtype=np.intp)
         chunks: list[NDArray[np.intp]] = []
         step = max(1, _PAIRS_PER_CHUNK // len(self))
         for s in range(0, len(centres), step):
-            cx = centres[s : s + step, 0:1]
-            cy = centres[s : s + step, 1:2]
-            d = self._segment_distance(cx, cy)
+            d = self._segment_distance(centres[s : s + step, 0:1], centres[s : s + step, 1:2])
             dmin = d.min(axis=1, keepdims=True)
-            reach = (dmin + diag) * np.exp(2.0 * (dmin + diag) / _A)
-            keep = d <= reach
-            if max_km is not None:
-                keep &= (dmin - diag / 2) / k_hi <= max_km * 1000.0
+            keep = d <= _reach(dmin, diag)
+            if limit is not None:
+                keep &= dmin - diag / 2 <= limit
             rows, cols = np.nonzero(keep)
-            counts[s : s + step] = np.bincount(rows, minlength=len(cx))
+            counts[s : s + step] = np.bincount(rows, minlength=len(d))
             chunks.append(cols)
         ptr = np.concatenate([[0], np.cumsum(counts)]).astype(np.intp)
         return ptr, np.concatenate(chunks).astype(np.intp)
+
+    def _cell_candidates(
+        self,
+        centres: Floats,
+        block_of: NDArray[np.intp],
+        bptr: NDArray[np.intp],
+        bsegs: NDArray[np.intp],
+        limit: float | None,
+    ) -> tuple[NDArray[np.intp], NDArray[np.intp]]:
+        """Return CSR candidates of cells, each chosen among its block's candidates."""
+        diag = self.cell * np.sqrt(2.0)
+        counts = np.diff(bptr)[block_of]
+        rep, seg = _expand(bptr[block_of], counts, bsegs)
+        d = self._pair_distance(centres[rep, 0], centres[rep, 1], seg)
+        has = counts > 0
+        first = (np.cumsum(counts) - counts)[has]
+        dmin = np.full(len(centres), np.inf)
+        if first.size:
+            dmin[has] = np.minimum.reduceat(d, first)
+        keep = d <= _reach(dmin[rep], diag)
+        if limit is not None:
+            keep &= dmin[rep] - diag / 2 <= limit
+        cell_counts = np.bincount(rep[keep], minlength=len(centres)).astype(np.intp)
+        ptr = np.concatenate([[0], np.cumsum(cell_counts)]).astype(np.intp)
+        return ptr, seg[keep]
+
+    def _pair_distance(self, px: Floats, py: Floats, seg: NDArray[np.intp]) -> Floats:
+        """Return Mercator distances from points to segments, pair by pair."""
+        dx = self._dx[seg]
+        dy = self._dy[seg]
+        ax = self.a_x[seg]
+        ay = self.a_y[seg]
+        t = ((px - ax) * dx + (py - ay) * dy) * self._inv_len2[seg]
+        np.clip(t, 0.0, 1.0, out=t)
+        return np.hypot(px - (ax + t * dx), py - (ay + t * dy))
 
     def _segment_distance(self, px: Floats, py: Floats) -> Floats:
         """Return Mercator distances from points (a column) to every segment (a row)."""
