@@ -311,3 +311,17 @@ def test_sample_query_near_china_border_since_2024(sample_events: Any) -> None:
     assert "Pyongyang" in set(recent["place"])
     within = q.border_distance_km(recent, "china") <= 20
     assert set(recent.loc[within, "event_id"]) == set(out["event_id"])
+
+
+def test_events_without_geometry_and_empty_frames(synthetic_events: Any) -> None:
+    from geo.events import empty_events
+
+    events = synthetic_events(6, seed=4)
+    events.loc[events.index[0], "geometry"] = None
+    out = q.query(events)
+    assert np.isnan(out["distance_km"].iloc[0]) and out["corridor"].iloc[0] == ""
+    assert np.isfinite(out["distance_km"].iloc[1:]).all()
+    assert events.index[0] not in q.near_border(events, km=1000).index
+    empty = q.query(empty_events(), near_border_km=20, since="2024")
+    assert len(empty) == 0 and {"distance_km", "corridor"} <= set(empty.columns)
+    assert q.summary(empty_events(), by="corridor")["events"].sum() == 0
