@@ -14,9 +14,8 @@ The verbs combine freely, each returning a filtered copy::
 :func:`query` applies them all in one call, cheapest first, and :func:`summary` counts events
 by corridor, province, theme or month.
 
-Corridor rule: an event's ``corridor`` is the corridor of its nearest crossing (a gazetteer
-place of kind ``crossing`` or ``bridge`` with a ``corridor``) when that crossing lies within
-:data:`CORRIDOR_KM`; otherwise it is the empty string.
+Corridors (``nearest_crossing``, ``crossings``, the corridor rule) live in :mod:`geo.corridors`
+and are re-exported here.
 """
 
 from __future__ import annotations
@@ -29,30 +28,44 @@ from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from gazetteer.errors import InputError, UnknownPlaceError
+from geo.corridors import CORRIDOR_KM, crossings, lonlat, nearest_crossing
 
 if TYPE_CHECKING:
-    import numpy as np
     import pandas as pd
-    from numpy.typing import NDArray
 
     from gazetteer import Gazetteer, Place
-    from geo.distance import LineIndex, PointIndex
+    from geo.distance import LineIndex
 
 #: The borders a distance can be measured to.
 BORDERS = ("china", "russia", "any")
 
-#: An event whose nearest crossing is farther than this has no corridor.
-CORRIDOR_KM = 50.0
-
-#: Place kinds whose corridor names an event's corridor.
-CROSSING_KINDS = ("crossing", "bridge")
+__all__ = [
+    "BORDERS",
+    "CORRIDOR_KM",
+    "SUMMARY_KEYS",
+    "border_distance_km",
+    "check_border",
+    "check_km",
+    "crossings",
+    "in_period",
+    "in_province",
+    "near_border",
+    "near_place",
+    "nearest_crossing",
+    "parse_date",
+    "place_distance_km",
+    "province_name",
+    "query",
+    "resolve_place",
+    "summary",
+    "with_theme",
+]
 
 #: What :func:`summary` can count by.
 SUMMARY_KEYS = ("corridor", "province", "theme", "month")
 
-#: Columns the annotating verbs add.
+#: The column the distance verbs add.
 DISTANCE_COLUMN = "distance_km"
-CROSSING_COLUMNS = ("crossing", "crossing_id", "crossing_km", "corridor")
 
 _DATE = re.compile(r"(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?")
 
@@ -148,20 +161,6 @@ def resolve_place(place: str | Place, gazetteer: Gazetteer | None = None) -> Pla
 # --- geometry helpers ---------------------------------------------------------------------
 
 
-def _lonlat(events: Any) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
-    """Return the events' longitudes and latitudes (centroids for non-points, NaN when empty)."""
-    import numpy as np
-    import shapely
-
-    geoms = np.asarray(events.geometry.values, dtype=object)
-    if events.crs is not None and events.crs.to_epsg() != 4326:
-        geoms = np.asarray(events.geometry.to_crs(4326).values, dtype=object)
-    kinds = shapely.get_type_id(geoms)
-    if (kinds > 0).any():  # not only points (or missing, -1)
-        geoms = np.where(kinds > 0, shapely.centroid(geoms), geoms)
-    return shapely.get_x(geoms), shapely.get_y(geoms)
-
-
 @cache
 def _border_index(which: str) -> LineIndex:
     from gazetteer import boundaries
@@ -185,7 +184,7 @@ def border_distance_km(events: Any, border: str = "any") -> pd.Series:
     import pandas as pd
 
     index = _border_index(check_border(border))
-    lon, lat = _lonlat(events)
+    lon, lat = lonlat(events)
     return pd.Series(index.distance_km(lon, lat), index=events.index, name=DISTANCE_COLUMN)
 
 
@@ -197,7 +196,7 @@ def near_border(events: Any, km: float = 20.0, border: str = "china") -> Any:
     """
     limit = check_km(km, "--near-border")
     index = _border_index(check_border(border))
-    lon, lat = _lonlat(events)
+    lon, lat = lonlat(events)
     dist = index.distance_km(lon, lat, max_km=limit)
     keep = dist <= limit
     out = events.loc[keep].copy()
@@ -216,7 +215,7 @@ def place_distance_km(events: Any, place: str | Place) -> pd.Series:
     from geo.distance import geodesic_km
 
     target = resolve_place(place)
-    lon, lat = _lonlat(events)
+    lon, lat = lonlat(events)
     km = geodesic_km(lon, lat, target.lon, target.lat)
     return pd.Series(km, index=events.index, name=DISTANCE_COLUMN)
 
@@ -236,7 +235,7 @@ def near_place(events: Any, place: str | Place, km: float = 20.0) -> Any:
 
     limit = check_km(km, "--km")
     target = resolve_place(place)
-    lon, lat = _lonlat(events)
+    lon, lat = lonlat(events)
     dlat = limit / 110.0 + 0.01
     coslat = max(math.cos(math.radians(min(abs(target.lat) + dlat, 89.0))), 1e-6)
     dlon = limit / (111.0 * coslat) + 0.01
@@ -300,7 +299,7 @@ def in_province(events: Any, name: str) -> Any:
     frame = boundaries.provinces()
     polygon = frame.loc[frame["name"] == prov, "geometry"].iloc[0]
     shapely.prepare(polygon)
-    lon, lat = _lonlat(events)
+    lon, lat = lonlat(events)
     inside = shapely.contains_xy(polygon, np.nan_to_num(lon), np.nan_to_num(lat))
     inside &= np.isfinite(lon) & np.isfinite(lat)
     if "admin1" in events.columns:
@@ -357,59 +356,6 @@ def with_theme(events: Any, themes: str | Iterable[str]) -> Any:
         raise InputError(f"no theme given in {themes!r}")
     keep = events["theme"].fillna("").astype(str).str.lower().isin(wanted)
     return events.loc[keep.to_numpy()].copy()
-
-
-# --- crossings and corridors ----------------------------------------------------------------
-
-
-@cache
-def _crossings() -> tuple[tuple[Place, ...], PointIndex]:
-    from gazetteer import Gazetteer
-    from geo.distance import PointIndex
-
-    places = tuple(
-        p
-        for p in Gazetteer.default().places()
-        if p.kind in CROSSING_KINDS and p.corridor and math.isfinite(p.lat)
-    )
-    if not places:
-        raise InputError("the gazetteer has no border crossing with a corridor")
-    return places, PointIndex([p.lon for p in places], [p.lat for p in places])
-
-
-def crossings() -> list[Place]:
-    """Return the border crossings and bridges that carry a corridor, from the default gazetteer.
-
-    Raises:
-        InputError: the gazetteer has none.
-    """
-    return list(_crossings()[0])
-
-
-def nearest_crossing(events: Any) -> Any:
-    """Return a copy of the events with their nearest border crossing and corridor.
-
-    Adds ``crossing`` (name), ``crossing_id``, ``crossing_km`` and ``corridor``; the corridor
-    is empty when the nearest crossing is farther than :data:`CORRIDOR_KM` (and everything is
-    empty or NaN for an event without a geometry).
-    """
-    import numpy as np
-
-    places, index = _crossings()
-    lon, lat = _lonlat(events)
-    which, km = index.nearest(lon, lat)
-    names = np.array([p.name for p in places] + [""], dtype=object)
-    ids = np.array([p.id for p in places] + [""], dtype=object)
-    corridors = np.array([p.corridor for p in places] + [""], dtype=object)
-    out = events.copy()
-    out["crossing"] = names[which]
-    out["crossing_id"] = ids[which]
-    out["crossing_km"] = km
-    near = which >= 0
-    with np.errstate(invalid="ignore"):
-        near &= km <= CORRIDOR_KM
-    out["corridor"] = np.where(near, corridors[which], "")
-    return out
 
 
 # --- all together ---------------------------------------------------------------------------

@@ -90,10 +90,10 @@ def _json_value(value: Any) -> Any:
 
 def records(events: Any) -> list[dict[str, Any]]:
     """Return the events as JSON-ready dicts: :data:`JSON_FIELDS` present, then lat and lon."""
-    from geo.query import _lonlat
+    from geo.corridors import lonlat
 
     fields = [f for f in JSON_FIELDS if f in events.columns]
-    lon, lat = _lonlat(events)
+    lon, lat = lonlat(events)
     out = []
     for i, row in enumerate(events[fields].itertuples(index=False)):
         record = {f: _json_value(v) for f, v in zip(fields, row, strict=True)}

@@ -1,0 +1,99 @@
+"""Border corridors: each event's nearest crossing, and the corridor it belongs to.
+
+A corridor is a pair of towns facing each other across the border with the crossings between
+them ("Dandong–Sinuiju", "Changbai–Hyesan", "Ji'an–Manpo", "Tumen–Namyang", "Hunchun–Rason",
+…), as the gazetteer's crossings and bridges name them in their ``corridor`` field.
+
+The rule: an event's ``corridor`` is the corridor of its nearest crossing (a gazetteer place
+of kind ``crossing`` or ``bridge`` with a ``corridor``) when that crossing lies within
+:data:`CORRIDOR_KM`; otherwise it is the empty string.  Distances are true kilometres
+(:mod:`geo.distance`).
+"""
+
+from __future__ import annotations
+
+import math
+from functools import cache
+from typing import TYPE_CHECKING, Any
+
+from gazetteer.errors import InputError
+
+if TYPE_CHECKING:
+    import numpy as np
+    from numpy.typing import NDArray
+
+    from gazetteer import Place
+    from geo.distance import PointIndex
+
+#: An event whose nearest crossing is farther than this has no corridor.
+CORRIDOR_KM = 50.0
+
+#: Place kinds whose corridor names an event's corridor.
+CROSSING_KINDS = ("crossing", "bridge")
+
+#: Columns :func:`nearest_crossing` adds.
+CROSSING_COLUMNS = ("crossing", "crossing_id", "crossing_km", "corridor")
+
+
+def lonlat(events: Any) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """Return the events' longitudes and latitudes (centroids for non-points, NaN when empty)."""
+    import numpy as np
+    import shapely
+
+    geoms = np.asarray(events.geometry.values, dtype=object)
+    if events.crs is not None and events.crs.to_epsg() != 4326:
+        geoms = np.asarray(events.geometry.to_crs(4326).values, dtype=object)
+    kinds = shapely.get_type_id(geoms)
+    if (kinds > 0).any():  # not only points (or missing, -1)
+        geoms = np.where(kinds > 0, shapely.centroid(geoms), geoms)
+    return shapely.get_x(geoms), shapely.get_y(geoms)
+
+
+@cache
+def _crossings() -> tuple[tuple[Place, ...], PointIndex]:
+    from gazetteer import Gazetteer
+    from geo.distance import PointIndex
+
+    places = tuple(
+        p
+        for p in Gazetteer.default().places()
+        if p.kind in CROSSING_KINDS and p.corridor and math.isfinite(p.lat)
+    )
+    if not places:
+        raise InputError("the gazetteer has no border crossing with a corridor")
+    return places, PointIndex([p.lon for p in places], [p.lat for p in places])
+
+
+def crossings() -> list[Place]:
+    """Return the border crossings and bridges that carry a corridor, from the default gazetteer.
+
+    Raises:
+        InputError: the gazetteer has none.
+    """
+    return list(_crossings()[0])
+
+
+def nearest_crossing(events: Any) -> Any:
+    """Return a copy of the events with their nearest border crossing and corridor.
+
+    Adds ``crossing`` (name), ``crossing_id``, ``crossing_km`` and ``corridor``; the corridor
+    is empty when the nearest crossing is farther than :data:`CORRIDOR_KM` (and everything is
+    empty or NaN for an event without a geometry).
+    """
+    import numpy as np
+
+    places, index = _crossings()
+    lon, lat = lonlat(events)
+    which, km = index.nearest(lon, lat)
+    names = np.array([p.name for p in places] + [""], dtype=object)
+    ids = np.array([p.id for p in places] + [""], dtype=object)
+    corridors = np.array([p.corridor for p in places] + [""], dtype=object)
+    out = events.copy()
+    out["crossing"] = names[which]
+    out["crossing_id"] = ids[which]
+    out["crossing_km"] = km
+    near = which >= 0
+    with np.errstate(invalid="ignore"):
+        near &= km <= CORRIDOR_KM
+    out["corridor"] = np.where(near, corridors[which], "")
+    return out
