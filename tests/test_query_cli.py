@@ -39,13 +39,15 @@ def test_query_prints_a_table(events_file: Path) -> None:
         "place",
         "admin1",
         "precision",
-        "km",
+        "distance_km",
         "corridor",
         "evidence",
     ]
     count = int(lines[-1].split()[0])
     assert count == len(lines) - 2 > 0
     assert all(line[:4] in ("2024", "2025", "2026") for line in lines[1:-1])
+    dates = [line[:10] for line in lines[1:-1]]
+    assert dates == sorted(dates)
     assert not any("Pyongyang" in line for line in lines[1:-1])
 
 

@@ -18,7 +18,7 @@ TABLE_COLUMNS = (
     ("place", "place", 18),
     ("admin1", "admin1", 14),
     ("precision", "precision", 9),
-    ("distance_km", "km", 7),
+    ("distance_km", "distance_km", 11),
     ("corridor", "corridor", 19),
     ("evidence", "evidence", 50),
 )
@@ -120,8 +120,8 @@ def query(inputs: tuple[str, ...], output: str | None, as_json: bool, **filters:
     INPUT is an events file (GeoJSON, GeoPackage, CSV, GeoParquet) or articles (files or
     folders), which are read and turned into events first.  Distances are true kilometres;
     each result has distance_km (to --near's place if given, else to --border) and the
-    nearest crossing's corridor (empty beyond 50 km).  Prints a table, or with -o writes
-    CSV, GeoJSON or GeoPackage by the file's extension.
+    nearest crossing's corridor (empty beyond 50 km).  Prints a table by date, or with -o
+    writes CSV, GeoJSON or GeoPackage by the file's extension.
 
     \b
     Example:
@@ -133,6 +133,8 @@ def query(inputs: tuple[str, ...], output: str | None, as_json: bool, **filters:
     result = apply_filters(events, **filters)
     if result is events:  # no filter: still annotate, so every row has distance_km
         result = run_query(events, border=filters.get("border") or "china")
+    if len(result) and {"date", "distance_km"} <= set(result.columns):
+        result = result.sort_values(["date", "distance_km"], na_position="last", kind="stable")
     if output:
         from geo.store import write_events
 
