@@ -325,3 +325,25 @@ def test_events_without_geometry_and_empty_frames(synthetic_events: Any) -> None
     empty = q.query(empty_events(), near_border_km=20, since="2024")
     assert len(empty) == 0 and {"distance_km", "corridor"} <= set(empty.columns)
     assert q.summary(empty_events(), by="corridor")["events"].sum() == 0
+
+
+def test_candidate_search_never_misses_the_nearest_segment() -> None:
+    """Against brute force over every segment, with the same distance formula."""
+    from geo.distance import mercator, scale
+
+    index = LineIndex(boundaries.border("any"))
+    rng = np.random.default_rng(12)
+    lon = np.concatenate([rng.uniform(121, 134, 1500), rng.normal(128, 0.3, 1500)])
+    lat = np.concatenate([rng.uniform(35, 46, 1500), rng.normal(41.7, 0.3, 1500)])
+    px, py = mercator(lon, lat)
+    t = ((px[:, None] - index.a_x) * index._dx + (py[:, None] - index.a_y) * index._dy) / (
+        index._len2
+    )
+    t = np.clip(t, 0, 1)
+    dm = np.hypot(px[:, None] - index.a_x - t * index._dx, py[:, None] - index.a_y - t * index._dy)
+    brute = np.min(dm * 2 / (scale(lat)[:, None] + index._k_seg), axis=1) / 1000
+    assert index.distance_km(lon, lat) == pytest.approx(brute, rel=1e-12)
+    capped = index.distance_km(lon, lat, max_km=30)
+    measured = np.isfinite(capped)
+    assert capped[measured] == pytest.approx(brute[measured], rel=1e-12)
+    assert (brute[~measured] > 30).all() and (brute <= 30).sum() > 100
