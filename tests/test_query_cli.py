@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+import click
 import pandas as pd
 import pytest
 from click.testing import CliRunner
@@ -174,3 +175,21 @@ def test_filter_options_feed_the_map_commands() -> None:
     for command in ("query", "summary"):
         names = {p.name for p in main.commands[command].params}
         assert set(FILTER_OPTIONS) <= names
+
+
+def test_spatial_filters_on_another_command(events_file: Path) -> None:
+    from geo.cli.filters import apply_filters, spatial_filters
+
+    @click.command()
+    @click.argument("path")
+    @click.option("--since")
+    @spatial_filters
+    def draw(path: str, since: str | None, **filters: Any) -> None:
+        events = apply_filters(read_events_file(path), since=since, **filters)
+        click.echo(f"{len(events)} {events['distance_km'].max():.1f}")
+
+    result = CliRunner().invoke(draw, [str(events_file), "--near-border", "5", "--since", "2020"])
+    assert result.exit_code == 0, result.output
+    count, farthest = result.stdout.split()
+    assert int(count) > 0 and float(farthest) <= 5
+    assert "--theme" not in CliRunner().invoke(draw, ["--help"]).stdout

@@ -29,8 +29,12 @@ FILTER_OPTIONS: dict[str, Any] = {
 }
 
 
-def query_filters(f: Callable[..., Any]) -> Callable[..., Any]:
-    """Add the query filter options to a click command (they arrive as keyword arguments)."""
+#: The filters :func:`spatial_filters` adds (a command with its own period/theme options).
+SPATIAL_OPTIONS = ("near_border", "border", "near", "km", "province")
+
+
+def _options() -> dict[str, Callable[[Callable[..., Any]], Callable[..., Any]]]:
+    """Return the click option decorators by keyword name, in help order."""
     options = [
         click.option(
             "--near-border",
@@ -58,8 +62,25 @@ def query_filters(f: Callable[..., Any]) -> Callable[..., Any]:
         click.option("--since", metavar="D", help="Keep events dated D or later (YYYY[-MM[-DD]])."),
         click.option("--until", metavar="D", help="Keep events dated up to D, D included."),
     ]
-    for option in reversed(options):
+    return dict(zip(FILTER_OPTIONS, options, strict=True))
+
+
+def query_filters(f: Callable[..., Any]) -> Callable[..., Any]:
+    """Add every query filter option to a click command (they arrive as keyword arguments)."""
+    for option in reversed(_options().values()):
         f = option(f)
+    return f
+
+
+def spatial_filters(f: Callable[..., Any]) -> Callable[..., Any]:
+    """Add only the spatial filter options (:data:`SPATIAL_OPTIONS`) to a click command.
+
+    For commands that have their own ``--since``/``--until``/theme options;
+    :func:`apply_filters` takes these keyword arguments as it takes the others.
+    """
+    options = _options()
+    for name in reversed(SPATIAL_OPTIONS):
+        f = options[name](f)
     return f
 
 
