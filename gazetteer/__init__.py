@@ -1,7 +1,7 @@
 """nkmap's gazetteer: place names of the DPRK and its border region → places, offline.
 
->>> from gazetteer import Gazetteer  # doctest: +SKIP
->>> Gazetteer.default().resolve("Sinŭiju")[0].place.name  # doctest: +SKIP
+>>> from gazetteer import Gazetteer
+>>> Gazetteer.default().resolve("Sinŭiju")[0].place.name
 'Sinuiju'
 """
 
