@@ -165,3 +165,27 @@ def test_gazetteer_export_writes_csv(tmp_path: Path) -> None:
     )
     assert result.exit_code == 0, result.output
     assert "Sinuiju" in out.read_text()
+
+
+def test_map_and_static_draw_a_query(tmp_path: Path, samples_dir: Path) -> None:
+    from geo.cli.filters import apply_filters
+    from geo.inputs import load_events
+
+    events = tmp_path / "events.geojson"
+    CliRunner().invoke(main, ["events", str(samples_dir), "-o", str(events)])
+    expected = apply_filters(load_events([events]), near_border=20.0, since="2024")
+    assert 0 < len(expected) < len(load_events([events]))
+    html = tmp_path / "m.html"
+    result = CliRunner().invoke(
+        main, ["map", str(events), "--near-border", "20", "--since", "2024", "-o", str(html)]
+    )
+    assert result.exit_code == 0, result.output
+    assert f"{len(expected)} events" in result.output
+    png = tmp_path / "m.png"
+    result = CliRunner().invoke(
+        main, ["static", str(events), "--near", "Hyesan", "--km", "60", "-o", str(png)]
+    )
+    assert result.exit_code == 0, result.output
+    assert png.stat().st_size > 10_000
+    bad = CliRunner().invoke(main, ["map", str(events), "--near-border", "-3", "-o", str(html)])
+    assert bad.exit_code == 2 and "not -3.0" in bad.output

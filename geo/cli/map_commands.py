@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import click
 
 from gazetteer.errors import InputError
 from geo.cli.base import json_option, main, warn
+from geo.cli.filters import apply_filters, query_filters
 
 
 @main.command("map")
@@ -31,6 +33,7 @@ from geo.cli.base import json_option, main, warn
 @click.option("--no-heat", is_flag=True, help="Leave out the optional heat-map layer.")
 @click.option("--no-minimap", is_flag=True, help="Leave out the mini-map.")
 @click.option("--title", default="nkmap", show_default=True, help="The page title.")
+@query_filters
 def map_command(
     inputs: tuple[Path, ...],
     output: Path,
@@ -39,6 +42,7 @@ def map_command(
     no_heat: bool,
     no_minimap: bool,
     title: str,
+    **filters: Any,
 ) -> None:
     """Draw events as an interactive, layered HTML map.
 
@@ -46,15 +50,20 @@ def map_command(
     and folders, which are read and turned into events on the fly.
 
     \b
+    The query filters (--near-border, --near, --province, --theme, --since,
+    --until) draw only the events a query would return.
+
+    \b
     Example:
       nkmap map samples/ --offline -o map.html
+      nkmap map samples/ --near-border 20 --since 2024 -o border-2024.html
     """
     if output.suffix.lower() not in (".html", ".htm"):
         raise InputError(f"{output}: the map is an HTML file; name it *.html")
     from geo.inputs import load_events
     from maps.interactive import interactive_map, save_map
 
-    events = load_events(list(inputs))
+    events = apply_filters(load_events(list(inputs)), **filters)
     if len(events) == 0:
         warn("no events found: the map shows the region and reference layers only")
     else:

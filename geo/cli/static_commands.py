@@ -9,6 +9,7 @@ import click
 
 from gazetteer.errors import InputError
 from geo.cli.base import main, warn
+from geo.cli.filters import apply_filters, spatial_filters
 
 #: Map formats by extension (kept here too so a bad name fails before any work).
 _FORMATS = (".png", ".svg", ".pdf")
@@ -71,6 +72,7 @@ def filter_period(events: Any, since: str | None, until: str | None) -> tuple[An
     is_flag=True,
     help="Add web map tiles under the events (needs contextily and a network; off by default).",
 )
+@spatial_filters
 def static_command(
     inputs: tuple[Path, ...],
     output: Path,
@@ -83,6 +85,7 @@ def static_command(
     facet: str | None,
     labels: int | None,
     tiles: bool,
+    **filters: Any,
 ) -> None:
     """Draw events as a print-ready static map: PNG, SVG or PDF, offline.
 
@@ -94,6 +97,7 @@ def static_command(
     \b
     Example:
       nkmap static samples/ -o map.png --extent border --since 2020 --themes trade,factory
+      nkmap static samples/ -o near-hyesan.pdf --near Hyesan --km 50
     """
     if output.suffix.lower() not in _FORMATS:
         raise InputError(f"{output}: unknown map format {output.suffix!r}; use .png, .svg or .pdf")
@@ -111,7 +115,7 @@ def static_command(
     from geo.inputs import load_events
     from maps.static import facet_map, save_figure, static_map, summarize
 
-    events = load_events(list(inputs))
+    events = apply_filters(load_events(list(inputs)), **filters)
     n_read = len(events)
     events, undated = filter_period(events, since, until)
     if undated and (since or until):
