@@ -58,6 +58,10 @@ KIND_WORDS = {
     "river": "river",
 }
 
+_PLURAL_KINDS = frozenset(
+    {"county", "counties", "city", "cities", "town", "towns", "province", "provinces"}
+)
+
 #: Lowercase words that may continue a capitalised place name inside a window.
 _CONTINUE = set(KIND_WORDS) | {"workers", "special", "economic", "and", "trade", "of"}
 
@@ -236,7 +240,7 @@ class MentionFinder:
                 if first.text.lower() in lowercase_words:
                     i += 1
                     continue
-            spans.append(Span(surface, first.start, last.end, k, _kind_hint(toks, i, end_i)))
+            spans.append(Span(surface, first.start, last.end, k, _kind_hint(text, toks, i, end_i)))
             i = end_i
         return spans
 
@@ -267,7 +271,7 @@ class MentionFinder:
         tok = toks[i]
         if len(tok.text) < 4 or tok.low in STOP_WORDS or not tok.text.isalpha():
             return None
-        hint = _kind_hint(toks, i, i + 1)
+        hint = _kind_hint(text, toks, i, i + 1)
         # "Kusong, Kunjang and Unsan": right after a place, joined by a comma, "and" or "or".
         in_list = (
             bool(spans)
@@ -279,7 +283,7 @@ class MentionFinder:
         return Span(tok.text, tok.start, tok.end, key(tok.text), hint, fuzzy=True)
 
 
-def _kind_hint(toks: list[_Tok], i: int, end_i: int) -> str:
+def _kind_hint(text: str, toks: list[_Tok], i: int, end_i: int) -> str:
     """Return the kind a neighbouring word gives to the name in tokens ``i:end_i``."""
     last = toks[end_i - 1].low
     for tail in ("-gun", "-kun", "-si", "-do", "-up", "-eup", "-ri", "-kuyok"):
@@ -293,21 +297,19 @@ def _kind_hint(toks: list[_Tok], i: int, end_i: int) -> str:
         and toks[end_i].start - toks[end_i - 1].end <= 2
     ):
         return KIND_WORDS[toks[end_i].low]
-    # "the counties of Kunjang and Unsan", "the city of Kusong"
+    # "the counties of Kunjang and Unsan", "the city of Kusong": "of", then only a list of
+    # capitalised names, within one clause.
     for back in range(i - 1, max(-1, i - 7), -1):  # the nearest kind word first
-        if toks[back].low in (
-            "county",
-            "counties",
-            "city",
-            "cities",
-            "town",
-            "towns",
-            "province",
-            "provinces",
-        ):
-            between = [t.low for t in toks[back + 1 : i]]
-            if between[:1] == ["of"] and all(
-                w in ("of", "and", "or") or w[:1].isalpha() for w in between
+        if toks[back].low in _PLURAL_KINDS:
+            between = toks[back + 1 : i]
+            stretch = text[toks[back].end : toks[i].start]
+            if (
+                between
+                and between[0].low == "of"
+                and len(stretch) <= 60
+                and not any(c in stretch for c in ".;:!?()\n")
+                and all(t.cap or t.low in ("and", "or") for t in between[1:])
             ):
                 return KIND_WORDS[toks[back].low]
+            break
     return ""
