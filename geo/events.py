@@ -206,6 +206,8 @@ class EventExtractor:
     @staticmethod
     def _places(mentions: list[Mention]) -> list[Mention]:
         """Return the sentence's event places: the most specific ones, each place once."""
+        if not mentions:
+            return []
         eventful = [m for m in mentions if _eventful(m)]
         unique = list({m.place_id: m for m in eventful}.values())
         inner_admin1 = {m.admin1 for m in unique if m.precision not in ("province", "country")}

@@ -58,6 +58,7 @@ KIND_WORDS = {
     "river": "river",
 }
 
+_SUFFIX_KINDS = frozenset({"gun", "kun", "si", "do", "up", "eup", "ri", "kuyok"})
 _PLURAL_KINDS = frozenset(
     {"county", "counties", "city", "cities", "town", "towns", "province", "provinces"}
 )
@@ -286,9 +287,10 @@ class MentionFinder:
 def _kind_hint(text: str, toks: list[_Tok], i: int, end_i: int) -> str:
     """Return the kind a neighbouring word gives to the name in tokens ``i:end_i``."""
     last = toks[end_i - 1].low
-    for tail in ("-gun", "-kun", "-si", "-do", "-up", "-eup", "-ri", "-kuyok"):
-        if last.endswith(tail):
-            return KIND_WORDS.get(tail[1:], "")
+    if "-" in last:
+        tail = last.rsplit("-", 1)[1]
+        if tail in _SUFFIX_KINDS:
+            return KIND_WORDS[tail]
     if end_i - i > 1 and last in KIND_WORDS:
         return KIND_WORDS[last]
     if (
