@@ -4,27 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-#: The event columns, in order (DESIGN.md "Data contracts").
-EVENT_COLUMNS = [
-    "event_id",
-    "article_id",
-    "theme",
-    "place_id",
-    "place",
-    "country",
-    "admin1",
-    "precision",
-    "date",
-    "date_precision",
-    "evidence",
-    "evidence_start",
-    "evidence_end",
-    "title",
-    "source",
-    "url",
-    "confidence",
-    "geometry",
-]
+from geo.events import EVENT_COLUMNS
+
+__all__ = ["EVENT_COLUMNS", "make_events"]
 
 # (place_id, name, country, admin1, precision, lat, lon): real places along the corridors.
 _PLACES = [
