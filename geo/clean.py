@@ -238,6 +238,10 @@ class CleanedPage:
 
 
 def _words(text: str) -> int:
+    """Return the number of words in ``text``; past 600 characters, 100 (every noise rule
+    asks about lines of a few dozen words, and counting long paragraphs is wasted time)."""
+    if len(text) > 600:
+        return 100
     return len(_WORD.findall(text))
 
 

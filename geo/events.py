@@ -14,7 +14,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import os
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,6 +23,7 @@ from gazetteer import Gazetteer
 from geo.article import Article, ReadFailure, read_articles
 from geo.dates import event_date
 from geo.linking import Linker, Mention
+from geo.sentences import sentences
 from geo.themes import Theme, load_themes, theme_counter
 
 #: Event columns, in order (DESIGN.md "Data contracts").
@@ -53,8 +53,6 @@ BORDER_REGION = frozenset({"Liaoning", "Jilin", "Heilongjiang", "Primorsky Krai"
 
 _PRECISION_RANK = {"site": 0, "town": 1, "county": 2, "province": 3, "country": 4}
 _DATE_RANK = {"day": 0, "month": 1, "year": 2, "article": 3}
-_SENTENCE = re.compile(r"[^\n]+")
-_SENTENCE_BREAK = re.compile(r"(?<=[.!?])[\"”’)]*\s+(?=[\"“‘(]?[A-Z0-9])")
 
 
 @dataclass(frozen=True)
@@ -91,34 +89,6 @@ class ArticleResult:
     events: list[Event] = field(default_factory=list)
 
 
-def sentences(text: str) -> list[tuple[int, int, int]]:
-    """Return ``(start, end, paragraph)`` for every sentence of ``text``, trimmed of space.
-
-    Lines are paragraphs; within a line, a sentence ends at ``.``, ``!`` or
-    ``?`` (and closing quotes) followed by a capital letter or digit.
-
-    >>> t = "One here. Two there!\\nThree."
-    >>> [t[s:e] for s, e, _ in sentences(t)]
-    ['One here.', 'Two there!', 'Three.']
-    """
-    out = []
-    for para, line in enumerate(_SENTENCE.finditer(text)):
-        start = line.start()
-        for brk in _SENTENCE_BREAK.finditer(line.group()):
-            out.append((start, line.start() + brk.start(), para))
-            start = line.start() + brk.end()
-        out.append((start, line.end(), para))
-    trimmed = []
-    for s, e, p in out:
-        while s < e and text[s].isspace():
-            s += 1
-        while e > s and text[e - 1].isspace():
-            e -= 1
-        if e > s:
-            trimmed.append((s, e, p))
-    return trimmed
-
-
 def _eventful(m: Mention) -> bool:
     """Return True for mentions that can locate an event: DPRK or border-region places, not
     rivers (a river is hundreds of kilometres long; its point would claim a false precision)."""
@@ -142,12 +112,13 @@ class EventExtractor:
     def process(self, article: Article) -> ArticleResult:
         """Return the article's mentions and events."""
         text = article.text
-        mentions = self.linker.mentions(text)
+        bounds = sentences(text)
+        mentions = self.linker.mentions(text, bounds)
         result = ArticleResult(article, mentions)
         by_key: dict[tuple[str, str], Event] = {}
         previous: tuple[int, list[Mention]] | None = None  # (paragraph, mentions) of last sentence
         mi = 0
-        for start, end, para in sentences(text):
+        for start, end, para in bounds:
             while mi < len(mentions) and mentions[mi].start < start:
                 mi += 1
             here = []

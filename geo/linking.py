@@ -11,13 +11,13 @@ place and a province or list supports the guess.
 
 from __future__ import annotations
 
-import re
 from bisect import bisect_right
 from dataclasses import dataclass
 
 from gazetteer import Candidate, Gazetteer, Place
 from gazetteer.names import key
 from geo.mentions import MentionFinder, Span
+from geo.sentences import sentences
 
 #: Links scoring below this are dropped.
 MIN_CONFIDENCE = 0.5
@@ -35,7 +35,6 @@ _KIND_GROUPS = {
     "zone": {"zone"},
     "river": {"river"},
 }
-_SENTENCE_END = re.compile(r"[.!?][\"”’)]?\s+|\n\s*\n")
 
 
 @dataclass(frozen=True)
@@ -77,19 +76,15 @@ class Mention:
 
 
 class _Sentences:
-    """The sentence boundaries of one text, for "which sentence is this offset in?" lookups."""
+    """The sentences of one text, for "which sentence is this offset in?" lookups."""
 
-    def __init__(self, text: str) -> None:
-        self.starts = [0]
-        self.ends = []
-        for m in _SENTENCE_END.finditer(text):
-            self.ends.append(m.start() + 1)
-            self.starts.append(m.end())
-        self.ends.append(len(text))
+    def __init__(self, bounds: list[tuple[int, int, int]]) -> None:
+        self.starts = [s for s, _, _ in bounds] or [0]
+        self.ends = [e for _, e, _ in bounds] or [0]
 
     def bounds(self, pos: int) -> tuple[int, int]:
-        """Return (start, end) of the sentence holding offset ``pos``."""
-        i = bisect_right(self.starts, pos) - 1
+        """Return (start, end) of the sentence holding offset ``pos`` (or the one before it)."""
+        i = max(0, bisect_right(self.starts, pos) - 1)
         return self.starts[i], self.ends[i]
 
 
@@ -119,13 +114,19 @@ class Linker:
         self.gz = gazetteer or Gazetteer.default()
         self.finder = MentionFinder(self.gz)
         self._south: list[int] = []
-        self._sentences = _Sentences("")
+        self._sentences = _Sentences([])
         self._cache: dict[str, list[Candidate]] = {}
 
-    def mentions(self, text: str) -> list[Mention]:
-        """Return the linked place mentions of ``text``, in text order."""
+    def mentions(
+        self, text: str, bounds: list[tuple[int, int, int]] | None = None
+    ) -> list[Mention]:
+        """Return the linked place mentions of ``text``, in text order.
+
+        ``bounds`` are the text's sentences as :func:`geo.sentences.sentences` gives them
+        (computed when not given).
+        """
         spans = self.finder.spans(text)
-        self._sentences = _Sentences(text)
+        self._sentences = _Sentences(bounds if bounds is not None else sentences(text))
         options = {s: self._candidates(s.surface) for s in spans if not s.fuzzy}
         # Pass 1: what the article says without help: unambiguous names give its provinces.
         context_admin1: dict[str, int] = {}
