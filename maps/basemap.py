@@ -289,28 +289,21 @@ def draw_basemap(
         path = _polygon_path(poly) if poly is not None else None
         if path is not None:
             (dprk if code == "KP" else others).append(path)
-    if others:
-        ax.add_collection(
-            PathCollection(
-                others,
-                facecolor=LAND if fill else "none",
-                edgecolor=COUNTRY_EDGE,
-                linewidth=0.5,
-                zorder=1,
-            ),
-            autolim=False,
-        )
-    if dprk:
-        ax.add_collection(
-            PathCollection(
-                dprk,
-                facecolor=DPRK_LAND if fill else "none",
-                edgecolor=DPRK_EDGE,
-                linewidth=0.8,
-                zorder=2,
-            ),
-            autolim=False,
-        )
+    for paths, face, edge, width, z in (
+        (others, LAND, COUNTRY_EDGE, 0.5, 1),
+        (dprk, DPRK_LAND, DPRK_EDGE, 0.8, 2),
+    ):
+        if paths:
+            ax.add_collection(
+                PathCollection(
+                    paths,
+                    facecolor=face if fill else "none",
+                    edgecolor=edge,
+                    linewidth=width,
+                    zorder=z,
+                ),
+                autolim=False,
+            )
     if provinces and layers.provinces:
         segments = [s for g in layers.provinces for s in _line_segments(g)]
         ax.add_collection(
