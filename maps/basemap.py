@@ -98,13 +98,7 @@ def projected_box(
     """
     import numpy as np
 
-    west, south, east, north = bounds
-    t = np.linspace(0.0, 1.0, steps)
-    lon = np.concatenate([west + (east - west) * t, np.full(steps, east)])
-    lon = np.concatenate([lon, east - (east - west) * t, np.full(steps, west)])
-    lat = np.concatenate([np.full(steps, south), south + (north - south) * t])
-    lat = np.concatenate([lat, np.full(steps, north), north - (north - south) * t])
-    x, y = project_points(crs, lon, lat)
+    x, y = box_outline(crs, bounds, steps=steps)
     return float(np.min(x)), float(np.min(y)), float(np.max(x)), float(np.max(y))
 
 

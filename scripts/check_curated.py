@@ -13,13 +13,13 @@ from __future__ import annotations
 
 import argparse
 import csv
-import math
 import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from gazetteer.gazetteer import haversine_km  # noqa: E402
 from gazetteer.names import key  # noqa: E402
 
 CURATED = ROOT / "gazetteer" / "data" / "curated.csv"
@@ -31,16 +31,6 @@ def load_rows() -> dict[str, dict[str, str]]:
     """Return the curated rows by id."""
     with CURATED.open(encoding="utf-8", newline="") as handle:
         return {row["id"]: row for row in csv.DictReader(handle)}
-
-
-def km_between(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    """Return the great-circle distance in km."""
-    rad = math.pi / 180
-    h = (
-        math.sin((lat2 - lat1) * rad / 2) ** 2
-        + math.cos(lat1 * rad) * math.cos(lat2 * rad) * math.sin((lon2 - lon1) * rad / 2) ** 2
-    )
-    return 2 * 6371.0088 * math.asin(math.sqrt(h))
 
 
 def province_id(row: dict[str, str], rows: dict[str, dict[str, str]]) -> str | None:
@@ -75,7 +65,7 @@ def off_province(rows: dict[str, dict[str, str]], tolerance_km: float) -> list[s
             lines.append(f"{row['id']}: no polygon for province {province}")
             continue
         near, _ = nearest_points(polygon, Point(lon, lat))
-        km = km_between(lat, lon, near.y, near.x)
+        km = haversine_km(lat, lon, near.y, near.x)
         if km > tolerance_km:
             inside = boundaries.province_of(lon, lat)
             lines.append(f"{row['id']}: {km:.1f} km outside {province}, inside {inside}")
@@ -99,7 +89,7 @@ def far_from_geonames(rows: dict[str, dict[str, str]]) -> list[str]:
         if not candidates:
             continue
         lat, lon = float(row["lat"]), float(row["lon"])
-        km, name = min((km_between(lat, lon, c[0], c[1]), c[2]) for c in candidates)
+        km, name = min((haversine_km(lat, lon, c[0], c[1]), c[2]) for c in candidates)
         if km > 5:
             lines.append(f"{row['id']}: {km:.1f} km from GeoNames {name}")
     return lines

@@ -8,7 +8,6 @@ rest of nkmap depends on, and the GeoNames points of the same towns.
 from __future__ import annotations
 
 import csv
-import math
 import re
 import unicodedata
 from collections import Counter
@@ -17,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from gazetteer.gazetteer import haversine_km
 from gazetteer.names import key
 from gazetteer.place import KINDS
 from gazetteer.sources.curated import COLUMNS as CURATED_COLUMNS
@@ -74,16 +74,6 @@ def province_of(row: dict[str, str]) -> dict[str, str] | None:
         seen.add(parent)
         row = table[parent]
     return row
-
-
-def km_between(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    """Great-circle distance in km (a sphere is exact enough at the 5 km scale)."""
-    rad = math.pi / 180
-    h = (
-        math.sin((lat2 - lat1) * rad / 2) ** 2
-        + math.cos(lat1 * rad) * math.cos(lat2 * rad) * math.sin((lon2 - lon1) * rad / 2) ** 2
-    )
-    return 2 * 6371.0088 * math.asin(math.sqrt(h))
 
 
 # --- the file ---------------------------------------------------------------------------------
@@ -306,7 +296,7 @@ def test_crossings_and_bridges_sit_near_their_twin_towns() -> None:
     assert len(crossings) >= 10
     for row in crossings:
         other = table[row["pair"]]
-        km = km_between(
+        km = haversine_km(
             float(row["lat"]), float(row["lon"]), float(other["lat"]), float(other["lon"])
         )
         assert km < 25, f"{row['id']} is {km:.0f} km from its counterpart {other['id']}"
@@ -335,7 +325,7 @@ def test_points_agree_with_geonames_within_5_km() -> None:
         if not candidates:
             continue
         lat, lon = float(row["lat"]), float(row["lon"])
-        km, name = min((km_between(lat, lon, c[0], c[1]), c[2]) for c in candidates)
+        km, name = min((haversine_km(lat, lon, c[0], c[1]), c[2]) for c in candidates)
         if row["id"] in GEONAMES_OTHER_PLACES:
             assert km > 5, f"{row['id']} now agrees with GeoNames: drop its exception"
             continue
