@@ -16,6 +16,7 @@ datetime.date(2024, 11, 3)
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import re
 
@@ -117,17 +118,22 @@ def find_dates(text: str) -> list[tuple[dt.date, int, int]]:
     found: list[tuple[dt.date, int, int]] = []
     if not _HAS_YEAR.search(text):
         return found
-    taken: list[tuple[int, int]] = []
+    # Spans already taken, disjoint and sorted by start: an overlap test is two neighbours.
+    starts: list[int] = []
+    ends: list[int] = []
     for pattern in _FULL_PATTERNS:
         for m in pattern.finditer(text):
-            if any(m.start() < e and s < m.end() for s, e in taken):
+            s, e = m.start(), m.end()
+            i = bisect.bisect_right(starts, s)
+            if (i and ends[i - 1] > s) or (i < len(starts) and starts[i] < e):
                 continue
             groups = m.groupdict()
             month = int(groups["m"]) if groups.get("m") else _month_number(groups["mon"])
             day = _safe_date(int(groups["year"]), month, int(groups["day"]))
             if day is not None:
-                found.append((day, m.start(), m.end()))
-                taken.append((m.start(), m.end()))
+                found.append((day, s, e))
+                starts.insert(i, s)
+                ends.insert(i, e)
     found.sort(key=lambda t: t[1])
     return found
 
