@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from gazetteer import Gazetteer
-from geo.article import Article, ReadFailure, read_articles
+from geo.article import Article, ReadFailure
 from geo.dates import event_date
 from geo.linking import Linker, Mention
 from geo.sentences import sentences
@@ -227,11 +227,14 @@ def extract_events(
     on_error: str = "warn",
     date: dt.date | None = None,
     failures: list[ReadFailure] | None = None,
+    jobs: int | None = 1,
 ) -> Any:
     """Return the events of ``articles`` (Article objects, or files and folders to read).
 
-    Unreadable files follow ``on_error`` (see :func:`geo.article.read_articles`)
-    and are appended to ``failures`` when a list is given.
+    Files are read and extracted by :class:`geo.pipeline.Pipeline`, on ``jobs`` processes
+    (``None``: every core); unreadable files follow ``on_error`` (see
+    :func:`geo.article.read_articles`) and are appended to ``failures`` when a list is given.
+    Article objects come first in the result, then the files' articles in read order.
 
     Returns:
         GeoDataFrame: one row per event, columns :data:`EVENT_COLUMNS`, EPSG:4326.
@@ -239,14 +242,27 @@ def extract_events(
     Raises:
         FileError, DataError: an input or the lexicon cannot be read (``on_error="raise"``).
     """
+    from geo.pipeline import Pipeline
+
     items = [articles] if isinstance(articles, (str, os.PathLike)) else list(articles)
     paths = [a for a in items if not isinstance(a, Article)]
     arts = [a for a in items if isinstance(a, Article)]
+    events: list[Event] = []
+    if arts:
+        extractor = EventExtractor(gazetteer, load_themes(lexicon) if lexicon else None)
+        events = [e for a in arts for e in extractor.process(a).events]
     if paths:
-        read = read_articles(paths, on_error=on_error, date=date)  # type: ignore[arg-type]
-        arts += read.articles
+        pipeline = Pipeline(
+            paths,
+            gazetteer=gazetteer,
+            lexicon=lexicon,
+            on_error=on_error,
+            date=date,
+            jobs=jobs,
+            keep_text=False,
+        )
+        for batch in pipeline:
+            events += batch.events
         if failures is not None:
-            failures.extend(read.failures)
-    extractor = EventExtractor(gazetteer, load_themes(lexicon) if lexicon else None)
-    events = [e for a in arts for e in extractor.process(a).events]
+            failures.extend(pipeline.failures)
     return events_frame(events)

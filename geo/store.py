@@ -1,38 +1,35 @@
-"""Writing events: GeoJSON, GeoPackage, CSV, GeoParquet or KML by extension, and the store.
+"""Writing events (GeoJSON, GeoPackage, CSV, GeoParquet or KML by extension) and the store.
 
-Every file is written atomically (temporary file beside it, then renamed).
-The store is a GeoPackage with two layers: ``events`` and ``articles`` (one
-row per ingested article, with its content hash, so ingesting again skips it).
+Every file is written atomically (temporary file beside it, then renamed), by the streaming
+writers of :mod:`geo.writers`.  The store grows: :func:`open_store` opens a GeoPackage
+(:mod:`geo.gpkg`) or a PostGIS database (:mod:`geo.postgis`, for a ``postgresql://`` URL)
+that holds one ``events`` layer and, beside it, one bookkeeping row per ingested article
+with its content hash, so ingesting again skips what is already there.  Appending adds rows
+and never rewrites the old ones.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import os
+from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 from xml.sax.saxutils import escape
 
-from gazetteer.atomic import atomic_path, write_text
-from gazetteer.errors import DataError, InputError
+from geo.records import Row, Schema, event_schema, frame_rows, frame_schema
+from geo.writers import FORMATS, open_writer
 
-#: Output formats by extension.
-FORMATS = {
-    ".geojson": "GeoJSON",
-    ".json": "GeoJSON",
-    ".gpkg": "GPKG",
-    ".csv": "CSV",
-    ".parquet": "GeoParquet",
-    ".geoparquet": "GeoParquet",
-    ".kml": "KML",
-}
-
-
-def _serialisable(events: Any) -> Any:
-    out = events.copy()
-    if "date" in out.columns:
-        out["date"] = out["date"].dt.strftime("%Y-%m-%d").where(out["date"].notna(), None)
-    return out
+__all__ = [
+    "FORMATS",
+    "Store",
+    "add_to_store",
+    "ingested_hashes",
+    "is_database_url",
+    "open_store",
+    "to_kml",
+    "write_events",
+]
 
 
 def write_events(events: Any, path: str | os.PathLike[str]) -> Path:
@@ -43,25 +40,9 @@ def write_events(events: Any, path: str | os.PathLike[str]) -> Path:
         FileError: the file cannot be written.
     """
     path = Path(path)
-    fmt = FORMATS.get(path.suffix.lower())
-    if fmt is None:
-        known = ", ".join(sorted(FORMATS))
-        raise InputError(f"{path}: unknown output format {path.suffix!r} (use one of {known})")
-    if fmt == "KML":
-        write_text(path, to_kml(events))
-        return path
-    with atomic_path(path) as tmp:
-        if fmt == "CSV":
-            frame = _serialisable(events)
-            frame["lat"] = events.geometry.y.round(6)
-            frame["lon"] = events.geometry.x.round(6)
-            frame.drop(columns="geometry").to_csv(tmp, index=False)
-        elif fmt == "GeoParquet":
-            events.to_parquet(tmp)
-        elif fmt == "GPKG":
-            _serialisable(events).to_file(tmp, driver="GPKG", layer="events")
-        else:
-            tmp.write_text(_serialisable(events).to_json(drop_id=True, ensure_ascii=False), "utf-8")
+    schema = frame_schema(events)
+    with open_writer(path, schema) as writer:
+        writer.write(list(frame_rows(events, schema)))
     return path
 
 
@@ -93,63 +74,127 @@ def to_kml(events: Any) -> str:
     return "\n".join(parts)
 
 
+# ---------------------------------------------------------------------------------------------
+# The store
+# ---------------------------------------------------------------------------------------------
+
+
+class Store(Protocol):
+    """An events store: one events table, and bookkeeping rows for the ingested articles."""
+
+    #: Where the store is (a path or a database URL without its password).
+    name: str
+
+    def hashes(self) -> set[str]:
+        """Return the content hashes of the articles already stored."""
+
+    def append(self, rows: Sequence[Row], articles: Sequence[Sequence[Any]]) -> None:
+        """Add event rows and bookkeeping rows (``ARTICLE_COLUMNS`` order) in one transaction."""
+
+    def read(self, columns: Sequence[str] | None = None) -> Any:
+        """Return the stored events as a GeoDataFrame (``columns`` only, when given)."""
+
+    def close(self) -> None:
+        """Release the file or connection."""
+
+
+def is_database_url(target: str | os.PathLike[str]) -> bool:
+    """Return True when ``target`` names a PostgreSQL database (``postgresql://…``)."""
+    return str(target).startswith(("postgresql://", "postgres://"))
+
+
+class GeoPackageStore:
+    """The store in a GeoPackage file, created on first use (see :mod:`geo.gpkg`)."""
+
+    def __init__(self, path: str | os.PathLike[str], schema: Schema | None = None) -> None:
+        from geo import gpkg
+
+        self.path = Path(path)
+        self.name = str(self.path)
+        self.schema = schema or event_schema()
+        self._appender: Any = None
+        if self.path.exists():
+            gpkg.check_store(self.path)
+
+    def hashes(self) -> set[str]:
+        from geo import gpkg
+
+        return gpkg.stored_hashes(self.path) if self.path.exists() else set()
+
+    def append(self, rows: Sequence[Row], articles: Sequence[Sequence[Any]]) -> None:
+        from gazetteer.atomic import atomic_path
+        from geo import gpkg
+
+        if self._appender is None:
+            if not self.path.exists():
+                with atomic_path(self.path) as tmp:
+                    gpkg.create(tmp, self.schema, store=True)
+            self._appender = gpkg.Appender(self.path, self.schema)
+        self._appender.append(rows, articles)
+
+    def read(self, columns: Sequence[str] | None = None) -> Any:
+        from geo.inputs import read_events_file
+
+        return read_events_file(self.path, columns=columns)
+
+    def close(self) -> None:
+        if self._appender is not None:
+            self._appender.close()
+            self._appender = None
+
+
+def open_store(target: str | os.PathLike[str]) -> Store:
+    """Return the store at ``target``: a GeoPackage path, or a ``postgresql://`` URL.
+
+    A GeoPackage that does not exist yet is created by the first append; a database gets
+    its tables on opening.
+
+    Raises:
+        DataError: ``target`` exists but is not an nkmap store.
+        FileError: the file or database cannot be opened.
+    """
+    if is_database_url(target):
+        from geo.postgis import PostGISStore
+
+        return PostGISStore(str(target))
+    return GeoPackageStore(target)
+
+
 def ingested_hashes(db: str | os.PathLike[str]) -> set[str]:
     """Return the content hashes of the articles already in the store (empty for a new store).
 
     Raises:
         DataError: ``db`` exists but is not an nkmap store.
     """
-    db = Path(db)
-    if not db.exists():
-        return set()
-    import pyogrio
-
+    store = open_store(db)
     try:
-        layers = {name for name, _ in pyogrio.list_layers(db)}
-        if "articles" not in layers:
-            raise DataError(f"{db}: not an nkmap store (no 'articles' layer)")
-        table = pyogrio.read_dataframe(db, layer="articles", read_geometry=False)
-    except DataError:
-        raise
-    except Exception as exc:
-        raise DataError(f"{db}: not a readable GeoPackage ({exc})") from exc
-    return set(table["content_hash"])
+        return store.hashes()
+    finally:
+        store.close()
 
 
-def add_to_store(db: str | os.PathLike[str], events: Any, articles: list[dict[str, Any]]) -> None:
-    """Append ``events`` and the ``articles`` records (content_hash, article_id, path, title,
-    date) to the store ``db``, creating it when missing.
-
-    The store is rewritten to a temporary file and renamed, so an interrupted
-    ingest leaves the previous store intact.
+def add_to_store(
+    db: str | os.PathLike[str], events: Any, articles: Iterable[dict[str, Any]]
+) -> None:
+    """Append an events GeoDataFrame and its articles' records (dicts with the
+    ``ARTICLE_COLUMNS`` keys; ``events`` and ``ingested_at`` may be left out) to the store.
 
     Raises:
         DataError: ``db`` exists but is not an nkmap store.
         FileError: the store cannot be written.
     """
-    import geopandas as gpd
-    import pandas as pd
+    from geo.records import ARTICLE_COLUMNS
 
-    db = Path(db)
     now = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
-    new_articles = pd.DataFrame(
-        articles, columns=["content_hash", "article_id", "path", "title", "date"]
-    )
-    new_articles["ingested_at"] = now
-    if db.exists():
-        ingested_hashes(db)  # validates the store
-        old_events = gpd.read_file(db, layer="events")
-        old_articles = gpd.read_file(db, layer="articles", ignore_geometry=True)
-        events = gpd.GeoDataFrame(
-            pd.concat([old_events, _serialisable(events)], ignore_index=True), crs=4326
-        )
-        new_articles = pd.concat([old_articles, new_articles], ignore_index=True)
-    else:
-        events = _serialisable(events)
-    with atomic_path(db) as tmp:
-        events.to_file(tmp, driver="GPKG", layer="events")
-        import pyogrio
-
-        pyogrio.write_dataframe(
-            new_articles.astype(str), tmp, layer="articles", driver="GPKG", append=False
-        )
+    schema = event_schema()
+    frame = events.reindex(columns=[*schema.names, events.geometry.name])
+    frame = frame.set_geometry(events.geometry.name)
+    records = [
+        tuple(a.get(name, now if name == "ingested_at" else None) for name, _ in ARTICLE_COLUMNS)
+        for a in articles
+    ]
+    store = open_store(db)
+    try:
+        store.append(list(frame_rows(frame, schema)), records)
+    finally:
+        store.close()

@@ -8,9 +8,10 @@ errors (bad option values included).
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any, TypeVar
 
 import click
@@ -75,3 +76,82 @@ def progress(items: Iterable[T], *, total: int | None = None, label: str = "") -
 def warn(message: str) -> None:
     """Print one warning line on stderr."""
     click.echo(f"nkmap: warning: {message}", err=True)
+
+
+def jobs_option(f: Callable[..., Any]) -> Callable[..., Any]:
+    """Add ``--jobs N``: worker processes for extraction (default: every core)."""
+    return click.option(
+        "--jobs",
+        "-j",
+        type=click.IntRange(min=1),
+        default=None,
+        metavar="N",
+        help="Extract with N processes [default: every core; 1: in this process].",
+    )(f)
+
+
+@contextlib.contextmanager
+def progress_callback(label: str = "articles") -> Iterator[Callable[[Any], None] | None]:
+    """Yield a callback for :class:`geo.pipeline.Pipeline`'s ``progress`` that drives a bar
+    on stderr when it is a terminal (None when piped), and close the bar afterwards."""
+    if not sys.stderr.isatty() or os.environ.get("NKMAP_NO_PROGRESS"):
+        yield None
+        return
+    from tqdm import tqdm
+
+    bar = tqdm(desc=label, unit="file", file=sys.stderr, leave=False)
+
+    def update(p: Any) -> None:
+        bar.total = p.files_total
+        bar.update(p.files_done - bar.n)
+
+    try:
+        yield update
+    finally:
+        bar.close()
+
+
+def report_failures(failures: Iterable[Any]) -> None:
+    """Print one warning line per failed input (``path: reason``)."""
+    for failure in failures:
+        warn(str(failure))
+
+
+def load_inputs(
+    inputs: Iterable[Any],
+    *,
+    jobs: int | None,
+    columns: Sequence[str] | None = None,
+    theme: Iterable[str] | None = None,
+    since: str | None = None,
+    until: str | None = None,
+) -> tuple[Any, list[Any]]:
+    """Return (events, failures) of a command's INPUTs (see :func:`geo.inputs.load_events`),
+    each failure printed on one line.  ``columns``, ``theme`` (values of ``--theme``, which
+    may be comma-separated), ``since`` and ``until`` let readers skip what is not needed.
+    """
+    from geo.inputs import load_events
+
+    themes = [t.strip() for item in theme or () for t in item.split(",") if t.strip()]
+    failures: list[Any] = []
+    with progress_callback() as bar:
+        events = load_events(
+            list(inputs),
+            jobs=jobs,
+            on_error="skip",
+            failures=failures,
+            columns=columns,
+            themes=themes or None,
+            since=since,
+            until=until,
+            progress=bar,
+        )
+    report_failures(failures)
+    return events, failures
+
+
+def exit_if_failed(failures: Sequence[Any]) -> None:
+    """Say how many inputs failed and exit with status 1, when any did."""
+    if failures:
+        click.echo(f"nkmap: {len(failures)} input(s) failed; the others were processed", err=True)
+        raise SystemExit(1)

@@ -4,13 +4,22 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import textwrap
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import click
 
-from geo.cli.base import json_option, main, output_option, progress, warn
+from gazetteer.errors import InputError
+from geo.cli.base import (
+    exit_if_failed,
+    jobs_option,
+    json_option,
+    main,
+    progress_callback,
+    report_failures,
+)
 
 
 def _parse_date(value: str | None) -> dt.date | None:
@@ -39,80 +48,144 @@ def article_options(f: Callable[..., Any]) -> Callable[..., Any]:
     )(f)
 
 
-def _process(
-    paths: tuple[str, ...], date: str | None, lexicon: str | None, skip: set[str] | None = None
-) -> tuple[list[Any], list[Any]]:
-    """Return (results, failures) for the articles under ``paths``, with a progress bar."""
-    from geo.article import iter_article_files, read_articles
-    from geo.events import EventExtractor
-    from geo.themes import load_themes
+def _pipeline(
+    paths: tuple[str, ...],
+    date: str | None,
+    lexicon: str | None,
+    jobs: int | None,
+    progress: Any,
+    **options: Any,
+) -> Any:
+    """Return the extraction pipeline over ``paths`` (failures recorded, printed by the caller)."""
+    from geo.pipeline import Pipeline
 
-    override = _parse_date(date)
-    extractor = EventExtractor(themes=load_themes(lexicon) if lexicon else None)
-    files = list(iter_article_files(paths))
-    missing = [p for p in paths if not Path(p).exists()]
-    results, failures = [], []
-    if missing:
-        failures += read_articles(missing, on_error="skip").failures
-    for path in progress(files, total=len(files), label="articles"):
-        read = read_articles([path], on_error="skip", date=override)
-        failures += read.failures
-        for article in read.articles:
-            if skip is not None and article.content_hash in skip:
-                continue
-            results.append(extractor.process(article))
-    for failure in failures:
-        warn(str(failure))
-    return results, failures
+    return Pipeline(
+        paths,
+        date=_parse_date(date),
+        lexicon=lexicon,
+        jobs=jobs,
+        on_error="skip",
+        progress=progress,
+        **options,
+    )
 
 
 def _finish(failures: list[Any], done: str) -> None:
     click.echo(done, err=True)
-    if failures:
-        click.echo(f"nkmap: {len(failures)} input(s) failed; the others were processed", err=True)
-        raise SystemExit(1)
+    exit_if_failed(failures)
+
+
+def _print_table(frame: Any) -> None:
+    for row in frame.itertuples(index=False):
+        date_text = str(row.date)[:10] if str(row.date) != "NaT" else "????-??-??"
+        click.echo(
+            f"{date_text} {row.date_precision:<7} {row.theme:<11} {row.place} "
+            f"[{row.precision}]  {row.evidence[:90]}"
+        )
+
+
+def _on_cluster(
+    paths: tuple[str, ...],
+    output: str | None,
+    scheduler: str,
+    date: str | None,
+    lexicon: str | None,
+) -> None:
+    """``nkmap events --scheduler``: extract on a Dask cluster into a GeoParquet dataset."""
+    from geo.cluster import extract_to_dataset
+
+    if not output or Path(output).suffix.lower() not in (".parquet", ".geoparquet"):
+        raise InputError(
+            "--scheduler writes a partitioned GeoParquet dataset: give -o NAME.parquet"
+        )
+    with progress_callback() as bar:
+        run = extract_to_dataset(
+            paths,
+            output,
+            scheduler=scheduler,
+            date=_parse_date(date),
+            lexicon=lexicon,
+            progress=bar,
+        )
+    report_failures(run.failures)
+    _finish(
+        run.failures,
+        f"{run.events} events from {run.articles} articles written to {output} "
+        f"({run.parts} parts, on {run.workers} workers)",
+    )
 
 
 @main.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
-@output_option
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(writable=True),
+    help="Write to FILE; the format follows its extension (a folder with --scheduler).",
+)
 @article_options
 @json_option
+@jobs_option
+@click.option(
+    "--scheduler",
+    metavar="ADDRESS",
+    help="Extract on a Dask cluster (tcp://HOST:PORT) into a GeoParquet dataset folder "
+    "(-o NAME.parquet); needs pip install 'nkmap[dask]'.",
+)
 def events(
-    paths: tuple[str, ...], output: str | None, date: str | None, lexicon: str | None, as_json: bool
+    paths: tuple[str, ...],
+    output: str | None,
+    date: str | None,
+    lexicon: str | None,
+    as_json: bool,
+    jobs: int | None,
+    scheduler: str | None,
 ) -> None:
     """Extract located, dated, cited events from articles (files or folders).
 
     Writes GeoJSON, GeoPackage, CSV, GeoParquet or KML by the extension of
-    -o; without -o prints a table (or GeoJSON with --json). Exit status 1
-    when some inputs could not be read (each is named on stderr).
+    -o; without -o prints a table (or GeoJSON with --json). Articles are
+    read and written a batch at a time, on every core (see --jobs), or on
+    a Dask cluster with --scheduler. Exit status 1 when some inputs could
+    not be read (each is named on stderr).
 
     \b
     Example:
       nkmap events samples/ -o events.geojson
+      nkmap events archive/ --scheduler tcp://10.0.0.5:8786 -o events.parquet
     """
-    from geo.events import events_frame
-    from geo.store import write_events
+    from geo.records import event_rows, event_schema
+    from geo.writers import GeoJSONWriter, format_of, open_writer
 
-    results, failures = _process(paths, date, lexicon)
-    frame = events_frame([e for r in results for e in r.events])
+    if scheduler:
+        _on_cluster(paths, output, scheduler, date, lexicon)
+        return
     if output:
-        write_events(frame, output)
-        done = f"{len(frame)} events from {len(results)} articles written to {output}"
-    elif as_json:
-        from geo.store import _serialisable
+        format_of(output)  # a bad extension fails before any work
+    schema = event_schema()
+    with progress_callback() as bar:
+        pipeline = _pipeline(paths, date, lexicon, jobs, bar, keep_text=False)
+        if output:
+            with open_writer(output, schema) as writer:
+                for batch in pipeline:
+                    report_failures(batch.failures)
+                    writer.write(list(event_rows(batch.events, schema)))
+            done = f"{pipeline.events} events from {pipeline.articles} articles written to {output}"
+        elif as_json:
+            stream = GeoJSONWriter(click.get_text_stream("stdout"), schema, indent=1)
+            for batch in pipeline:
+                report_failures(batch.failures)
+                stream.write(list(event_rows(batch.events, schema)))
+            stream.close()
+            done = f"{pipeline.events} events from {pipeline.articles} articles"
+        else:
+            from geo.events import events_frame
 
-        click.echo(_serialisable(frame).to_json(drop_id=True, ensure_ascii=False, indent=1))
-        done = f"{len(frame)} events from {len(results)} articles"
-    else:
-        for row in frame.itertuples(index=False):
-            date_text = str(row.date)[:10] if str(row.date) != "NaT" else "????-??-??"
-            click.echo(
-                f"{date_text} {row.date_precision:<7} {row.theme:<11} {row.place} "
-                f"[{row.precision}]  {row.evidence[:90]}"
-            )
-        done = f"{len(frame)} events from {len(results)} articles"
-    _finish(failures, done)
+            for batch in pipeline:
+                report_failures(batch.failures)
+                _print_table(events_frame(batch.events))
+            done = f"{pipeline.events} events from {pipeline.articles} articles"
+    _finish(pipeline.failures, done)
 
 
 def _mention_record(m: Any) -> dict[str, Any]:
@@ -152,7 +225,10 @@ def _event_record(e: Any) -> dict[str, Any]:
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
 @article_options
 @json_option
-def mentions(paths: tuple[str, ...], date: str | None, lexicon: str | None, as_json: bool) -> None:
+@jobs_option
+def mentions(
+    paths: tuple[str, ...], date: str | None, lexicon: str | None, as_json: bool, jobs: int | None
+) -> None:
     """Show every place mention and event of each article, with character offsets.
 
     Offsets refer to the article's cleaned text (printed with --json as
@@ -162,36 +238,51 @@ def mentions(paths: tuple[str, ...], date: str | None, lexicon: str | None, as_j
     Example:
       nkmap mentions samples/ --json
     """
-    results, failures = _process(paths, date, lexicon)
-    records = [
-        {
-            "text_file": r.article.text_file,
-            "path": r.article.path,
-            "article_id": r.article.article_id,
-            "title": r.article.title,
-            "date": r.article.date.isoformat() if r.article.date else None,
-            "text": r.article.text,
-            "mentions": [_mention_record(m) for m in r.mentions],
-            "events": [_event_record(e) for e in r.events],
-        }
-        for r in results
-    ]
-    if as_json:
-        click.echo(json.dumps(records, ensure_ascii=False, indent=1))
-    else:
-        for rec in records:
-            click.echo(f"{rec['text_file']}  {rec['date'] or '(no date)'}  {rec['title']}")
-            for m in rec["mentions"]:
-                click.echo(
-                    f"  {m['start']:>6}-{m['end']:<6} {m['surface']!r} → {m['name']} "
-                    f"[{m['kind']}, {m['country']}] {m['confidence']:.2f} {m['matched_by']}"
-                )
-            for e in rec["events"]:
-                click.echo(
-                    f"  event {e['theme']} @ {e['place']} ({e['precision']}) {e['date'] or ''} "
-                    f"[{e['evidence_start']}:{e['evidence_end']}]"
-                )
-    _finish(failures, f"{len(records)} articles")
+    with progress_callback() as bar:
+        pipeline = _pipeline(paths, date, lexicon, jobs, bar)
+        first = True
+        if as_json:
+            click.echo("[", nl=False)
+        for batch in pipeline:
+            report_failures(batch.failures)
+            for r in batch.results:
+                rec = _article_record(r)
+                if as_json:
+                    text = json.dumps(rec, ensure_ascii=False, indent=1)
+                    click.echo(("\n" if first else ",\n") + textwrap.indent(text, " "), nl=False)
+                else:
+                    _print_mentions(rec)
+                first = False
+        if as_json:
+            click.echo("]" if first else "\n]")
+    _finish(pipeline.failures, f"{pipeline.articles} articles")
+
+
+def _article_record(r: Any) -> dict[str, Any]:
+    return {
+        "text_file": r.article.text_file,
+        "path": r.article.path,
+        "article_id": r.article.article_id,
+        "title": r.article.title,
+        "date": r.article.date.isoformat() if r.article.date else None,
+        "text": r.article.text,
+        "mentions": [_mention_record(m) for m in r.mentions],
+        "events": [_event_record(e) for e in r.events],
+    }
+
+
+def _print_mentions(rec: dict[str, Any]) -> None:
+    click.echo(f"{rec['text_file']}  {rec['date'] or '(no date)'}  {rec['title']}")
+    for m in rec["mentions"]:
+        click.echo(
+            f"  {m['start']:>6}-{m['end']:<6} {m['surface']!r} → {m['name']} "
+            f"[{m['kind']}, {m['country']}] {m['confidence']:.2f} {m['matched_by']}"
+        )
+    for e in rec["events"]:
+        click.echo(
+            f"  event {e['theme']} @ {e['place']} ({e['precision']}) {e['date'] or ''} "
+            f"[{e['evidence_start']}:{e['evidence_end']}]"
+        )
 
 
 @main.command()
@@ -199,46 +290,50 @@ def mentions(paths: tuple[str, ...], date: str | None, lexicon: str | None, as_j
 @click.option(
     "--db",
     required=True,
-    type=click.Path(dir_okay=False),
-    help="The GeoPackage store (created if missing).",
+    metavar="STORE",
+    help="The store: a GeoPackage file (created if missing) or a PostGIS database "
+    "(postgresql://USER@HOST/DB; needs pip install 'nkmap[postgis]').",
 )
 @article_options
-def ingest(paths: tuple[str, ...], db: str, date: str | None, lexicon: str | None) -> None:
-    """Add articles' events to a GeoPackage store; articles already in it are skipped.
+@jobs_option
+def ingest(
+    paths: tuple[str, ...], db: str, date: str | None, lexicon: str | None, jobs: int | None
+) -> None:
+    """Add articles' events to a store; articles already in it are skipped.
 
     An article is recognised by the hash of its content, so renamed or
-    copied files are not ingested twice.
+    copied files are not ingested twice.  New rows are appended a batch at
+    a time, each batch in one transaction; nothing stored is rewritten.
 
     \b
     Example:
       nkmap ingest reports/ --db events.gpkg
+      nkmap ingest reports/ --db postgresql://analyst@dbhost/nkmap
     """
-    from geo.events import events_frame
-    from geo.store import add_to_store, ingested_hashes
+    import datetime as dt
 
-    seen = ingested_hashes(db)
-    results, failures = _process(paths, date, lexicon, skip=seen)
-    fresh: dict[str, Any] = {}
-    for r in results:
-        fresh.setdefault(r.article.content_hash, r)
-    frame = events_frame([e for r in fresh.values() for e in r.events])
-    if fresh:
-        add_to_store(
-            db,
-            frame,
-            [
-                {
-                    "content_hash": r.article.content_hash,
-                    "article_id": r.article.article_id,
-                    "path": r.article.path,
-                    "title": r.article.title,
-                    "date": r.article.date.isoformat() if r.article.date else "",
-                }
-                for r in fresh.values()
-            ],
-        )
+    from geo.records import article_record, event_rows, event_schema
+    from geo.store import open_store
+
+    store = open_store(db)
+    schema = event_schema()
+    try:
+        seen = store.hashes()
+        with progress_callback() as bar:
+            pipeline = _pipeline(
+                paths, date, lexicon, jobs, bar, skip=seen, unique=True, keep_text=False
+            )
+            for batch in pipeline:
+                report_failures(batch.failures)
+                now = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+                store.append(
+                    list(event_rows(batch.events, schema)),
+                    [article_record(r, now) for r in batch.results],
+                )
+    finally:
+        store.close()
     _finish(
-        failures,
-        f"ingested {len(fresh)} new articles ({len(frame)} events) into {db}; "
-        f"{len(seen)} were already there",
+        pipeline.failures,
+        f"ingested {pipeline.articles} new articles ({pipeline.events} events) into "
+        f"{store.name}; {len(seen)} were already there",
     )

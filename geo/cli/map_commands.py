@@ -9,7 +9,7 @@ from typing import Any
 import click
 
 from gazetteer.errors import InputError
-from geo.cli.base import json_option, main, warn
+from geo.cli.base import exit_if_failed, jobs_option, json_option, load_inputs, main, warn
 from geo.cli.filters import apply_filters, query_filters
 
 
@@ -34,6 +34,7 @@ from geo.cli.filters import apply_filters, query_filters
 @click.option("--no-minimap", is_flag=True, help="Leave out the mini-map.")
 @click.option("--title", default="nkmap", show_default=True, help="The page title.")
 @query_filters
+@jobs_option
 def map_command(
     inputs: tuple[Path, ...],
     output: Path,
@@ -42,12 +43,14 @@ def map_command(
     no_heat: bool,
     no_minimap: bool,
     title: str,
+    jobs: int | None,
     **filters: Any,
 ) -> None:
     """Draw events as an interactive, layered HTML map.
 
-    INPUT is an events file (.geojson, .gpkg, .csv, .parquet) or article files
-    and folders, which are read and turned into events on the fly.
+    INPUT is an events file (.geojson, .gpkg, .csv, .parquet, .kml), a GeoParquet
+    dataset folder, a PostGIS store (postgresql://…), or article files and
+    folders, which are read and turned into events on the fly (see --jobs).
 
     \b
     The query filters (--near-border, --near, --province, --theme, --since,
@@ -60,10 +63,12 @@ def map_command(
     """
     if output.suffix.lower() not in (".html", ".htm"):
         raise InputError(f"{output}: the map is an HTML file; name it *.html")
-    from geo.inputs import load_events
     from maps.interactive import interactive_map, save_map
 
-    events = apply_filters(load_events(list(inputs)), **filters)
+    loaded, failures = load_inputs(
+        inputs, jobs=jobs, theme=filters["theme"], since=filters["since"], until=filters["until"]
+    )
+    events = apply_filters(loaded, **filters)
     if len(events) == 0:
         warn("no events found: the map shows the region and reference layers only")
     else:
@@ -82,6 +87,7 @@ def map_command(
     save_map(m, output)
     size = output.stat().st_size
     click.echo(f"{output}: {len(events)} events, {size / 1e6:.1f} MB")
+    exit_if_failed(failures)
 
 
 @main.group("assets")

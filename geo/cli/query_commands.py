@@ -8,7 +8,7 @@ from typing import Any
 
 import click
 
-from geo.cli.base import json_option, main, output_option
+from geo.cli.base import exit_if_failed, jobs_option, json_option, load_inputs, main, output_option
 from geo.cli.filters import apply_filters, query_filters
 
 #: Terminal table columns: (column, header, width); the evidence column takes what is left.
@@ -103,10 +103,8 @@ def records(events: Any) -> list[dict[str, Any]]:
     return out
 
 
-def _load(inputs: tuple[str, ...]) -> Any:
-    from geo.inputs import load_events
-
-    return load_events(list(inputs))
+#: Columns ``nkmap summary`` reads (what its counts and filters look at).
+SUMMARY_COLUMNS = ("event_id", "theme", "date", "admin1", "precision", "place", "place_id")
 
 
 @main.command()
@@ -114,11 +112,15 @@ def _load(inputs: tuple[str, ...]) -> Any:
 @query_filters
 @output_option
 @json_option
-def query(inputs: tuple[str, ...], output: str | None, as_json: bool, **filters: Any) -> None:
+@jobs_option
+def query(
+    inputs: tuple[str, ...], output: str | None, as_json: bool, jobs: int | None, **filters: Any
+) -> None:
     """Find events near a border, near a place, in a province, period or theme.
 
-    INPUT is an events file (GeoJSON, GeoPackage, CSV, GeoParquet) or articles (files or
-    folders), which are read and turned into events first.  Distances are true kilometres;
+    INPUT is an events file (GeoJSON, GeoPackage, CSV, GeoParquet, KML), a GeoParquet
+    dataset folder, a PostGIS store (postgresql://…), or articles (files or folders),
+    which are read and turned into events first (see --jobs).  Distances are true kilometres;
     each result has distance_km (to --near's place if given, else to --border) and the
     nearest crossing's corridor (empty beyond 50 km).  Prints a table by date, or with -o
     writes CSV, GeoJSON or GeoPackage by the file's extension.
@@ -129,7 +131,14 @@ def query(inputs: tuple[str, ...], output: str | None, as_json: bool, **filters:
     """
     from geo.query import query as run_query
 
-    events = _load(inputs)
+    events, failures = load_inputs(
+        inputs,
+        jobs=jobs,
+        columns=None if output else JSON_FIELDS,
+        theme=filters["theme"],
+        since=filters["since"],
+        until=filters["until"],
+    )
     result = apply_filters(events, **filters)
     if result is events:  # no filter: still annotate, so every row has distance_km
         result = run_query(events, border=filters.get("border") or "china")
@@ -144,6 +153,7 @@ def query(inputs: tuple[str, ...], output: str | None, as_json: bool, **filters:
         click.echo(json.dumps(records(result), ensure_ascii=False, indent=1))
     else:
         click.echo(format_table(result))
+    exit_if_failed(failures)
 
 
 @main.command()
@@ -157,7 +167,10 @@ def query(inputs: tuple[str, ...], output: str | None, as_json: bool, **filters:
 )
 @query_filters
 @json_option
-def summary(inputs: tuple[str, ...], by: str, as_json: bool, **filters: Any) -> None:
+@jobs_option
+def summary(
+    inputs: tuple[str, ...], by: str, as_json: bool, jobs: int | None, **filters: Any
+) -> None:
     """Count events by corridor, province, theme or month, after the same filters as query.
 
     \b
@@ -166,11 +179,20 @@ def summary(inputs: tuple[str, ...], by: str, as_json: bool, **filters: Any) -> 
     """
     from geo.query import summary as count
 
-    events = apply_filters(_load(inputs), **filters)
+    loaded, failures = load_inputs(
+        inputs,
+        jobs=jobs,
+        columns=SUMMARY_COLUMNS,
+        theme=filters["theme"],
+        since=filters["since"],
+        until=filters["until"],
+    )
+    events = apply_filters(loaded, **filters)
     table = count(events, by=by)
     if as_json:
         rows = [{by: k, "events": int(n)} for k, n in zip(table[by], table["events"], strict=True)]
         click.echo(json.dumps(rows, ensure_ascii=False, indent=1))
+        exit_if_failed(failures)
         return
     width = max([len(by), *(len(k) for k in table[by])])
     lines = [f"{by.ljust(width)}  events"]
@@ -179,3 +201,4 @@ def summary(inputs: tuple[str, ...], by: str, as_json: bool, **filters: Any) -> 
     ]
     lines.append(f"{'total'.ljust(width)}  {len(events):>6}")
     click.echo("\n".join(lines))
+    exit_if_failed(failures)

@@ -8,7 +8,7 @@ from typing import Any
 import click
 
 from gazetteer.errors import InputError
-from geo.cli.base import main, warn
+from geo.cli.base import exit_if_failed, jobs_option, load_inputs, main, warn
 from geo.cli.filters import apply_filters, spatial_filters
 
 #: Map formats by extension (kept here too so a bad name fails before any work).
@@ -73,6 +73,7 @@ def filter_period(events: Any, since: str | None, until: str | None) -> tuple[An
     help="Add web map tiles under the events (needs contextily and a network; off by default).",
 )
 @spatial_filters
+@jobs_option
 def static_command(
     inputs: tuple[Path, ...],
     output: Path,
@@ -85,12 +86,14 @@ def static_command(
     facet: str | None,
     labels: int | None,
     tiles: bool,
+    jobs: int | None,
     **filters: Any,
 ) -> None:
     """Draw events as a print-ready static map: PNG, SVG or PDF, offline.
 
-    INPUT is an events file (.geojson, .gpkg, .csv, .parquet) or article files
-    and folders, which are read and turned into events on the fly.  The map has
+    INPUT is an events file (.geojson, .gpkg, .csv, .parquet, .kml), a GeoParquet
+    dataset folder, a PostGIS store (postgresql://…), or article files and
+    folders, which are read and turned into events on the fly.  The map has
     a vector basemap, events by theme (size by count), labels, a legend with
     counts, a scale bar, a north arrow, a locator inset and a source line.
 
@@ -112,10 +115,11 @@ def static_command(
     if tiles:
         warn("--tiles fetches web map tiles over the network")
 
-    from geo.inputs import load_events
     from maps.static import facet_map, save_figure, static_map, summarize
 
-    events = apply_filters(load_events(list(inputs)), **filters)
+    # everything is read: the notes below count what the options leave out
+    loaded, failures = load_inputs(inputs, jobs=jobs)
+    events = apply_filters(loaded, **filters)
     n_read = len(events)
     events, undated = filter_period(events, since, until)
     if undated and (since or until):
@@ -151,3 +155,4 @@ def static_command(
     click.echo(
         f"{output}: {summary.n_shown} events at {summary.n_places} places, {size / 1e3:,.0f} kB"
     )
+    exit_if_failed(failures)

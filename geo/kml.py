@@ -1,0 +1,134 @@
+"""KML round trip: every event field rides in the Placemark's ExtendedData, and comes back.
+
+:func:`geo.store.to_kml` makes the Placemarks Google Earth shows (name, description,
+TimeStamp, Point); :func:`extended_data` adds one ``<Data>`` element per column, so a KML
+written by nkmap reads back (:func:`read_kml`) as the same events.  A KML from elsewhere,
+without ExtendedData, still reads: theme and place from the name ``"theme: place"``, the
+date from the TimeStamp, the evidence from the description's first paragraph.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+from collections.abc import Sequence
+from typing import Any
+from xml.sax.saxutils import escape, quoteattr
+
+from gazetteer.errors import DataError
+from geo.records import Row, Schema, event_schema
+
+_NS = "{http://www.opengis.net/kml/2.2}"
+# Characters XML 1.0 cannot carry; a carriage return is kept as a character reference.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_KEEP = {"\r": "&#13;", '"': "&quot;"}
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, dt.date):
+        value = value.isoformat()
+    elif isinstance(value, float):
+        value = repr(value)
+    return escape(_NOT_XML.sub("\ufffd", str(value)), _KEEP)
+
+
+def extended_data(row: Row, schema: Schema) -> str:
+    """Return the ``<ExtendedData>`` element of a row: one ``<Data>`` per non-missing value."""
+    parts = [
+        f"<Data name={quoteattr(name)}><value>{_text(value)}</value></Data>"
+        for name, value in zip(schema.names, row, strict=False)
+        if value is not None
+    ]
+    return f"<ExtendedData>{''.join(parts)}</ExtendedData>"
+
+
+def with_extended_data(document: str, rows: Sequence[Row], schema: Schema) -> list[str]:
+    """Return the Placemarks of ``document`` (one per row, in order), each carrying its row's
+    ExtendedData.
+
+    Raises:
+        DataError: the document does not hold one Placemark per row.
+    """
+    placemarks = re.findall(r"<Placemark\b.*?</Placemark>", document, flags=re.DOTALL)
+    if len(placemarks) != len(rows):
+        raise DataError(f"KML: {len(placemarks)} placemarks for {len(rows)} events")
+    end = len("</Placemark>")
+    return [
+        p[:-end] + extended_data(row, schema) + p[-end:]
+        for p, row in zip(placemarks, rows, strict=True)
+    ]
+
+
+def _parse(value: str | None, kind: str) -> Any:
+    if value is None:
+        return None
+    try:
+        if kind == "integer":
+            return int(value)
+        if kind == "real":
+            return float(value)
+        if kind == "date":
+            return dt.date.fromisoformat(value[:10])
+    except ValueError:
+        return None
+    return value
+
+
+def _fallback(placemark: Any) -> dict[str, str]:
+    """Return the fields a plain KML Placemark gives: theme, place, date, evidence."""
+    out: dict[str, str] = {}
+    name = placemark.findtext(f"{_NS}name") or ""
+    if ": " in name:
+        out["theme"], out["place"] = name.split(": ", 1)
+    else:
+        out["place"] = name
+    when = placemark.findtext(f"{_NS}TimeStamp/{_NS}when")
+    if when:
+        out["date"] = when
+    description = placemark.findtext(f"{_NS}description") or ""
+    if description:
+        out["evidence"] = description.split("\n\n", 1)[0]
+    return out
+
+
+def read_kml(path: str | os.PathLike[str]) -> Any:
+    """Return the events of a KML file as a GeoDataFrame (EPSG:4326), in document order.
+
+    Columns are the event columns, then any other ExtendedData names (as text).
+
+    Raises:
+        DataError: the file is not well-formed KML.
+    """
+    import xml.etree.ElementTree as ET
+
+    from geo.writers import rows_frame
+
+    schema = event_schema()
+    kinds = dict(schema.columns)
+    records: list[tuple[dict[str, str], tuple[float, float] | None]] = []
+    try:
+        for _, element in ET.iterparse(os.fspath(path)):
+            if element.tag != f"{_NS}Placemark":
+                continue
+            data = {
+                d.get("name", ""): d.findtext(f"{_NS}value") or ""
+                for d in element.iter(f"{_NS}Data")
+            }
+            fields = data or _fallback(element)
+            point = None
+            coordinates = element.findtext(f".//{_NS}Point/{_NS}coordinates")
+            if coordinates and coordinates.strip():
+                lon, lat = (float(v) for v in coordinates.strip().split(",")[:2])
+                point = (lon, lat)
+            records.append((fields, point))
+            element.clear()
+    except (ET.ParseError, ValueError) as exc:
+        raise DataError(f"{path}: not readable KML ({exc})") from exc
+    extra = sorted({n for fields, _ in records for n in fields} - set(kinds))
+    columns = (*schema.columns, *((n, "text") for n in extra))
+    full = Schema(tuple(columns))
+    rows = [
+        (*(_parse(fields.get(n), k) for n, k in full.columns), point) for fields, point in records
+    ]
+    return rows_frame(rows, full)

@@ -1,0 +1,331 @@
+"""One streaming pipeline from article files to events, a batch at a time, on every core.
+
+Every command that extracts events goes through :class:`Pipeline`: ``events``, ``mentions``
+and ``ingest`` write each batch as it arrives; ``map``, ``query``, ``static`` and ``summary``
+gather the batches' events (:func:`geo.inputs.load_events`).  Files are read and extracted
+in chunks of about :data:`CHUNK_BYTES`; only a few chunks are in flight at once, so memory
+stays flat however large the archive.
+
+With ``jobs > 1`` chunks go to worker processes and come back in input order, so the
+result is the same as with one job, row for row.  Each worker holds one
+:class:`~geo.events.EventExtractor` (on Linux the workers are forked from the parent and
+share the one it built).  The same chunk function serves the Dask workers of
+:mod:`geo.cluster`.
+
+>>> Pipeline([], jobs=1).run().articles
+0
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import multiprocessing
+import os
+import warnings
+from collections import deque
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from gazetteer import Gazetteer
+from gazetteer.errors import FileError, InputError, NkmapError
+from geo.article import ReadFailure, ReadWarning, iter_article_files, read_articles
+from geo.events import ArticleResult, Event, EventExtractor
+
+__all__ = [
+    "Batch",
+    "Pipeline",
+    "Progress",
+    "Settings",
+    "default_jobs",
+    "plan_chunks",
+]
+
+#: Text per chunk: large enough to keep a worker busy, small enough to keep memory flat.
+CHUNK_BYTES = 1_000_000
+#: Files per chunk at most (many tiny files).
+CHUNK_FILES = 256
+#: Chunks in flight per worker process.
+IN_FLIGHT = 2
+
+
+def default_jobs() -> int:
+    """Return the number of cores this process may use."""
+    if hasattr(os, "sched_getaffinity"):
+        return max(1, len(os.sched_getaffinity(0)))
+    return max(1, os.cpu_count() or 1)
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What each worker needs to read and extract a chunk (picklable).
+
+    ``date`` overrides every article's publication date; ``lexicon`` is a JSON theme file;
+    ``keep_text`` keeps each article's text and mentions in the results (``mentions``
+    needs them; without, results carry events only, which is cheaper to send back);
+    ``raise_errors`` makes the first unreadable input raise.
+    """
+
+    date: dt.date | None = None
+    lexicon: str | None = None
+    keep_text: bool = True
+    raise_errors: bool = False
+
+
+@dataclass
+class Batch:
+    """One chunk's results, in input order: articles extracted, failures, and skips."""
+
+    results: list[ArticleResult] = field(default_factory=list)
+    failures: list[ReadFailure] = field(default_factory=list)
+    skipped: int = 0
+    files: int = 0
+    error: NkmapError | None = None
+
+    @property
+    def events(self) -> list[Event]:
+        """Return the events of every article in the batch, in order."""
+        return [e for r in self.results for e in r.events]
+
+
+@dataclass(frozen=True)
+class Progress:
+    """How far a run has got (what a progress callback receives)."""
+
+    files_done: int
+    files_total: int
+    articles: int
+    events: int
+    skipped: int
+    failed: int
+
+
+class _Worker:
+    """Reads and extracts chunks with one extractor; articles whose hash is in ``skip`` are
+    left out before extraction."""
+
+    def __init__(
+        self, settings: Settings, gazetteer: Gazetteer | None, skip: Collection[str]
+    ) -> None:
+        from geo.themes import load_themes
+
+        self.settings = settings
+        self.skip = skip
+        themes = load_themes(settings.lexicon) if settings.lexicon else None
+        self.extractor = EventExtractor(gazetteer, themes)
+
+    def run(self, files: Sequence[str]) -> Batch:
+        """Return the batch of ``files``; an error under ``raise_errors`` is returned, not
+        raised, so that it crosses process boundaries intact."""
+        batch = Batch(files=len(files))
+        try:
+            read = read_articles(
+                files,
+                on_error="raise" if self.settings.raise_errors else "skip",
+                date=self.settings.date,
+            )
+        except NkmapError as exc:
+            batch.error = exc
+            return batch
+        batch.failures = read.failures
+        for article in read.articles:
+            if article.content_hash in self.skip:
+                batch.skipped += 1
+                continue
+            result = self.extractor.process(article)
+            if not self.settings.keep_text:
+                result = ArticleResult(replace(article, text=""), [], result.events)
+            batch.results.append(result)
+        return batch
+
+
+#: The worker of this process (set before forking, or by :func:`_init_worker`).
+_WORKER: _Worker | None = None
+
+
+def _init_worker(settings: Settings, gazetteer: Gazetteer | None, skip: Collection[str]) -> None:
+    global _WORKER
+    _WORKER = _Worker(settings, gazetteer, skip)
+
+
+def _run_chunk(files: Sequence[str]) -> Batch:
+    assert _WORKER is not None, "worker not initialised"
+    return _WORKER.run(files)
+
+
+def plan_chunks(
+    paths: Iterable[str | os.PathLike[str]],
+    *,
+    chunk_bytes: int = CHUNK_BYTES,
+    chunk_files: int = CHUNK_FILES,
+) -> tuple[list[list[str]], list[ReadFailure]]:
+    """Return the article files under ``paths`` in chunks (read order kept), and a failure for
+    each path that does not exist.  Raises nothing."""
+    files = [Path(p) for p in paths]
+    missing = [p for p in files if not p.exists()]
+    failures = read_articles(missing, on_error="skip").failures if missing else []
+    chunks: list[list[str]] = []
+    current: list[str] = []
+    size = 0
+    for path in iter_article_files(files):
+        with contextlib.suppress(OSError):  # the reader reports it
+            size += path.stat().st_size
+        current.append(str(path))
+        if size >= chunk_bytes or len(current) >= chunk_files:
+            chunks.append(current)
+            current, size = [], 0
+    if current:
+        chunks.append(current)
+    return chunks, failures
+
+
+class Pipeline:
+    """Articles under ``paths`` → batches of results, streamed.
+
+    Iterate to get :class:`Batch` objects in input order; afterwards (or meanwhile) the
+    counters ``articles``, ``events``, ``skipped`` and the list ``failures`` sum them up.
+
+    Args:
+        paths: article files and folders (see :func:`geo.article.iter_article_files`).
+        date: publication date for every article (overrides what the text says).
+        lexicon: a JSON theme lexicon extending the built-in themes.
+        gazetteer: the gazetteer to link with (default: :meth:`Gazetteer.default`).
+        jobs: worker processes (``None``: every core; 1: in this process).
+        skip: content hashes of articles to leave out (already stored), unextracted.
+        unique: also leave out an article whose content was already seen in this run.
+        keep_text: keep article text and mentions in results (see :class:`Settings`).
+        on_error: ``"raise"`` (raise at the first unreadable input), ``"warn"`` (one
+            :class:`~geo.article.ReadWarning` each) or ``"skip"`` (silent); failures are
+            recorded in ``failures`` either way.
+        progress: called with a :class:`Progress` after every batch.
+
+    Raises (while iterating):
+        FileError, DataError: an input cannot be read, with ``on_error="raise"``.
+        InputError: ``on_error`` or ``jobs`` is invalid (on construction).
+    """
+
+    def __init__(
+        self,
+        paths: Iterable[str | os.PathLike[str]],
+        *,
+        date: dt.date | None = None,
+        lexicon: str | os.PathLike[str] | None = None,
+        gazetteer: Gazetteer | None = None,
+        jobs: int | None = None,
+        skip: Collection[str] = frozenset(),
+        unique: bool = False,
+        keep_text: bool = True,
+        on_error: str = "warn",
+        progress: Callable[[Progress], None] | None = None,
+        chunk_bytes: int = CHUNK_BYTES,
+        chunk_files: int = CHUNK_FILES,
+    ) -> None:
+        if on_error not in ("raise", "warn", "skip"):
+            raise InputError(f"on_error={on_error!r}: expected 'raise', 'warn' or 'skip'")
+        if jobs is not None and jobs < 1:
+            raise InputError(f"jobs must be at least 1, not {jobs}")
+        self.paths = list(paths)
+        self.settings = Settings(
+            date=date,
+            lexicon=str(lexicon) if lexicon else None,
+            keep_text=keep_text,
+            raise_errors=on_error == "raise",
+        )
+        self.gazetteer = gazetteer
+        self.jobs = jobs or default_jobs()
+        self.skip = skip
+        self.unique = unique
+        self.on_error = on_error
+        self.progress = progress
+        self.chunk_bytes = chunk_bytes
+        self.chunk_files = chunk_files
+        self.articles = 0
+        self.events = 0
+        self.skipped = 0
+        self.failures: list[ReadFailure] = []
+        self.files_total = 0
+        self.files_done = 0
+        self._seen: set[str] = set()
+
+    def _fail(self, failures: Sequence[ReadFailure]) -> None:
+        self.failures.extend(failures)
+        if self.on_error == "warn":
+            for failure in failures:
+                warnings.warn(str(failure), ReadWarning, stacklevel=3)
+
+    def __iter__(self) -> Iterator[Batch]:
+        chunks, missing = plan_chunks(
+            self.paths, chunk_bytes=self.chunk_bytes, chunk_files=self.chunk_files
+        )
+        self.files_total = sum(map(len, chunks))
+        if missing:
+            if self.settings.raise_errors:
+                raise FileError(str(missing[0]))
+            self._fail(missing)
+        for batch in self._batches(chunks):
+            if batch.error is not None:
+                raise batch.error
+            if self.unique:
+                kept = []
+                for r in batch.results:
+                    if r.article.content_hash in self._seen:
+                        batch.skipped += 1
+                    else:
+                        self._seen.add(r.article.content_hash)
+                        kept.append(r)
+                batch.results = kept
+            self._fail(batch.failures)
+            self.articles += len(batch.results)
+            self.events += sum(len(r.events) for r in batch.results)
+            self.skipped += batch.skipped
+            self.files_done += batch.files
+            if self.progress is not None:
+                self.progress(
+                    Progress(
+                        self.files_done,
+                        self.files_total,
+                        self.articles,
+                        self.events,
+                        self.skipped,
+                        len(self.failures),
+                    )
+                )
+            yield batch
+
+    def _batches(self, chunks: list[list[str]]) -> Iterator[Batch]:
+        global _WORKER
+        worker = _Worker(self.settings, self.gazetteer, self.skip)
+        if self.jobs == 1 or len(chunks) <= 1:
+            for chunk in chunks:
+                yield worker.run(chunk)
+            return
+        methods = multiprocessing.get_all_start_methods()
+        if "fork" in methods:  # the workers share the parent's extractor, built once
+            _WORKER = worker
+            context = multiprocessing.get_context("fork")
+            pool = ProcessPoolExecutor(min(self.jobs, len(chunks)), mp_context=context)
+        else:
+            pool = ProcessPoolExecutor(
+                min(self.jobs, len(chunks)),
+                mp_context=multiprocessing.get_context("spawn"),
+                initializer=_init_worker,
+                initargs=(self.settings, self.gazetteer, self.skip),
+            )
+        pending: deque[Future[Batch]] = deque()
+        try:
+            for chunk in chunks:
+                pending.append(pool.submit(_run_chunk, chunk))
+                if len(pending) >= IN_FLIGHT * self.jobs:
+                    yield pending.popleft().result()
+            while pending:
+                yield pending.popleft().result()
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)
+
+    def run(self) -> Pipeline:
+        """Consume every batch (discarding results); return self, for its counters."""
+        for _ in self:
+            pass
+        return self
