@@ -1,0 +1,160 @@
+"""The one extraction pipeline: batches in order, every core, skips, errors, progress, CLI."""
+
+from __future__ import annotations
+
+import shutil
+import warnings
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+
+from gazetteer.errors import DataError, FileError
+from geo.article import ReadWarning
+from geo.cli import main
+from geo.pipeline import Pipeline, Progress, plan_chunks
+
+
+@pytest.fixture(scope="module")
+def archive(tmp_path_factory: pytest.TempPathFactory, samples_dir: Path) -> Path:
+    """The sample articles copied three times over into nested folders."""
+    root = tmp_path_factory.mktemp("archive")
+    for i in range(3):
+        shutil.copytree(samples_dir, root / f"copy{i}" / "samples")
+    return root
+
+
+def _events(pipeline: Pipeline) -> list[Any]:
+    return [e for batch in pipeline for e in batch.events]
+
+
+def test_chunks_keep_read_order_and_bound_their_size(archive: Path) -> None:
+    from geo.article import iter_article_files
+
+    chunks, missing = plan_chunks([archive], chunk_files=5)
+    assert missing == []
+    assert [f for c in chunks for f in c] == [str(p) for p in iter_article_files([archive])]
+    assert max(map(len, chunks)) == 5
+    chunks, _ = plan_chunks([archive], chunk_bytes=1)
+    assert all(len(c) == 1 for c in chunks)
+
+
+def test_two_jobs_give_the_same_events_in_the_same_order(archive: Path) -> None:
+    one = _events(Pipeline([archive], jobs=1, chunk_files=4, keep_text=False))
+    two = _events(Pipeline([archive], jobs=2, chunk_files=4, keep_text=False))
+    assert len(one) > 60
+    assert one == two
+
+
+def test_results_keep_text_and_mentions_only_when_asked(samples_dir: Path) -> None:
+    (full,) = list(Pipeline([samples_dir / "09_kusong_factory_construction_2024.txt"], jobs=1))
+    (lean,) = list(
+        Pipeline([samples_dir / "09_kusong_factory_construction_2024.txt"], keep_text=False)
+    )
+    assert full.results[0].article.text and full.results[0].mentions
+    assert lean.results[0].article.text == "" and lean.results[0].mentions == []
+    assert full.events == lean.events
+
+
+def test_skip_by_content_hash_and_unique(archive: Path, samples_dir: Path) -> None:
+    first = Pipeline([samples_dir], jobs=1, keep_text=False)
+    hashes = {r.article.content_hash for b in first for r in b.results}
+    again = Pipeline([archive], jobs=2, chunk_files=4, skip=hashes).run()
+    assert again.articles == 0 and again.events == 0
+    assert again.skipped == 3 * len(hashes)
+    unique = Pipeline([archive], jobs=2, chunk_files=4, unique=True).run()
+    assert unique.articles == len(hashes)
+    assert unique.skipped == 2 * len(hashes)
+    assert unique.events == first.events
+
+
+def _bad_folder(tmp_path: Path, samples_dir: Path) -> Path:
+    folder = tmp_path / "mixed"
+    folder.mkdir()
+    shutil.copy(samples_dir / "09_kusong_factory_construction_2024.txt", folder / "a.txt")
+    (folder / "b_empty.txt").write_text("")
+    (folder / "c_binary.txt").write_bytes(b"\x00\x01\x02binary\x00")
+    return folder
+
+
+def test_on_error_policies(tmp_path: Path, samples_dir: Path) -> None:
+    folder = _bad_folder(tmp_path, samples_dir)
+    missing = tmp_path / "missing.txt"
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        skipped = Pipeline([folder, missing], jobs=1, on_error="skip").run()
+    assert skipped.articles == 1 and skipped.events > 0
+    assert sorted(Path(f.path).name for f in skipped.failures) == [
+        "b_empty.txt",
+        "c_binary.txt",
+        "missing.txt",
+    ]
+    with pytest.warns(ReadWarning) as caught:
+        Pipeline([folder], jobs=2, chunk_files=1, on_error="warn").run()
+    assert len(caught) == 2
+    with pytest.raises(DataError, match="b_empty.txt: empty file"):
+        Pipeline([folder], jobs=2, chunk_files=1, on_error="raise").run()
+    with pytest.raises(FileError, match="missing.txt"):
+        Pipeline([missing], on_error="raise").run()
+
+
+def test_progress_reports_every_batch(archive: Path) -> None:
+    seen: list[Progress] = []
+    pipeline = Pipeline([archive], jobs=2, chunk_files=10, keep_text=False, progress=seen.append)
+    pipeline.run()
+    assert [p.files_done for p in seen] == sorted(p.files_done for p in seen)
+    from geo.article import iter_article_files
+
+    total = len(list(iter_article_files([archive])))
+    assert seen[-1].files_done == seen[-1].files_total == total
+    assert seen[-1].events == pipeline.events and seen[-1].articles == pipeline.articles
+
+
+def test_cli_jobs_give_identical_files(tmp_path: Path, archive: Path) -> None:
+    outputs = []
+    for jobs in ("1", "2"):
+        out = tmp_path / f"events-{jobs}.csv"
+        result = CliRunner().invoke(main, ["events", str(archive), "--jobs", jobs, "-o", str(out)])
+        assert result.exit_code == 0, result.output
+        outputs.append(out.read_bytes())
+    assert outputs[0] == outputs[1]
+    assert outputs[0].count(b"\n") > 60
+
+
+def test_mentions_json_streams_one_array(samples_dir: Path) -> None:
+    import json
+
+    result = CliRunner().invoke(main, ["mentions", str(samples_dir), "--json", "--jobs", "2"])
+    assert result.exit_code == 0, result.output
+    records = json.loads(result.stdout)
+    assert len(records) == 21
+    assert all(r["text"][m["start"] : m["end"]] == m["surface"] for r in records for m in r["mentions"])
+
+
+@pytest.mark.parametrize("command", ["map", "query", "static", "summary", "events", "mentions"])
+def test_every_command_names_each_unreadable_input_and_exits_1(
+    tmp_path: Path, samples_dir: Path, command: str
+) -> None:
+    folder = _bad_folder(tmp_path, samples_dir)
+    corrupt = tmp_path / "corrupt.geojson"
+    corrupt.write_text('{"type": "FeatureCollection", "features": [', encoding="utf-8")
+    args = [command, str(folder), str(corrupt)]
+    if command == "map":
+        args += ["-o", str(tmp_path / "m.html")]
+    elif command == "static":
+        args += ["-o", str(tmp_path / "m.png")]
+    if command in ("events", "mentions"):
+        args.remove(str(corrupt))  # these read articles only
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 1, result.output
+    lines = result.stderr.splitlines()
+    named = [line for line in lines if line.startswith("nkmap: warning: ") and ": " in line[16:]]
+    expected = {"b_empty.txt", "c_binary.txt"} | ({"corrupt.geojson"} if str(corrupt) in args else set())
+    assert {Path(line[16:].split(": ")[0]).name for line in named} >= expected
+    assert f"nkmap: {len(expected)} input(s) failed; the others were processed" in lines
+    assert "Warning" not in result.stderr  # no raw Python warning
+    if command == "map":
+        assert (tmp_path / "m.html").stat().st_size > 10_000
+    if command == "static":
+        assert (tmp_path / "m.png").stat().st_size > 10_000
