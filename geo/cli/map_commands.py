@@ -14,9 +14,7 @@ from geo.cli.filters import apply_filters, query_filters
 
 
 @main.command("map")
-@click.argument(
-    "inputs", nargs=-1, required=True, metavar="INPUT...", type=click.Path(path_type=Path)
-)
+@click.argument("inputs", nargs=-1, required=True, metavar="INPUT...")
 @click.option(
     "-o",
     "--output",
@@ -36,7 +34,7 @@ from geo.cli.filters import apply_filters, query_filters
 @query_filters
 @jobs_option
 def map_command(
-    inputs: tuple[Path, ...],
+    inputs: tuple[str, ...],
     output: Path,
     offline: bool,
     no_cluster: bool,

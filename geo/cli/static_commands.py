@@ -37,7 +37,7 @@ def filter_period(events: Any, since: str | None, until: str | None) -> tuple[An
 
 
 @main.command("static")
-@click.argument("inputs", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument("inputs", nargs=-1, required=True, metavar="INPUT...")
 @click.option(
     "-o",
     "--output",
@@ -75,7 +75,7 @@ def filter_period(events: Any, since: str | None, until: str | None) -> tuple[An
 @spatial_filters
 @jobs_option
 def static_command(
-    inputs: tuple[Path, ...],
+    inputs: tuple[str, ...],
     output: Path,
     extent: str,
     title: str | None,
