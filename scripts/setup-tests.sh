@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
 # Install what the tests need beyond Python packages: Debian's Chromium (browser tests),
-# poppler-utils (PDF rendering check), and the pinned map assets for offline maps.
+# poppler-utils (PDF rendering check), PostgreSQL with PostGIS (the store tests start their
+# own server from these packages), and the pinned map assets for offline maps.
 set -euo pipefail
 need=()
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 command -v pdftoppm >/dev/null 2>&1 || need+=(poppler-utils)
+ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
+ls /usr/share/postgresql/*/extension/postgis.control >/dev/null 2>&1 || need+=(postgresql-postgis)
 if [ ${#need[@]} -gt 0 ]; then
   SUDO=""
   [ "$(id -u)" -eq 0 ] || SUDO="sudo"
