@@ -1,16 +1,34 @@
-"""Events benchmark: articles per second end to end on one core, on a generated corpus.
+"""Events benchmark: articles per second end to end, on every core, and peak memory by size.
 
-Run: python bench/bench_events.py [N]   (target ≥ 500 articles/s).  The corpus is N
-generated dispatches of 2–4 KB built from real place names and theme words; the baseline in
-the same run is a plain dictionary lookup of every capitalised word over the same corpus.
+Run: python bench/bench_events.py [--quick]
+
+1. Throughput, ``nkmap events FOLDER --jobs J -o out.geojson`` run as a user runs it (a
+   new process: CLI start, gazetteer load and output included), at ``--jobs 1`` and
+   ``--jobs 2``, on two corpora of 2,000 files: generated dispatches of 2–4 KB built from
+   real place names and theme words, and the dev set's 40 real texts (read from
+   ``../shared/devset``) replicated to 2,000 files in a temporary folder.  Beside each, the
+   baseline of the same run: a new process that loads the gazetteer, reads every file and
+   looks up every capitalised word in a dictionary of place names.
+   Targets: ≥ 1,000 articles/s with one job on real text, ≥ 1.8× that with two.
+2. Peak memory (max RSS) of ``nkmap events --jobs 1`` on 1k, 10k and 100k generated
+   articles (JSON Lines files of 1,000), against the 1k run.  Target: 100k within 1.5×.
+
+The machine's other users share its cores, so figures move between runs.
 """
 
 from __future__ import annotations
 
+import json
 import random
-import re
+import shutil
+import subprocess
 import sys
+import tempfile
 import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DEVSET = ROOT.parent / "shared" / "devset"
 
 FILLER = (
     "Residents said the situation had changed little since the spring. "
@@ -30,6 +48,29 @@ PLACES = [
     "Hoeryong", "Musan", "Onsong", "Chongjin", "Dandong", "Changbai", "Hunchun",
     "North Pyongan", "Ryanggang", "Yanggang Province", "Sinŭiju", "Hyesan-si",
 ]  # fmt: skip
+
+# The baseline: what any tool must do at least (start, load names, read, look up words).
+_BASELINE = """
+import re, sys
+from pathlib import Path
+from gazetteer import Gazetteer
+from gazetteer.names import key
+from geo.article import iter_article_files
+table = {key(p.name): p for p in Gazetteer.default()}
+word = re.compile(r"\\b[A-Z][\\w'-]+")
+hits = 0
+for path in iter_article_files([sys.argv[1]]):
+    text = path.read_text(encoding="utf-8", errors="replace")
+    hits += sum(1 for w in word.findall(text) if key(w) in table)
+print(hits)
+"""
+
+# Runs a command and prints its peak memory (max RSS of the child, in KB).
+_PEAK = """
+import resource, subprocess, sys
+subprocess.run(sys.argv[1:], check=True, capture_output=True)
+print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
+"""
 
 
 def corpus(n: int, seed: int = 0) -> list[str]:
@@ -52,44 +93,104 @@ def corpus(n: int, seed: int = 0) -> list[str]:
     return out
 
 
+def _nkmap(*args: str) -> list[str]:
+    return [sys.executable, "-c", "from geo.cli import main; main()", *args]
+
+
+def _timed(command: list[str]) -> float:
+    t = time.perf_counter()
+    subprocess.run(command, cwd=ROOT, check=False, capture_output=True)
+    return time.perf_counter() - t
+
+
+def _write_generated(folder: Path, n: int) -> None:
+    folder.mkdir()
+    for i, text in enumerate(corpus(n)):
+        (folder / f"dispatch-{i:05d}.txt").write_text(text, encoding="utf-8")
+
+
+def _write_devset(folder: Path, n: int) -> bool:
+    texts = sorted(DEVSET.glob("*.txt"))
+    if not texts:
+        return False
+    folder.mkdir()
+    for i in range(n):
+        source = texts[i % len(texts)]
+        shutil.copyfile(source, folder / f"{i:05d}-{source.name}")
+    return True
+
+
+def throughput(work: Path, n: int) -> None:
+    """Print articles/s at --jobs 1 and --jobs 2 beside the baseline, on both corpora."""
+    corpora = []
+    generated = work / "generated"
+    _write_generated(generated, n)
+    corpora.append(("generated", generated))
+    real = work / "devset"
+    if _write_devset(real, n):
+        corpora.append(("dev set ×50", real))
+    else:
+        print(f"(no dev set at {DEVSET}: real-text figures left out)")
+    _timed([sys.executable, "-c", _BASELINE, str(generated)])  # warm the gazetteer cache
+    print(f"{n:,} files per corpus; new process per run (start, gazetteer, output included)")
+    print(f"{'corpus':<13} {'run':<22} {'articles/s':>10} {'seconds':>8}   baseline (dict lookup)")
+    for name, folder in corpora:
+        base = _timed([sys.executable, "-c", _BASELINE, str(folder)])
+        single = None
+        for jobs in (1, 2):
+            out = work / f"out-{jobs}.geojson"
+            elapsed = _timed(_nkmap("events", str(folder), "--jobs", str(jobs), "-o", str(out)))
+            rate = n / elapsed
+            single = single or rate
+            note = f"  ({rate / single:.2f}× one job)" if jobs > 1 else ""
+            print(
+                f"{name:<13} nkmap events --jobs {jobs}  {rate:>10,.0f} {elapsed:>8.2f}   "
+                f"{n / base:,.0f}/s ({base:.2f} s){note}"
+            )
+    print("targets: ≥ 1,000 articles/s one job on real text; ≥ 1.8× that with two jobs")
+
+
+def peak_memory(work: Path, sizes: list[int]) -> None:
+    """Print the peak memory of --jobs 1 runs over 1k, 10k, 100k generated articles."""
+    texts = corpus(1000, seed=1)
+    print("\npeak memory of nkmap events --jobs 1 -o out.parquet (JSON Lines of 1,000 articles)")
+    first = None
+    for size in sizes:
+        folder = work / f"jsonl-{size}"
+        folder.mkdir()
+        for f in range(size // 1000):
+            lines = (
+                json.dumps({"title": f"Dispatch {f}-{i}", "text": t}, ensure_ascii=False)
+                for i, t in enumerate(texts)
+            )
+            (folder / f"part-{f:04d}.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+        out = work / f"mem-{size}.parquet"
+        t = time.perf_counter()
+        command = _nkmap("events", str(folder), "--jobs", "1", "-o", str(out))
+        peak = subprocess.run(
+            [sys.executable, "-c", _PEAK, *command],
+            cwd=ROOT,
+            check=True,
+            capture_output=True,
+            text=True,
+        )
+        elapsed = time.perf_counter() - t
+        mb = int(peak.stdout.strip()) / 1024
+        first = first or mb
+        print(
+            f"  {size:>7,} articles: {mb:6.0f} MB peak  ({mb / first:.2f}× the 1k run)  "
+            f"{elapsed:6.1f} s, {size / elapsed:,.0f} articles/s"
+        )
+        shutil.rmtree(folder)
+    print("target: 100k within 1.5× of 1k")
+
+
 def main() -> None:
-    import os
-
-    if hasattr(os, "sched_setaffinity"):
-        os.sched_setaffinity(0, {sorted(os.sched_getaffinity(0))[0]})  # one core
-    n = int(sys.argv[1]) if len(sys.argv) > 1 else 1000
-    texts = corpus(n)
-    from gazetteer import Gazetteer
-    from gazetteer.names import key
-    from geo.article import article_from_text
-    from geo.events import EventExtractor
-
-    gz = Gazetteer.default()
-    extractor = EventExtractor(gz)
-    extractor.process(article_from_text(texts[0]))  # warm up
-    t = time.perf_counter()
-    events = 0
-    for text in texts:
-        events += len(extractor.process(article_from_text(text)).events)
-    elapsed = time.perf_counter() - t
-
-    table = {key(p.name): p for p in gz}
-    word = re.compile(r"\b[A-Z][\w'-]+")
-    t = time.perf_counter()
-    hits = 0
-    for text in texts:
-        hits += sum(1 for w in word.findall(text) if key(w) in table)
-    base = time.perf_counter() - t
-    kb = sum(len(x.encode()) for x in texts) / 1024
-    print(f"corpus: {n} articles, {kb:,.0f} KB, one core")
-    print(
-        f"nkmap end to end (clean, mentions, linking, themes, dates, events): "
-        f"{n / elapsed:,.0f} articles/s ({events:,} events)   target ≥ 500/s"
-    )
-    print(
-        f"baseline: dictionary lookup of capitalised words:               "
-        f"{n / base:,.0f} articles/s ({hits:,} hits)"
-    )
+    quick = "--quick" in sys.argv
+    with tempfile.TemporaryDirectory(prefix="nkmap-bench-") as tmp:
+        work = Path(tmp)
+        throughput(work, 400 if quick else 2000)
+        peak_memory(work, [1000, 10_000] if quick else [1000, 10_000, 100_000])
 
 
 if __name__ == "__main__":

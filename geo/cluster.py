@@ -143,7 +143,7 @@ def extract_to_dataset(
         raise_errors=on_error == "raise",
     )
     own = isinstance(scheduler, str)
-    client = _client(scheduler) if own else scheduler
+    client: Any = _client(scheduler) if own else scheduler
     tmp = target.with_name(f".{target.name}.tmp-{uuid.uuid4().hex[:8]}")
     tmp.mkdir()
     try:

@@ -83,17 +83,27 @@ def _bounds(blob: bytes | None) -> tuple[float, float, float, float] | None:
 
 
 def _register_functions(con: sqlite3.Connection) -> None:
-    """Give ``con`` the spatial SQL functions that GDAL's R-tree triggers call."""
+    """Give ``con`` the spatial SQL functions that GDAL's R-tree triggers call.
+
+    The triggers ask five questions of each new row's blob in turn; the last blob's bounds
+    are kept so that it is parsed once.
+    """
+    last: list[Any] = [None, None]
+
+    def bounds(blob: bytes | None) -> tuple[float, float, float, float] | None:
+        if blob is not last[0]:
+            last[0], last[1] = blob, _bounds(blob)
+        return last[1]
 
     def part(i: int) -> Any:
         def f(blob: bytes | None) -> float | None:
-            b = _bounds(blob)
+            b = bounds(blob)
             return None if b is None else b[i]
 
         return f
 
     def is_empty(blob: bytes | None) -> int:
-        return int(_bounds(blob) is None)
+        return int(bounds(blob) is None)
 
     con.create_function("ST_IsEmpty", 1, is_empty, deterministic=True)
     for i, name in enumerate(("ST_MinX", "ST_MaxX", "ST_MinY", "ST_MaxY")):
@@ -171,6 +181,9 @@ class Appender:
         self.path = Path(path)
         self.schema = schema
         self.con = _connect(self.path)
+        self._add_missing_columns()
+        # positions of the date values in an insert row (the geometry blob comes first)
+        self._dates = [i + 1 for i, (_, kind) in enumerate(schema.columns) if kind == "date"]
         names = [GEOMETRY, *schema.names]
         marks = ", ".join("?" for _ in names)
         self._insert = (
@@ -182,6 +195,14 @@ class Appender:
             f"VALUES ({', '.join('?' for _ in article_names)})"
         )
 
+    def _add_missing_columns(self) -> None:
+        """Add the schema's columns that a store made by an earlier nkmap lacks."""
+        have = {r[1] for r in self.con.execute(f"PRAGMA table_info({LAYER})")}
+        for name, kind in self.schema.columns:
+            if name not in have:
+                column = f"{_quote(name)} {_SQL_TYPES[kind]}"
+                self.con.execute(f"ALTER TABLE {LAYER} ADD COLUMN {column}")
+
     def append(self, rows: Iterable[Row], articles: Iterable[Sequence[Any]] = ()) -> int:
         """Insert ``rows`` and bookkeeping ``articles`` (values in ARTICLE_COLUMNS order) in
         one transaction; return the number of event rows added.
@@ -189,7 +210,14 @@ class Appender:
         Raises:
             FileError: SQLite cannot write the file.
         """
-        values = [(gpkg_blob(r[-1]), *(_sql_value(v) for v in r[:-1])) for r in rows]
+        dates = self._dates
+        values = []
+        for r in rows:
+            row = [gpkg_blob(r[-1]), *r[:-1]]
+            for i in dates:
+                if row[i] is not None:
+                    row[i] = row[i].isoformat()
+            values.append(row)
         records = [tuple(_sql_value(v) for v in a) for a in articles]
         try:
             self.con.execute("BEGIN IMMEDIATE")
