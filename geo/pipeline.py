@@ -296,6 +296,8 @@ class Pipeline:
 
     def _batches(self, chunks: list[list[str]]) -> Iterator[Batch]:
         global _WORKER
+        if not chunks:
+            return
         worker = _Worker(self.settings, self.gazetteer, self.skip)
         if self.jobs == 1 or len(chunks) <= 1:
             for chunk in chunks:

@@ -143,16 +143,13 @@ def test_bad_input_gives_one_line(
     assert result.stderr.count("\n") == 1
 
 
-def test_empty_file_is_named_and_fails_the_run(tmp_path: Path) -> None:
+def test_empty_file_is_a_data_error(tmp_path: Path) -> None:
     empty = tmp_path / "empty.geojson"
     empty.write_text("", encoding="utf-8")
     for command in ("query", "summary"):
         result = run(command, str(empty))
         assert result.exit_code == 1
-        assert result.stderr == (
-            f"nkmap: warning: {empty}: the file is empty\n"
-            "nkmap: 1 input(s) failed; the others were processed\n"
-        )
+        assert result.stderr == f"nkmap: error: {empty}: the file is empty\n"
 
 
 def test_unknown_theme_warns(events_file: Path) -> None:

@@ -12,6 +12,7 @@ import contextlib
 import os
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from pathlib import Path
 from typing import Any, TypeVar
 
 import click
@@ -127,11 +128,14 @@ def load_inputs(
     until: str | None = None,
 ) -> tuple[Any, list[Any]]:
     """Return (events, failures) of a command's INPUTs (see :func:`geo.inputs.load_events`),
-    each failure printed on one line.  ``columns``, ``theme`` (values of ``--theme``, which
-    may be comma-separated), ``since`` and ``until`` let readers skip what is not needed.
+    each failure printed on one line; when every INPUT failed, print each as an error and
+    exit with status 1 (there is nothing to draw or answer).  ``columns``, ``theme``
+    (values of ``--theme``, which may be comma-separated), ``since`` and ``until`` let
+    readers skip what is not needed.
     """
     from geo.inputs import load_events
 
+    inputs = list(inputs)
     themes = [t.strip() for item in theme or () for t in item.split(",") if t.strip()]
     failures: list[Any] = []
     with progress_callback() as bar:
@@ -146,6 +150,11 @@ def load_inputs(
             until=until,
             progress=bar,
         )
+    failed = {f.path for f in failures}
+    if failures and all(str(i) in failed or str(Path(i)) in failed for i in inputs):
+        for failure in failures:  # nothing could be read: nothing to draw or answer
+            click.echo(f"nkmap: error: {failure}", err=True)
+        raise SystemExit(1)
     report_failures(failures)
     return events, failures
 
