@@ -215,7 +215,7 @@ class Appender:
         for r in rows:
             row = [gpkg_blob(r[-1]), *r[:-1]]
             for i in dates:
-                if row[i] is not None:
+                if isinstance(row[i], dt.date):
                     row[i] = row[i].isoformat()
             values.append(row)
         records = [tuple(_sql_value(v) for v in a) for a in articles]

@@ -9,8 +9,8 @@ stays flat however large the archive.
 With ``jobs > 1`` chunks go to worker processes and come back in input order, so the
 result is the same as with one job, row for row.  Each worker holds one
 :class:`~geo.events.EventExtractor` (on Linux the workers are forked from the parent and
-share the one it built).  The same chunk function serves the Dask workers of
-:mod:`geo.cluster`.
+share the one it built; elsewhere each builds its own).  The same chunk function serves
+the Dask workers of :mod:`geo.cluster`.
 
 >>> Pipeline([], jobs=1).run().articles
 0
@@ -22,6 +22,7 @@ import contextlib
 import datetime as dt
 import multiprocessing
 import os
+import sys
 import warnings
 from collections import deque
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
@@ -303,8 +304,7 @@ class Pipeline:
             for chunk in chunks:
                 yield worker.run(chunk)
             return
-        methods = multiprocessing.get_all_start_methods()
-        if "fork" in methods:  # the workers share the parent's extractor, built once
+        if sys.platform.startswith("linux"):  # the workers share the parent's extractor
             _WORKER = worker
             context = multiprocessing.get_context("fork")
             pool = ProcessPoolExecutor(min(self.jobs, len(chunks)), mp_context=context)

@@ -129,7 +129,8 @@ def test_failed_append_leaves_the_store_as_it_was(tmp_path: Path, samples_dir: P
     n = gpkg.count(db)
     with gpkg.Appender(db, event_schema()) as appender, pytest.raises(FileError):
         good = (*("x",) * len(event_schema().names), (125.0, 40.0))
-        appender.append([good, ("too short", (125.0, 40.0))])
+        unbindable = (*good[:-2], ["not", "a", "value"], good[-1])
+        appender.append([good, unbindable])
     assert gpkg.count(db) == n
 
 
