@@ -216,7 +216,7 @@ def load_events(
             if _is_url(text):
                 from geo.postgis import PostGISStore
 
-                store = PostGISStore(text)
+                store = PostGISStore(text, create=False)
                 try:
                     frames.append(store.read(columns))
                 finally:

@@ -39,14 +39,15 @@ def _ident(name: str) -> str:
 
 
 class PostGISStore:
-    """The store in a PostGIS database; tables are created on opening when missing.
+    """The store in a PostGIS database; with ``create`` its tables are made when missing.
 
     Raises (on construction):
         FileError: psycopg is not installed, or the database cannot be reached.
-        DataError: the database has no PostGIS extension and it cannot be created.
+        DataError: the database has no PostGIS extension and it cannot be created, or
+            (without ``create``) holds no store.
     """
 
-    def __init__(self, url: str, schema: Schema | None = None) -> None:
+    def __init__(self, url: str, schema: Schema | None = None, *, create: bool = True) -> None:
         self.name = redact(url)
         self.schema = schema or event_schema()
         try:
@@ -60,7 +61,20 @@ class PostGISStore:
         except psycopg.Error as exc:
             reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
             raise FileError(f"{self.name}: cannot connect: {reason}") from exc
-        self._ensure_tables()
+        if create:
+            self._ensure_tables()
+            return
+        found = self.con.execute(
+            "SELECT count(*) FROM information_schema.tables "
+            "WHERE table_schema = current_schema() AND table_name IN (%s, %s)",
+            (LAYER, ARTICLES_TABLE),
+        ).fetchone()
+        self.con.commit()
+        if not found or found[0] != 2:
+            self.con.close()
+            raise DataError(
+                f"{self.name}: not an nkmap store (no {LAYER!r} and {ARTICLES_TABLE!r})"
+            )
 
     def _ensure_tables(self) -> None:
         import psycopg

@@ -121,3 +121,15 @@ def test_unreachable_database_is_one_line(tmp_path: Path) -> None:
     redacted = f"postgresql://nobody@/none?host={tmp_path}"
     assert line.startswith(f"nkmap: error: {redacted}: cannot connect")
     assert "secret" not in line
+
+
+def test_reading_a_database_without_a_store_creates_nothing(database: str) -> None:
+    _reset(database)
+    result = CliRunner().invoke(main, ["query", database])
+    assert result.exit_code == 1
+    assert result.stderr.strip().endswith("not an nkmap store (no 'events' and 'nkmap_articles')")
+    with psycopg.connect(database) as con:
+        (n,) = con.execute(
+            "SELECT count(*) FROM information_schema.tables WHERE table_name = 'events'"
+        ).fetchone()
+    assert n == 0
