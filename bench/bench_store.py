@@ -14,6 +14,7 @@ whole GeoPackage to add the rows, as ingest did before it appended.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import random
 import subprocess
 import sys
@@ -128,6 +129,7 @@ def main() -> None:
     schema = event_schema()
     with tempfile.TemporaryDirectory(prefix="nkmap-store-") as tmp:
         work = Path(tmp)
+        os.environ["NKMAP_CACHE_DIR"] = str(work / "cache")  # built once, below
         articles = work / "articles"
         articles.mkdir()
         texts = corpus(1000, seed=7)
