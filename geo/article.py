@@ -1,7 +1,7 @@
 """Article records and the readers that make them from files: text, HTML, JSON, JSON Lines.
 
 >>> a = article_from_text("Hyesan traders fined\\n\\n2024-03-08\\n\\nOfficials fined traders.")
->>> a.title, a.date, a.date_source, a.text
+>>> a.title, a.date, a.date_source, a.body
 ('Hyesan traders fined', datetime.date(2024, 3, 8), 'byline', 'Officials fined traders.')
 """
 
@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from gazetteer.errors import DataError, FileError, NkmapError
-from geo.clean import canonical_outlet, clean_page, guess_source
+from geo.clean import CleanedPage, Line, canonical_outlet, clean_page, guess_source
 from geo.dates import parse_date, publication_date
 
 __all__ = [
@@ -55,13 +55,18 @@ _AUTHOR_KEYS = ("author", "byline", "authors")
 
 @dataclass(frozen=True)
 class Article:
-    """One news article, cleaned.
+    """One news article: its text, where in it the page's noise lies, and its metadata.
 
-    ``text`` is the body without page noise (title, bylines, footers removed); event offsets
-    refer to this string.  ``article_id`` is the first 16 hex digits of ``content_hash``, the
-    SHA-256 of the article's raw bytes (of its own record, for files holding several).
-    ``date_source`` is ``"override"``, ``"sidecar"``, ``"metadata"``, ``"byline"``,
-    ``"dateline"`` or ``"none"``.  ``path`` is ``""`` for an in-memory article.
+    ``text`` is the document every offset refers to: for a plain-text file the file's
+    text itself (headline, bylines and all), for HTML and JSON the headline followed by
+    the extracted body.  ``lines`` gives each non-blank line's offsets and role
+    (``title``, ``body``, ``caption``, ``dateline`` or ``noise``: see :mod:`geo.clean`);
+    :attr:`body` is the article text without the noise.  ``article_id`` is the first 16
+    hex digits of ``content_hash``, the SHA-256 of the article's raw bytes (of its own
+    record, for files holding several).  ``date_source`` is ``"override"``,
+    ``"sidecar"``, ``"metadata"``, ``"byline"``, ``"dateline"`` or ``"none"``.  ``path`` is
+    ``""`` for an in-memory article.  ``title_guessed`` is True when the title is the
+    text's first sentence rather than a headline.
     """
 
     article_id: str
@@ -75,6 +80,9 @@ class Article:
     path: str
     text_file: str
     content_hash: str
+    lines: tuple[Line, ...] = ()
+    body: str = ""
+    title_guessed: bool = False
 
 
 @dataclass(frozen=True)
@@ -273,15 +281,26 @@ def _make(
     path: str = "",
     structured: bool = False,
 ) -> Article:
-    """Clean ``body`` and fill what metadata left empty from the page itself."""
-    page = clean_page(body, title=title, guess_title=not structured)
+    """Lay out ``body`` (noise, title, captions) and fill what metadata left empty.
+
+    For structured inputs (HTML, JSON) whose metadata holds the title, the document text
+    is the title, a blank line and the body, so that the headline is read too.
+    """
+    text = body
+    if structured and title and not body.lstrip().startswith(title.strip()):
+        text = f"{title.strip()}\n\n{body}"
+    page = clean_page(text, title=title.strip() if structured else title, guess_title=not structured)
     if date is None:
         date, date_source = publication_date(body)
     digest = _hash(raw)
+    found_title = title or page.title
+    guessed = False
+    if not found_title:
+        found_title, guessed = _first_sentence(page), True
     return Article(
         article_id=digest[:16],
-        text=page.text,
-        title=title or page.title,
+        text=text,
+        title=found_title,
         date=date,
         date_source=date_source if date is not None else "none",
         url=url,
@@ -290,7 +309,25 @@ def _make(
         path=path,
         text_file=Path(path).name if path else "",
         content_hash=digest,
+        lines=page.lines,
+        body=page.text,
+        title_guessed=guessed,
     )
+
+
+def _first_sentence(page: CleanedPage, limit: int = 120) -> str:
+    """Return the first sentence of the page's body, cut at ``limit`` characters, or ""."""
+    from geo.sentences import sentences
+
+    text = page.text
+    bounds = sentences(text)
+    if not bounds:
+        return ""
+    s, e, _ = bounds[0]
+    first = text[s:e]
+    if len(first) > limit:
+        first = first[: limit - 1].rsplit(" ", 1)[0] + "…"
+    return first
 
 
 def article_from_text(
