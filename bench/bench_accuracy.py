@@ -73,6 +73,21 @@ def predictions(devset: Path) -> dict[str, object]:
     return {"system": "nkmap", "articles": articles}
 
 
+def _list_events(devset: Path, preds: dict[str, object]) -> None:
+    """Print, per article, the gold events and nkmap's, with their evidence."""
+    gold = {g["text_file"]: g for g in json.loads((devset / "gold.json").read_text("utf-8"))}
+    for art in preds["articles"]:  # type: ignore[attr-defined]
+        g = gold[art["text_file"]]
+        text = (devset / art["text_file"]).read_text("utf-8")
+        print(f"## {art['text_file']}")
+        for e in g["events"]:
+            quote = e["evidence"][:90].replace("\n", " ")
+            print(f"  gold {e['theme']:<11} {e['place'][:24]:<24} {e['date'] or '':<10} {quote}")
+        for e in art["events"]:
+            quote = text[e["evidence_start"] : e["evidence_end"]][:90].replace("\n", " ")
+            print(f"  ours {e['theme']:<11} {e['place'][:24]:<24} {e['date'] or '':<10} {quote}")
+
+
 def _figure(output: str, label: str) -> float | None:
     for line in output.splitlines():
         if line.strip().startswith(label):
@@ -87,6 +102,7 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("-v", action="store_true", help="list every miss (the scorer's -v)")
     ap.add_argument("--out", help="keep the predictions file here")
+    ap.add_argument("--events", action="store_true", help="list gold and predicted events")
     ap.add_argument("--devset", default=str(DEVSET))
     args = ap.parse_args(argv)
     devset = Path(args.devset)
@@ -96,6 +112,8 @@ def main(argv: list[str] | None = None) -> int:
     preds = predictions(devset)
     out = Path(args.out) if args.out else Path(tempfile.mkdtemp()) / "nkmap-devset.json"
     out.write_text(json.dumps(preds, ensure_ascii=False, indent=1), "utf-8")
+    if args.events:
+        _list_events(devset, preds)
     cmd = [sys.executable, str(devset / "score.py"), str(out)] + (["-v"] if args.v else [])
     scored = subprocess.run(cmd, capture_output=True, text=True, check=False)
     print(scored.stdout, end="")

@@ -520,19 +520,17 @@ def clean_page(text: str, *, title: str = "", guess_title: bool = True) -> Clean
     if title_at is not None:
         roles[title_at] = "title"
     page_lines = [Line(s, e, role) for (s, e, _, _), role in zip(items, roles)]
-    # a dateline opening the body
-    first_body = next((i for i in range(len(items)) if keep[i]), None)
-    if first_body is not None:
-        line = lines[first_body]
+    # wire datelines opening a paragraph ("SEOUL, Sept. 7 (Yonhap) --"): the reporter's city
+    for i in reversed(range(len(items))):
+        if not keep[i]:
+            continue
+        line = lines[i]
         m = _DATELINE_PREFIX.match(line) or _AGENCY_DATELINE.match(line)
         if m and _words(m.group("dl")) <= 8:
-            s, e = page_lines[first_body].start, page_lines[first_body].end
+            s, e = page_lines[i].start, page_lines[i].end
             cut = s + m.end()
-            lines[first_body] = line[m.end() :]
-            page_lines[first_body : first_body + 1] = [
-                Line(s, cut, "dateline"),
-                Line(cut, e, roles[first_body]),
-            ]
+            lines[i] = line[m.end() :]
+            page_lines[i : i + 1] = [Line(s, cut, "dateline"), Line(cut, e, roles[i])]
     out: list[str] = []
     prev_block: int | None = None
     for i in range(len(items)):

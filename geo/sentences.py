@@ -5,7 +5,11 @@ from __future__ import annotations
 import re
 
 _LINE = re.compile(r"[^\n]+")
-_BREAK = re.compile(r"(?<=[.!?])[\"”’)]*\s+(?=[\"“‘(]?[A-Z0-9])")
+_BREAK = re.compile(
+    r"(?<=[.!?])[\"”’)]*\s+(?=[\"“‘(]?[A-Z0-9])"
+    # sentences run together without a space ("reported Wednesday.In 2024"), not "U.S."
+    r"|(?<=[a-z]{2}[.!?])(?=[A-Z][a-z])"
+)
 
 
 def sentences(text: str) -> list[tuple[int, int, int]]:
