@@ -98,8 +98,9 @@ class ArticleResult:
     events: list[Event] = field(default_factory=list)
 
 
-#: Themes whose events may lie anywhere (a delegation's visit to Beijing is news).
-_ANYWHERE_THEMES = frozenset({"visit"})
+#: Themes whose events may lie anywhere (a delegation's visit to Beijing is news; so is a
+#: happening outside every other theme, wherever it is).
+_ANYWHERE_THEMES = frozenset({"visit", "other"})
 #: Line roles whose sentences can report a happening.
 _EVENT_ROLES = frozenset({"title", "body", "caption"})
 #: Words saying that a donation comes from abroad: then it is aid, not a fundraising drive.

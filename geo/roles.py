@@ -50,6 +50,7 @@ _SOURCE_LEFT = re.compile(
     re.IGNORECASE,
 )
 # "Pyongyang said", "Beijing has decided", "Moscow's gesture"
+_BASED_RIGHT = re.compile(r"^-based\b", re.IGNORECASE)
 _SPEAKER_RIGHT = re.compile(
     r"^(?:'s|’s)?\s+(?:has\s+|have\s+|had\s+|also\s+|then\s+)?(?:said|says|say|announced|"
     r"stated|claimed|warned|denied|accused|insisted|urged|rejected|responded|carried out|"
@@ -72,7 +73,8 @@ _BACKGROUND = re.compile(
     r"(?:largest|biggest|main|major|only|key)\b|\bsees?\s+(?:weekly|daily|regular)\b|"
     r"\bunclear\b|\bwhether\b|\bspeculat\w*|\bpossibly\b|\bperhaps\b|\bpresumably\b|"
     r"\bit remains to be seen\b|\bin the (?:past|future)\b|\bneeds?\s+to\b|\bmust\b|"
-    r"\bthis (?:article|paper|report|post|essay|study|analysis)\b|\bover the years\b",
+    r"\bthis (?:article|paper|report|post|essay|study|analysis)\b|\bover the years\b|"
+    r"\bfor (?:over |more than |nearly |almost |about )?\d+ (?:years|decades)\b",
     re.IGNORECASE,
 )
 #: Where a sentence's main clause ends: a relative or concessive clause after a comma.
@@ -105,7 +107,7 @@ def mention_role(sentence: str, start: int, end: int) -> str:
     right = sentence[end : end + 60]
     if _SOURCE_LEFT.search(left):
         return "source"
-    if _ORIGIN_LEFT.search(left) or _ORIGIN_RIGHT.match(right):
+    if _ORIGIN_LEFT.search(left) or _ORIGIN_RIGHT.match(right) or _BASED_RIGHT.match(right):
         return "origin"
     if _SPEAKER_RIGHT.match(right):
         return "speaker"
