@@ -320,6 +320,15 @@ def _resolve_year(month: int, published: dt.date) -> int:
     return published.year - 1 if month > published.month else published.year
 
 
+#: When the news was told, not when it happened: "told Daily NK on March 3", "said on Monday".
+_REPORTING = re.compile(
+    r"\b(?:told|tells|informed|said|says|reported|added|explained|noted|confirmed|wrote)\s+"
+    r"(?:[A-Z][\w.'’-]*\s+){0,3}(?:on|last|this)\s+(?:the\s+)?[\w.]+(?:\s+\d{1,2}(?:st|nd|rd|th)?)?"
+    r"(?:,?\s+(?:19|20)\d\d)?|\b(?:told|tells|informed)\s+(?:[A-Z][\w.'’-]*\s+){1,3}"
+    r"(?:yesterday|today)\b"
+)
+
+
 def event_date(sentence: str, published: dt.date | None) -> tuple[dt.date | None, str]:
     """Return ``(date, precision)`` for the event a sentence reports.
 
@@ -331,7 +340,8 @@ def event_date(sentence: str, published: dt.date | None) -> tuple[dt.date | None
     the first of the month, precision ``"month"``; a year (``in 2019``, ``last year``) →
     1 January, precision ``"year"``; otherwise ``(published, "article")`` — ``(None,
     "article")`` when the publication date is unknown too.  Korean forms (``3월 7일``,
-    ``2022년 3월``) count the same.  A day or month without a year and without a publication
+    ``2022년 3월``) count the same.  The date the news was told (``told Daily NK on March 3``,
+    ``said on Monday``) is not the event's.  A day or month without a year and without a publication
     date cannot be placed and falls through to the next rule.  A month or year that bounds a
     period (``since 2019``, ``by the end of March``) is not the event's date.  Raises nothing.
 
@@ -347,6 +357,7 @@ def event_date(sentence: str, published: dt.date | None) -> tuple[dt.date | None
     """
     if not _DATE_HINT.search(sentence):
         return published, "article"
+    sentence = _REPORTING.sub(lambda m: " " * len(m.group()), sentence)
     for day, _, _ in find_dates(sentence):
         return day, "day"
     if published is not None:

@@ -115,13 +115,13 @@ _FOREIGN = re.compile(
 
 def _eventful(m: Mention, theme: str) -> bool:
     """Return True for mentions that can locate an event of ``theme``: DPRK or border-region
-    places (any non-country place for visits), not rivers (a river is hundreds of kilometres
+    places (any town or site for visits and other happenings), not rivers (a river is hundreds of kilometres
     long; its point would claim a false precision)."""
     if m.kind == "river":
         return False
     if m.country == "KP" or m.admin1 in BORDER_REGION:
         return True
-    return theme in _ANYWHERE_THEMES and m.precision != "country"
+    return theme in _ANYWHERE_THEMES and m.precision in ("site", "town", "county")
 
 
 def _event_id(article_id: str, theme: str, place_id: str, when: dt.date | None) -> str:

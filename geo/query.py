@@ -66,6 +66,48 @@ SUMMARY_KEYS = ("corridor", "province", "theme", "month")
 
 #: The column the distance verbs add.
 DISTANCE_COLUMN = "distance_km"
+#: Precisions that stand for a point: events at these are measured and attributed as points.
+POINT_PRECISIONS = ("site", "town", "county")
+#: Column saying what an approximate event's distance was measured from.
+MEASURED_COLUMN = "measured_from"
+
+
+def is_located(events: Any) -> Any:
+    """Return a boolean array: True for events whose precision stands for a point (site,
+    town or county), or that carry no precision column at all."""
+    import numpy as np
+
+    if "precision" not in events.columns:
+        return np.ones(len(events), dtype=bool)
+    return events["precision"].isin(POINT_PRECISIONS).to_numpy()
+
+
+def _area_border_km(events: Any, index: LineIndex) -> Any:
+    """Return, for each event, the distance in km from the nearest vertex of its DPRK
+    province's outline (by ``admin1``) to the border line; NaN when no outline is known."""
+    import numpy as np
+    import shapely
+
+    from gazetteer import boundaries
+    from gazetteer.names import key
+
+    frame = boundaries.provinces()
+    by_key = {key(n): g for n, g in zip(frame["name"], frame["geometry"], strict=True)}
+    out = np.full(len(events), np.nan)
+    admin = events["admin1"].fillna("").astype(str) if "admin1" in events.columns else None
+    if admin is None:
+        return out
+    cache: dict[str, float] = {}
+    for i, a in enumerate(admin):
+        if a not in cache:
+            geom = by_key.get(key(a)) if a else None
+            if geom is None:
+                cache[a] = np.nan
+            else:
+                coords = shapely.get_coordinates(shapely.boundary(geom))
+                cache[a] = float(np.min(index.distance_km(coords[:, 0], coords[:, 1])))
+        out[i] = cache[a]
+    return out
 
 _DATE = re.compile(r"(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?")
 
@@ -188,19 +230,34 @@ def border_distance_km(events: Any, border: str = "any") -> pd.Series:
     return pd.Series(index.distance_km(lon, lat), index=events.index, name=DISTANCE_COLUMN)
 
 
-def near_border(events: Any, km: float = 20.0, border: str = "china") -> Any:
+def near_border(
+    events: Any, km: float = 20.0, border: str = "china", *, approximate: bool = False
+) -> Any:
     """Return the events within ``km`` of a border, with their ``distance_km`` to it.
+
+    Only events located at a point (precision site, town or county) are measured, unless
+    ``approximate``: then province-level events count too, measured from the nearest edge of
+    their province, and the ``measured_from`` column says ``"point"`` or ``"area edge"``.
 
     Raises:
         InputError: negative ``km`` or unknown ``border``.
     """
+    import numpy as np
+
     limit = check_km(km, "--near-border")
     index = _border_index(check_border(border))
     lon, lat = lonlat(events)
-    dist = index.distance_km(lon, lat, max_km=limit)
+    located = is_located(events)
+    dist = np.full(len(events), np.inf)
+    if located.any():
+        dist[located] = index.distance_km(lon[located], lat[located], max_km=limit)
+    if approximate and (~located).any():
+        dist[~located] = np.nan_to_num(_area_border_km(events.loc[~located], index), nan=np.inf)
     keep = dist <= limit
     out = events.loc[keep].copy()
     out[DISTANCE_COLUMN] = dist[keep]
+    if approximate:
+        out[MEASURED_COLUMN] = np.where(located[keep], "point", "area edge")
     return out
 
 
@@ -223,7 +280,8 @@ def place_distance_km(events: Any, place: str | Place) -> pd.Series:
 def near_place(events: Any, place: str | Place, km: float = 20.0) -> Any:
     """Return the events within ``km`` of a place, with their ``distance_km`` to it.
 
-    Only events inside a bounding box of the circle are measured (geodesically).
+    Only events located at a point (precision site, town or county) are measured, and only
+    those inside a bounding box of the circle (geodesically).
 
     Raises:
         InputError: negative ``km``.
@@ -241,6 +299,7 @@ def near_place(events: Any, place: str | Place, km: float = 20.0) -> Any:
     dlon = limit / (111.0 * coslat) + 0.01
     with np.errstate(invalid="ignore"):
         box = (np.abs(lat - target.lat) <= dlat) & (np.abs(lon - target.lon) <= dlon)
+    box &= is_located(events)
     dist = np.full(lon.size, np.inf)
     dist[box] = geodesic_km(lon[box], lat[box], target.lon, target.lat)
     keep = dist <= limit
@@ -282,9 +341,9 @@ def province_name(name: str) -> str:
 def in_province(events: Any, name: str) -> Any:
     """Return the events in a DPRK province.
 
-    An event is in the province when its point lies inside the province's polygon, or when
-    its ``admin1`` names the province (border towns may fall a few hundred metres outside
-    the generalised 1:10m polygon).
+    An event is in the province when its ``admin1`` names the province; an event with no
+    ``admin1`` (an events file without the column, or an empty value) when its point lies
+    inside the province's polygon.
 
     Raises:
         UnknownPlaceError: ``name`` names no DPRK province.
@@ -306,7 +365,8 @@ def in_province(events: Any, name: str) -> Any:
         wanted = key(prov)
         admin = events["admin1"].fillna("").astype(str)
         folded = {a: key(a) == wanted for a in admin.unique()}
-        inside |= admin.map(folded).to_numpy(dtype=bool)
+        named = admin.map(folded).to_numpy(dtype=bool)
+        inside = np.where(admin.to_numpy() == "", inside, named)
     return events.loc[inside].copy()
 
 
@@ -373,8 +433,12 @@ def query(
     since: Any = None,
     until: Any = None,
     annotate: bool = True,
+    approximate: bool = False,
 ) -> Any:
     """Return the events that pass every filter given, cheapest filters first.
+
+    Distance filters and corridors use only events located at a point (site, town,
+    county) unless ``approximate`` (see :func:`near_border`).
 
     ``near_border_km`` keeps events within that distance of ``border``; ``near`` with ``km``
     (default 20) keeps events within ``km`` of a place.  With ``annotate`` the result has
@@ -405,7 +469,7 @@ def query(
     if since is not None or until is not None:
         out = in_period(out, since, until)
     if near_border_km is not None:
-        out = near_border(out, near_border_km, border)
+        out = near_border(out, near_border_km, border, approximate=approximate)
     if target is not None:
         out = near_place(out, target, 20.0 if km is None else km)
     if prov is not None:

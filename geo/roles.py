@@ -68,7 +68,7 @@ _BACKGROUND = re.compile(
     r"proposed|proposes|wishes|wished)\s+to\b|\b(?:is|are|was|were)\s+(?:expected|likely|"
     r"set|due|supposed)\s+to\b|\bfor\s+(?:years|decades|centuries|generations)\b|"
     r"\b(?:has|have)\s+long\b|\btraditionally\b|\bhistorically\b|\busually\b|\btypically\b|"
-    r"\bgenerally\b|\bincludes?\b|\bis\s+(?:known|famous)\b|\balways\b|"
+    r"\bgenerally\b|\bincludes?\b|\b(?:is|are)\s+home\s+to\b|\bis\s+(?:known|famous)\b|\balways\b|"
     r"\b(?:is|are)\s+(?:the|one of the)\s+"
     r"(?:largest|biggest|main|major|only|key)\b|\bsees?\s+(?:weekly|daily|regular)\b|"
     r"\bunclear\b|\bwhether\b|\bspeculat\w*|\bpossibly\b|\bperhaps\b|\bpresumably\b|"
@@ -80,7 +80,7 @@ _BACKGROUND = re.compile(
 #: Where a sentence's main clause ends: a relative or concessive clause after a comma.
 _SUBORDINATE = re.compile(
     r",\s+(?:[\w'’-]+\s+){0,2}?(?:which|who|whom|whose|where|although|though|but|while|"
-    r"presumably|reportedly|as)\b",
+    r"as)\b",
     re.IGNORECASE,
 )
 #: An announced visit or event is a happening even though it is in the future tense.
