@@ -289,7 +289,9 @@ def _make(
     text = body
     if structured and title and not body.lstrip().startswith(title.strip()):
         text = f"{title.strip()}\n\n{body}"
-    page = clean_page(text, title=title.strip() if structured else title, guess_title=not structured)
+    page = clean_page(
+        text, title=title.strip() if structured else title, guess_title=not structured
+    )
     if date is None:
         date, date_source = publication_date(body)
     digest = _hash(raw)

@@ -29,8 +29,8 @@ from gazetteer import Gazetteer
 from geo.article import Article, ReadFailure, read_articles
 from geo.dates import event_date
 from geo.linking import Linker, Mention
-from geo.sentences import sentences
 from geo.roles import in_list, is_background, is_scene, mention_role
+from geo.sentences import sentences
 from geo.themes import Theme, load_themes, theme_chooser
 
 #: Event columns, in order (DESIGN.md "Data contracts").
@@ -119,6 +119,8 @@ def _eventful(m: Mention, theme: str) -> bool:
     long; its point would claim a false precision)."""
     if m.kind == "river":
         return False
+    if theme == "other" and m.precision not in ("site", "town", "county"):
+        return False  # a happening outside every theme, across a whole province, says nothing
     if m.country == "KP" or m.admin1 in BORDER_REGION:
         return True
     return theme in _ANYWHERE_THEMES and m.precision in ("site", "town", "county")
@@ -275,7 +277,7 @@ class EventExtractor:
 
 def _scenes(loci: list[Mention], sentence: str, offset: int) -> list[Mention]:
     """Return the loci named as the scene ("in Dandong", and the names listed with it) when
-    there are any, else all the loci."""
+    there are any below province level, else all the loci."""
     marks = []
     for i, m in enumerate(loci):
         mark = is_scene(sentence, m.start - offset)
@@ -283,7 +285,9 @@ def _scenes(loci: list[Mention], sentence: str, offset: int) -> list[Mention]:
             mark = in_list(sentence, loci[i - 1].end - offset, m.start - offset)
         marks.append(mark)
     scene = [m for m, mark in zip(loci, marks) if mark]
-    return scene or loci
+    if all(m.precision in ("province", "country") for m in scene):
+        return loci  # "in North Pyongan province—the city of Kusong and …": the places inside
+    return scene
 
 
 def _merge_undated(events: list[Event]) -> list[Event]:
@@ -300,7 +304,8 @@ def _most_specific(events: list[Event]) -> list[Event]:
     return [
         e
         for e in events
-        if e.precision != "country" and not (e.precision == "province" and (e.theme, e.admin1) in inner)
+        if e.precision != "country"
+        and not (e.precision == "province" and (e.theme, e.admin1) in inner)
     ]
 
 

@@ -109,6 +109,7 @@ def _area_border_km(events: Any, index: LineIndex) -> Any:
         out[i] = cache[a]
     return out
 
+
 _DATE = re.compile(r"(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?")
 
 

@@ -64,7 +64,8 @@ _CLAUSE_CUT = re.compile(r"[;:()\[\]“”\"]|,\s+(?:and|but|while|where|which|w
 #: Sentences of background, habit, intention or speculation (not a happening).
 _BACKGROUND = re.compile(
     r"\b(?:would|could|might|should)\b|\bmay\s+(?!\d)|\bif\b|\bunless\b|"
-    r"\b(?:plans?|planning|planned|hopes?|hoped|hoping|aims?|aimed|intends?|intended|"
+    r"\bhop(?:e|es|ed|ing)\b|"
+    r"\b(?:plans?|planning|planned|aims?|aimed|intends?|intended|"
     r"proposed|proposes|wishes|wished)\s+to\b|\b(?:is|are|was|were)\s+(?:expected|likely|"
     r"set|due|supposed)\s+to\b|\bfor\s+(?:years|decades|centuries|generations)\b|"
     r"\b(?:has|have)\s+long\b|\btraditionally\b|\bhistorically\b|\busually\b|\btypically\b|"
@@ -80,7 +81,7 @@ _BACKGROUND = re.compile(
 #: Where a sentence's main clause ends: a relative or concessive clause after a comma.
 _SUBORDINATE = re.compile(
     r",\s+(?:[\w'’-]+\s+){0,2}?(?:which|who|whom|whose|where|although|though|but|while|"
-    r"as)\b",
+    r"as|and)\b",
     re.IGNORECASE,
 )
 #: An announced visit or event is a happening even though it is in the future tense.

@@ -42,7 +42,9 @@ def _compile(theme_id: str, entry: object, where: str) -> Theme:
     weak_words = [str(p) for p in weak_words if str(p).strip()]
     try:
         pattern = re.compile(_OPEN + "|".join(words) + _CLOSE, re.IGNORECASE)
-        weak = re.compile(_OPEN + "|".join(weak_words) + _CLOSE, re.IGNORECASE) if weak_words else None
+        weak = (
+            re.compile(_OPEN + "|".join(weak_words) + _CLOSE, re.IGNORECASE) if weak_words else None
+        )
     except re.error as exc:
         raise DataError(f"{where}: theme {theme_id!r} has a bad pattern: {exc}") from exc
     return Theme(theme_id, str(entry.get("label") or theme_id), pattern, weak)
