@@ -519,7 +519,7 @@ def clean_page(text: str, *, title: str = "", guess_title: bool = True) -> Clean
             roles[i] = "caption" if is_caption(lines[i]) else "body"
     if title_at is not None:
         roles[title_at] = "title"
-    page_lines = [Line(s, e, role) for (s, e, _, _), role in zip(items, roles)]
+    page_lines = [Line(s, e, role) for (s, e, _, _), role in zip(items, roles, strict=True)]
     # wire datelines opening a paragraph ("SEOUL, Sept. 7 (Yonhap) --"): the reporter's city
     for i in reversed(range(len(items))):
         if not keep[i]:

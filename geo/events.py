@@ -115,8 +115,8 @@ _FOREIGN = re.compile(
 
 def _eventful(m: Mention, theme: str) -> bool:
     """Return True for mentions that can locate an event of ``theme``: DPRK or border-region
-    places (any town or site for visits and other happenings), not rivers (a river is hundreds of kilometres
-    long; its point would claim a false precision)."""
+    places (any town or site for visits and other happenings), not rivers (a river is
+    hundreds of kilometres long; its point would claim a false precision)."""
     if m.kind == "river":
         return False
     if theme == "other" and m.precision not in ("site", "town", "county"):
@@ -278,13 +278,13 @@ class EventExtractor:
 def _scenes(loci: list[Mention], sentence: str, offset: int) -> list[Mention]:
     """Return the loci named as the scene ("in Dandong", and the names listed with it) when
     there are any below province level, else all the loci."""
-    marks = []
+    marks: list[bool] = []
     for i, m in enumerate(loci):
         mark = is_scene(sentence, m.start - offset)
         if not mark and i and marks[-1]:
             mark = in_list(sentence, loci[i - 1].end - offset, m.start - offset)
         marks.append(mark)
-    scene = [m for m, mark in zip(loci, marks) if mark]
+    scene = [m for m, mark in zip(loci, marks, strict=True) if mark]
     if all(m.precision in ("province", "country") for m in scene):
         return loci  # "in North Pyongan province—the city of Kusong and …": the places inside
     return scene
