@@ -428,8 +428,10 @@ class MentionFinder:
             and tok.start - spans[-1].end <= 8
             and text[spans[-1].end : tok.start].strip() in (",", "and", "or", ", and", ", or")
         )
-        if not hint and not in_list:
+        if not hint and not in_list and len(tok.text) < 5:
             return None
+        # With no kind word or list, only a misspelling of a place the article names
+        # will link it ("Hesan" in a Hyesan story).
         return Span(tok.text, tok.start, tok.end, key(tok.text), hint, fuzzy=True)
 
 
