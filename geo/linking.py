@@ -269,8 +269,10 @@ class Linker:
         for i, cands in options.items():
             container = self._container(text, spans, i, first)
             top = self._pick(spans[i], cands, ctx, container)
-            if top is None and container is not None and spans[i].kind_hint != "province":
-                top = self._fuzzy_within(spans[i], container)
+            if container is not None and (top is None or not top.pinned):
+                # "Soncheon, Pyongan-Namdo": no namesake in the written province; the name
+                # is a spelling of one of its units.
+                top = self._fuzzy_within(spans[i], container) or top
             if top is not None:
                 chosen[i] = top
         self._one_sense(spans, chosen)

