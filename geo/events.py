@@ -101,6 +101,13 @@ class ArticleResult:
 #: Themes whose events may lie anywhere (a delegation's visit to Beijing is news; so is a
 #: happening outside every other theme, wherever it is).
 _ANYWHERE_THEMES = frozenset({"visit", "other"})
+#: The theme of happenings outside every other theme; also the theme of a happening whose
+#: theme cannot lie where it happened (a factory fire in South Korea).
+OTHER = "other"
+#: "Kim Jong Un's visit to Samjiyon": the phrase names the visit's own place.
+_VISIT_TO = re.compile(
+    r"\b(?:visits?|trip|tour|travell?ed|went)\s+to\s+(?:the\s+)?(?:[\w'’-]+\s+){0,2}$", re.I
+)
 #: Line roles whose sentences can report a happening.
 _EVENT_ROLES = frozenset({"title", "body", "caption"})
 #: Words saying that a donation comes from abroad: then it is aid, not a fundraising drive.
@@ -113,17 +120,17 @@ _FOREIGN = re.compile(
 )
 
 
-def _eventful(m: Mention, theme: str) -> bool:
+def _eventful(m: Mention, theme: Theme) -> bool:
     """Return True for mentions that can locate an event of ``theme``: DPRK or border-region
     places (any town or site for visits and other happenings), not rivers (a river is
     hundreds of kilometres long; its point would claim a false precision)."""
-    if m.kind == "river":
+    if m.kind == "river" or (theme.countries and m.country not in theme.countries):
         return False
-    if theme == "other" and m.precision not in ("site", "town", "county"):
+    if theme.id == OTHER and m.precision not in ("site", "town", "county"):
         return False  # a happening outside every theme, across a whole province, says nothing
     if m.country == "KP" or m.admin1 in BORDER_REGION:
         return True
-    return theme in _ANYWHERE_THEMES and m.precision in ("site", "town", "county")
+    return theme.id in _ANYWHERE_THEMES and m.precision in ("site", "town", "county")
 
 
 def _event_id(article_id: str, theme: str, place_id: str, when: dt.date | None) -> str:
@@ -160,7 +167,8 @@ class EventExtractor:
     ) -> None:
         self.linker = Linker(gazetteer or Gazetteer.default())
         self.themes = themes if themes is not None else load_themes()
-        self._theme_of = theme_chooser(self.themes)
+        self._themes_by_id = {t.id: t for t in self.themes}
+        self._rank_themes = theme_chooser(self.themes)
 
     def process(self, article: Article) -> ArticleResult:
         """Return the article's mentions (over its whole text) and its events."""
@@ -175,31 +183,24 @@ class EventExtractor:
             for m in s.mentions
         }
         by_key: dict[tuple[str, str, dt.date | None], Event] = {}
-        previous: _Sentence | None = None
+        previous: _Sentence | None = None  # the last sentence of the paragraph naming a place
         for sent in self._sentences(article, bounds, mentions):
-            after, previous = previous, sent
+            after = previous if previous is not None and previous.para == sent.para else None
+            if sent.mentions:
+                previous = sent
             if sent.role not in _EVENT_ROLES:
                 continue
             sentence = text[sent.start : sent.end]
-            chosen = self._theme_of(sentence)
-            if chosen is None or is_background(sentence):
-                continue
-            theme, hits = chosen
-            if theme == "fundraising" and _FOREIGN.search(sentence):
-                theme = "aid"
-            if theme == "visit" and _REPORTER.search(sentence):
-                continue  # the reporter's own trip is how the news was gathered
-            places, factor = self._places(sent, sentence, theme)
-            if not places and after is not None and after.para == sent.para:
-                places, factor = self._places(after, text[after.start : after.end], theme)
-                factor *= 0.7
-            if sent.role == "caption":
-                places = [m for m in places if m.place_id in body_places]
-            if not places:
+            background = is_background(sentence)
+            found: list[tuple[Mention, str, int, float]] = []  # (place, theme, hits, factor)
+            if not background:
+                found = self._located(sent, sentence, after, text, body_places)
+            found += self._visits_to(sent, sentence, {m.place_id for m, *_ in found})
+            if not found:
                 continue
             when, precision = event_date(sentence, article.date)
             day = when if precision == "day" else None
-            for m in places:
+            for m, theme, hits, factor in found:
                 conf = round(m.confidence * (0.9 if hits > 1 else 0.75) * factor, 3)
                 event = Event(
                     _event_id(article.article_id, theme, m.place_id, day),
@@ -230,6 +231,57 @@ class EventExtractor:
         result.events = _most_specific(_merge_undated(list(by_key.values())))
         return result
 
+    def _located(
+        self,
+        sent: _Sentence,
+        sentence: str,
+        after: _Sentence | None,
+        text: str,
+        body_places: set[str],
+    ) -> list[tuple[Mention, str, int, float]]:
+        """Return the sentence's happening as ``(place, theme, hits, confidence factor)``
+        rows: its best theme at the places it names (or the places of the paragraph's
+        previous sentence naming one), else, when that theme cannot lie there, ``other``."""
+        ranked = self._rank_themes(sentence)
+        if not ranked:
+            return []
+        theme, hits = ranked[0]
+        if theme == "fundraising" and _FOREIGN.search(sentence):
+            theme = "aid"
+        if theme == "visit" and _REPORTER.search(sentence):
+            return []  # the reporter's own trip is how the news was gathered
+        tries = [(theme, hits)] + [(t, n) for t, n in ranked[1:] if t == OTHER]
+        for theme, hits in tries:
+            spec = self._themes_by_id.get(theme)
+            if spec is None:
+                continue
+            places, factor = self._places(sent, sentence, spec)
+            if not places and after is not None:
+                places, factor = self._places(after, text[after.start : after.end], spec)
+                factor *= 0.7
+            if sent.role == "caption":
+                places = [m for m in places if m.place_id in body_places]
+            if places:
+                return [(m, theme, hits, factor) for m in places]
+        return []
+
+    def _visits_to(
+        self, sent: _Sentence, sentence: str, taken: set[str]
+    ) -> list[tuple[Mention, str, int, float]]:
+        """Return visit rows for places named as a visit's destination ("Kim's visit to
+        Samjiyon") that the sentence's own happening did not already take."""
+        spec = self._themes_by_id.get("visit")
+        if spec is None:
+            return []
+        out = []
+        for m in sent.mentions:
+            lo = m.start - sent.start
+            if m.place_id in taken or not _eventful(m, spec):
+                continue
+            if _VISIT_TO.search(sentence[max(0, lo - 50) : lo]):
+                out.append((m, "visit", 1, 0.9))
+        return out
+
     def _sentences(
         self, article: Article, bounds: list[tuple[int, int, int]], mentions: list[Mention]
     ) -> list[_Sentence]:
@@ -250,7 +302,7 @@ class EventExtractor:
         return out
 
     @staticmethod
-    def _places(sent: _Sentence, sentence: str, theme: str) -> tuple[list[Mention], float]:
+    def _places(sent: _Sentence, sentence: str, theme: Theme) -> tuple[list[Mention], float]:
         """Return the sentence's event places for ``theme`` and a confidence factor: the
         scene's places, else actors' origins and sources' locations (factor 0.8); the most
         specific ones, each place once."""
@@ -261,7 +313,7 @@ class EventExtractor:
             role = mention_role(sentence, m.start - sent.start, m.end - sent.start)
             by_role.setdefault(role, []).append(m)
         chosen, factor = _scenes(by_role.get("locus", []), sentence, sent.start), 1.0
-        if not chosen and theme not in _ANYWHERE_THEMES:  # a visitor's home is not the visit's
+        if not chosen and theme.id not in _ANYWHERE_THEMES:  # a visitor's home is not the visit's
             chosen, factor = by_role.get("origin", []) + by_role.get("source", []), 0.8
         unique = list({m.place_id: m for m in chosen}.values())
         inner_admin1 = {m.admin1 for m in unique if m.precision not in ("province", "country")}

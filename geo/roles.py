@@ -69,7 +69,7 @@ _BACKGROUND = re.compile(
     r"proposed|proposes|wishes|wished)\s+to\b|\b(?:is|are|was|were)\s+(?:expected|likely|"
     r"set|due|supposed)\s+to\b|\bfor\s+(?:years|decades|centuries|generations)\b|"
     r"\b(?:has|have)\s+long\b|\btraditionally\b|\bhistorically\b|\busually\b|\btypically\b|"
-    r"\bgenerally\b|\bincludes?\b|\b(?:is|are)\s+home\s+to\b|\bis\s+(?:known|famous)\b|\balways\b|"
+    r"\bgenerally\b|\binclude[sd]?\b|\b(?:is|are)\s+home\s+to\b|\bis\s+(?:known|famous)\b|\balways\b|"
     r"\b(?:is|are)\s+(?:the|one of the)\s+"
     r"(?:largest|biggest|main|major|only|key)\b|\bsees?\s+(?:weekly|daily|regular)\b|"
     r"\bunclear\b|\bwhether\b|\bspeculat\w*|\bpossibly\b|\bperhaps\b|\bpresumably\b|"
@@ -120,8 +120,8 @@ _SCENE_LEFT = re.compile(
     re.IGNORECASE,
 )
 _LIST_GAP = re.compile(
-    r"^(?:\s+(?:city|county|province|district|port|village|town)s?)?(?:,\s*|\s+)(?:and\s+|or\s+)?$",
-    re.IGNORECASE,
+    r"^(?:\s+[A-Z][\w'’-]*){0,3}(?:\s+(?i:city|county|province|district|port|village|town)s?)?"
+    r"(?:,\s*|\s+)(?:and\s+|or\s+)?$"
 )
 
 

@@ -17,13 +17,15 @@ class Theme:
     """One theme: its id, its label, the compiled pattern of its words, and of its weak words.
 
     Weak words (``"weak"`` in the lexicon) mark the theme only in a sentence where no
-    theme's own words occur.
+    theme's own words occur.  ``countries`` (ISO codes), when not empty, are the only
+    countries where the theme's events may lie.
     """
 
     id: str
     label: str
     pattern: re.Pattern[str]
     weak: re.Pattern[str] | None = None
+    countries: frozenset[str] = frozenset()
 
 
 _OPEN = r"(?<![\w-])(?:"
@@ -47,7 +49,11 @@ def _compile(theme_id: str, entry: object, where: str) -> Theme:
         )
     except re.error as exc:
         raise DataError(f"{where}: theme {theme_id!r} has a bad pattern: {exc}") from exc
-    return Theme(theme_id, str(entry.get("label") or theme_id), pattern, weak)
+    countries = entry.get("countries") or []
+    if not isinstance(countries, list):
+        raise DataError(f'{where}: theme {theme_id!r}: "countries" must be a list')
+    label = str(entry.get("label") or theme_id)
+    return Theme(theme_id, label, pattern, weak, frozenset(str(c) for c in countries))
 
 
 def _parse(text: str, where: str) -> dict[str, dict[str, object]]:
@@ -144,27 +150,24 @@ def theme_counter(themes: list[Theme]) -> Callable[[str], dict[str, int]]:
     return count
 
 
-def theme_chooser(themes: list[Theme]) -> Callable[[str], tuple[str, int] | None]:
-    """Return a function giving a sentence's one theme and its word count, or None.
+def theme_chooser(themes: list[Theme]) -> Callable[[str], list[tuple[str, int]]]:
+    """Return a function ranking a sentence's themes, best first, with their word counts.
 
-    The theme is the one whose words the sentence holds most, ties going to the theme
-    listed first in the lexicon (its priority order).
+    The best theme is the one whose words the sentence holds most, ties going to the theme
+    listed first in the lexicon (its priority order); a sentence with no theme word gets [].
 
     >>> choose = theme_chooser(load_themes())
-    >>> choose("Kim Jong Un visited the new factory in Kusong.")
+    >>> choose("Kim Jong Un visited the new factory in Kusong.")[0]
     ('factory', 1)
     >>> choose("Police stepped up crackdowns on smuggling in Hyesan.")
-    ('security', 1)
+    [('security', 1), ('trade', 1)]
     """
     count = theme_counter(themes)
     rank = {t.id: i for i, t in enumerate(themes)}
 
-    def choose(sentence: str) -> tuple[str, int] | None:
+    def choose(sentence: str) -> list[tuple[str, int]]:
         found = count(sentence)
-        if not found:
-            return None
-        best = min(found, key=lambda t: (-found[t], rank[t]))
-        return best, found[best]
+        return sorted(found.items(), key=lambda item: (-item[1], rank[item[0]]))
 
     return choose
 
