@@ -12,6 +12,12 @@ _BREAK = re.compile(
 )
 
 
+#: Words ending in a full stop that does not end a sentence ("on Sept. 5", "Mr. Kim").
+ABBREVIATIONS = frozenset(
+    "jan feb mar apr jun jul aug sep sept oct nov dec mr mrs ms dr st no nos gen lt col "
+    "capt sgt maj adm gov sen rep prof vs etc approx dept univ inc co corp ltd mt ft".split()
+)
+_LAST_WORD = re.compile(r"([A-Za-z]+)\.[\"”’)]*\s*$")
 _WRAP_END = re.compile(r"[.!?:;\"'”’)\]]\s*$")
 
 
@@ -36,7 +42,7 @@ def sentences(text: str) -> list[tuple[int, int, int]]:
 
     Lines are paragraphs (a line wrapped mid-sentence continues the one before it); within
     a paragraph, a sentence ends at ``.``, ``!`` or ``?`` (and closing quotes) followed by a
-    capital letter or digit.
+    capital letter or digit, except after an abbreviation (:data:`ABBREVIATIONS`).
 
     >>> t = "One here. Two there!\\nThree\\ncontinued."
     >>> [t[s:e] for s, e, _ in sentences(t)]
@@ -47,6 +53,9 @@ def sentences(text: str) -> list[tuple[int, int, int]]:
         start = p_start
         chunk = text[p_start:p_end]
         for brk in _BREAK.finditer(chunk):
+            before = _LAST_WORD.search(chunk[: brk.start() + 1])
+            if before is not None and before.group(1).lower() in ABBREVIATIONS:
+                continue
             out.append((start, p_start + brk.start(), para))
             start = p_start + brk.end()
         out.append((start, p_end, para))
