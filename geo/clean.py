@@ -207,7 +207,7 @@ _CAPTION_TAIL = re.compile(
     re.IGNORECASE,
 )
 _DATELINE_PREFIX = re.compile(
-    r"^(?P<dl>[A-Z][A-Z'.-]{2,}(?:\s+[A-Z][A-Z'.-]+){0,3}(?:,\s*[^–—\n]{0,40}?)?"
+    r"^(?P<dl>[A-Z][A-Z'.-]{2,}(?:(?:\s+|\s*/\s*)[A-Z][A-Z'.-]+){0,3}(?:,\s*[^–—\n]{0,40}?)?"
     r"(?:\s*\([^)]{2,40}\))?\s*(?:--|–|—|-{1,2})\s+)(?=[A-Z\"“])"
 )
 # "Pyongyang, November 3 (KCNA) -- ": a city in title case needs the agency to count

@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from gazetteer import Gazetteer
+from gazetteer.errors import NkmapError
 from geo.article import Article, ReadFailure, read_articles
 from geo.dates import event_date
 from geo.linking import Linker, Mention
@@ -169,6 +170,7 @@ class EventExtractor:
         self.themes = themes if themes is not None else load_themes()
         self._themes_by_id = {t.id: t for t in self.themes}
         self._rank_themes = theme_chooser(self.themes)
+        self._parents: dict[str, tuple[str, ...]] = {}
 
     def process(self, article: Article) -> ArticleResult:
         """Return the article's mentions (over its whole text) and its events."""
@@ -265,6 +267,24 @@ class EventExtractor:
                 return [(m, theme, hits, factor) for m in places]
         return []
 
+    def _ancestors(self, place_id: str) -> tuple[str, ...]:
+        """Return the ids of the places containing ``place_id`` (its parent chain)."""
+        found = self._parents.get(place_id)
+        if found is None:
+            chain: list[str] = []
+            current = place_id
+            while len(chain) < 4:
+                try:
+                    parent = self.linker.gz.get(current).parent
+                except NkmapError:
+                    break
+                if not parent or parent in chain:
+                    break
+                chain.append(parent)
+                current = parent
+            found = self._parents[place_id] = tuple(chain)
+        return found
+
     def _visits_to(
         self, sent: _Sentence, sentence: str, taken: set[str]
     ) -> list[tuple[Mention, str, int, float]]:
@@ -301,8 +321,9 @@ class EventExtractor:
             out.append(_Sentence(start, end, para, role, here))
         return out
 
-    @staticmethod
-    def _places(sent: _Sentence, sentence: str, theme: Theme) -> tuple[list[Mention], float]:
+    def _places(
+        self, sent: _Sentence, sentence: str, theme: Theme
+    ) -> tuple[list[Mention], float]:
         """Return the sentence's event places for ``theme`` and a confidence factor: the
         scene's places, else actors' origins and sources' locations (factor 0.8); the most
         specific ones, each place once."""
@@ -317,9 +338,12 @@ class EventExtractor:
             chosen, factor = by_role.get("origin", []) + by_role.get("source", []), 0.8
         unique = list({m.place_id: m for m in chosen}.values())
         inner_admin1 = {m.admin1 for m in unique if m.precision not in ("province", "country")}
+        containers = {a for m in unique for a in self._ancestors(m.place_id)}
         kept = []
         for m in unique:
             if m.precision == "province" and m.admin1 in inner_admin1:
+                continue
+            if m.place_id in containers:  # "Longjing, Yanbian Prefecture": Longjing
                 continue
             if m.precision == "country" and len(unique) > 1:
                 continue

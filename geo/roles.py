@@ -45,7 +45,8 @@ _ORIGIN_RIGHT = re.compile(
 # "a source in North Hamgyong", "a reporting partner living near Hyesan"
 _SOURCE_LEFT = re.compile(
     r"\b(?:sources?|informants?|partners?|correspondents?|reporters?|interviewees?|"
-    r"contacts?)\b(?:\s+[\w'’-]+){0,3}?\s+(?:in|from|of|near|inside|based in|living in|"
+    r"contacts?)\b(?:\s+(?!said|says|told|reported|explained|added)[\w'’-]+){0,10}?\s+"
+    r"(?:in|from|of|near|inside|based in|living in|"
     r"living near|residing in|familiar with)\s+(?:the\s+)?(?:[\w'’-]+\s+){0,2}$",
     re.IGNORECASE,
 )
@@ -63,7 +64,7 @@ _SPEAKER_RIGHT = re.compile(
     r"stated|claimed|warned|denied|accused|insisted|urged|rejected|responded|carried out|"
     r"conducted|launched|test-fired|fired|threatened|protested|demanded|called|criticized|"
     r"criticised|condemned|vowed|pledged|decided|agreed|hopes|wants|government|regime|"
-    r"leadership|gesture|stance|position|policy|media|state media)\b",
+    r"leadership|gesture|stance|position|policy|media|state media|state news)\b",
     re.IGNORECASE,
 )
 _CLAUSE_CUT = re.compile(r"[;:()\[\]“”\"]|,\s+(?:and|but|while|where|which|who)\b|\.\s")
