@@ -184,6 +184,7 @@ class EventExtractor:
             if s.role in ("title", "body")
             for m in s.mentions
         }
+        story = self._story_theme(article)
         by_key: dict[tuple[str, str, dt.date | None], Event] = {}
         previous: _Sentence | None = None  # the last sentence of the paragraph naming a place
         for sent in self._sentences(article, bounds, mentions):
@@ -196,7 +197,7 @@ class EventExtractor:
             background = is_background(sentence)
             found: list[tuple[Mention, str, int, float]] = []  # (place, theme, hits, factor)
             if not background:
-                found = self._located(sent, sentence, after, text, body_places)
+                found = self._located(sent, sentence, after, text, body_places, story)
             found += self._visits_to(sent, sentence, {m.place_id for m, *_ in found})
             if not found:
                 continue
@@ -240,14 +241,19 @@ class EventExtractor:
         after: _Sentence | None,
         text: str,
         body_places: set[str],
+        story: str | None,
     ) -> list[tuple[Mention, str, int, float]]:
         """Return the sentence's happening as ``(place, theme, hits, confidence factor)``
         rows: its best theme at the places it names (or the places of the paragraph's
-        previous sentence naming one), else, when that theme cannot lie there, ``other``."""
+        previous sentence naming one), else, when that theme cannot lie there, ``other``.
+        A happening outside every theme in a story whose headline has one (``story``) is
+        told as part of that story."""
         ranked = self._rank_themes(sentence)
         if not ranked:
             return []
         theme, hits = ranked[0]
+        if theme == OTHER and story is not None:
+            theme = story  # the ceremony of a factory story is the factory's
         if theme == "fundraising" and _FOREIGN.search(sentence):
             theme = "aid"
         if theme == "visit" and _REPORTER.search(sentence):
@@ -266,6 +272,15 @@ class EventExtractor:
             if places:
                 return [(m, theme, hits, factor) for m in places]
         return []
+
+    def _story_theme(self, article: Article) -> str | None:
+        """Return the theme of the article's headline, when it has one besides ``other``."""
+        for line in article.lines:
+            if line.role == "title":
+                ranked = [t for t, _ in self._rank_themes(article.text[line.start : line.end])]
+                ranked = [t for t in ranked if t != OTHER]
+                return ranked[0] if ranked else None
+        return None
 
     def _ancestors(self, place_id: str) -> tuple[str, ...]:
         """Return the ids of the places containing ``place_id`` (its parent chain)."""
