@@ -57,6 +57,9 @@ EVENT_COLUMNS = [
     "geometry",
 ]
 
+#: Event columns holding dates (datetime64 in frames, ISO ``YYYY-MM-DD`` in files).
+DATE_COLUMNS = ("date", "published")
+
 #: First-level units outside the DPRK where events are located (the border region).
 BORDER_REGION = frozenset({"Liaoning", "Jilin", "Heilongjiang", "Primorsky Krai"})
 
@@ -134,9 +137,10 @@ def _eventful(m: Mention, theme: Theme) -> bool:
     return theme.id in _ANYWHERE_THEMES and m.precision in ("site", "town", "county")
 
 
-def _event_id(article_id: str, theme: str, place_id: str, when: dt.date | None) -> str:
+def _event_id(article_id: str, theme: str, place_id: str, place: str, when: dt.date | None) -> str:
     day = when.isoformat() if when else ""
-    return hashlib.sha1(f"{article_id}|{theme}|{place_id}|{day}".encode()).hexdigest()[:16]
+    raw = f"{article_id}|{theme}|{place_id}|{place}|{day}"
+    return hashlib.sha1(raw.encode()).hexdigest()[:16]
 
 
 @dataclass(frozen=True)
@@ -185,7 +189,7 @@ class EventExtractor:
             for m in s.mentions
         }
         story = self._story_theme(article)
-        by_key: dict[tuple[str, str, dt.date | None], Event] = {}
+        by_key: dict[tuple[str, str, str, dt.date | None], Event] = {}
         previous: _Sentence | None = None  # the last sentence of the paragraph naming a place
         for sent in self._sentences(article, bounds, mentions):
             after = previous if previous is not None and previous.para == sent.para else None
@@ -206,7 +210,7 @@ class EventExtractor:
             for m, theme, hits, factor in found:
                 conf = round(m.confidence * (0.9 if hits > 1 else 0.75) * factor, 3)
                 event = Event(
-                    _event_id(article.article_id, theme, m.place_id, day),
+                    _event_id(article.article_id, theme, m.place_id, m.name, day),
                     article.article_id,
                     theme,
                     m.place_id,
@@ -227,7 +231,7 @@ class EventExtractor:
                     m.lat,
                     m.lon,
                 )
-                k = (theme, m.place_id, day)
+                k = (theme, m.place_id, m.name, day)
                 old = by_key.get(k)
                 if old is None or _better(event, old, sent.role):
                     by_key[k] = event
@@ -384,8 +388,12 @@ def _scenes(loci: list[Mention], sentence: str, offset: int) -> list[Mention]:
 def _merge_undated(events: list[Event]) -> list[Event]:
     """Drop an undated event when the same theme and place has a dated one: one happening,
     told once with its date and once without."""
-    dated = {(e.theme, e.place_id) for e in events if e.date_precision == "day"}
-    return [e for e in events if e.date_precision == "day" or (e.theme, e.place_id) not in dated]
+    dated = {(e.theme, e.place_id, e.place) for e in events if e.date_precision == "day"}
+    return [
+        e
+        for e in events
+        if e.date_precision == "day" or (e.theme, e.place_id, e.place) not in dated
+    ]
 
 
 def _most_specific(events: list[Event]) -> list[Event]:
@@ -416,7 +424,8 @@ def empty_events() -> Any:
     import pandas as pd
 
     frame = pd.DataFrame({c: pd.Series(dtype="object") for c in EVENT_COLUMNS if c != "geometry"})
-    frame["date"] = pd.Series(dtype="datetime64[ns]")
+    for c in DATE_COLUMNS:
+        frame[c] = pd.Series(dtype="datetime64[ns]")
     for c in ("evidence_start", "evidence_end"):
         frame[c] = pd.Series(dtype="int64")
     frame["confidence"] = pd.Series(dtype="float64")
@@ -432,7 +441,8 @@ def events_frame(events: Sequence[Event]) -> Any:
         return empty_events()
     rows = [{c: getattr(e, c) for c in EVENT_COLUMNS if c != "geometry"} for e in events]
     frame = pd.DataFrame(rows)
-    frame["date"] = pd.to_datetime(frame["date"], errors="coerce")
+    for c in DATE_COLUMNS:
+        frame[c] = pd.to_datetime(frame[c], errors="coerce")
     geometry = gpd.points_from_xy([e.lon for e in events], [e.lat for e in events])
     return gpd.GeoDataFrame(frame, geometry=geometry, crs=4326)[EVENT_COLUMNS]
 

@@ -65,8 +65,11 @@ def read_events_file(path: str | Path) -> Any:
         gdf = gdf.set_crs(4326)
     elif gdf.crs.to_epsg() != 4326:
         gdf = gdf.to_crs(4326)
-    if "date" in gdf.columns:
-        gdf["date"] = pd.to_datetime(gdf["date"], errors="coerce")
+    from geo.events import DATE_COLUMNS
+
+    for c in DATE_COLUMNS:
+        if c in gdf.columns:
+            gdf[c] = pd.to_datetime(gdf[c], errors="coerce")
     return gdf
 
 

@@ -29,9 +29,15 @@ FORMATS = {
 
 
 def _serialisable(events: Any) -> Any:
+    import pandas as pd
+
+    from geo.events import DATE_COLUMNS
+
     out = events.copy()
-    if "date" in out.columns:
-        out["date"] = out["date"].dt.strftime("%Y-%m-%d").where(out["date"].notna(), None)
+    for c in DATE_COLUMNS:
+        if c in out.columns:
+            day = pd.to_datetime(out[c], errors="coerce")
+            out[c] = day.dt.strftime("%Y-%m-%d").where(day.notna(), None)
     return out
 
 
