@@ -340,9 +340,7 @@ class EventExtractor:
             out.append(_Sentence(start, end, para, role, here))
         return out
 
-    def _places(
-        self, sent: _Sentence, sentence: str, theme: Theme
-    ) -> tuple[list[Mention], float]:
+    def _places(self, sent: _Sentence, sentence: str, theme: Theme) -> tuple[list[Mention], float]:
         """Return the sentence's event places for ``theme`` and a confidence factor: the
         scene's places, else actors' origins and sources' locations (factor 0.8); the most
         specific ones, each place once."""

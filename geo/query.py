@@ -480,8 +480,23 @@ def query(
     if not annotate:
         return out
     if target is None and near_border_km is None:
-        out[DISTANCE_COLUMN] = border_distance_km(out, border).to_numpy()
+        out[DISTANCE_COLUMN] = _annotated_border_km(out, border, approximate)
     return nearest_crossing(out)
+
+
+def _annotated_border_km(events: Any, border: str, approximate: bool) -> Any:
+    """Return each event's distance to ``border``: from its point when it is located, from
+    its province's nearest edge when ``approximate``, else NaN."""
+    import numpy as np
+
+    dist = border_distance_km(events, border).to_numpy().copy()
+    located = is_located(events)
+    if (~located).any():
+        if approximate:
+            dist[~located] = _area_border_km(events.loc[~located], _border_index(border))
+        else:
+            dist[~located] = np.nan
+    return dist
 
 
 def summary(events: Any, by: str = "corridor") -> pd.DataFrame:
