@@ -74,4 +74,13 @@ def progress(items: Iterable[T], *, total: int | None = None, label: str = "") -
 
 def warn(message: str) -> None:
     """Print one warning line on stderr."""
-    click.echo(f"nkmap: warning: {message}", err=True)
+    click.echo(f"nkmap: warning: {one_line(message)}", err=True)
+
+
+def one_line(what: object, limit: int = 300) -> str:
+    """Return ``what`` (a message or an exception) as one line of at most ``limit``
+    characters; an exception not of nkmap's own is prefixed with its type's name."""
+    text = " ".join(str(what).split())
+    if isinstance(what, BaseException) and not isinstance(what, NkmapError):
+        text = f"{type(what).__name__}: {text}" if text else type(what).__name__
+    return text if len(text) <= limit else text[: limit - 1] + "…"
