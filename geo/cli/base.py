@@ -84,3 +84,25 @@ def one_line(what: object, limit: int = 300) -> str:
     if isinstance(what, BaseException) and not isinstance(what, NkmapError):
         text = f"{type(what).__name__}: {text}" if text else type(what).__name__
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def load_inputs(paths: Iterable[Any]) -> tuple[Any, list[Any]]:
+    """Return the events of ``paths`` (events files, articles) and the inputs that failed.
+
+    Each failure is printed as one warning line as it is found; call
+    :func:`exit_if_failed` once the output is written.
+    """
+    from geo.inputs import load_events
+
+    failures: list[Any] = []
+    events = load_events(list(paths), on_error="skip", failures=failures)
+    for failure in failures:
+        warn(str(failure))
+    return events, failures
+
+
+def exit_if_failed(failures: list[Any]) -> None:
+    """Exit with status 1, after one summary line, when some input failed."""
+    if failures:
+        click.echo(f"nkmap: {len(failures)} input(s) failed; the others were processed", err=True)
+        raise SystemExit(1)
