@@ -314,9 +314,7 @@ def _require(events: Any, column: str, purpose: str) -> None:
     """Raise DataError naming ``column`` when ``events`` lacks it (it is needed ``purpose``)."""
     if column not in events.columns:
         have = ", ".join(str(c) for c in events.columns if c != "geometry") or "none"
-        raise DataError(
-            f"the events have no {column!r} column, needed {purpose} (columns: {have})"
-        )
+        raise DataError(f"the events have no {column!r} column, needed {purpose} (columns: {have})")
 
 
 def _dates(events: Any, purpose: str) -> pd.Series:

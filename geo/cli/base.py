@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import sys
+import warnings
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any, TypeVar
 
@@ -20,12 +21,30 @@ from gazetteer.errors import InputError, NkmapError
 T = TypeVar("T")
 
 
+def _show_warning(
+    message: Warning | str,
+    category: type[Warning],
+    filename: str,
+    lineno: int,
+    file: Any = None,
+    line: str | None = None,
+) -> None:
+    """Print a warning as nkmap's one line (no file and line of the code that issued it);
+    deprecation notices of libraries keep Python's own form."""
+    if issubclass(category, (DeprecationWarning, PendingDeprecationWarning, FutureWarning)):
+        sys.stderr.write(warnings.formatwarning(message, category, filename, lineno, line))
+        return
+    warn(str(message))
+
+
 class _Group(click.Group):
     """A click group that turns nkmap's own errors into one line and an exit code."""
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
-            return super().invoke(ctx)
+            with warnings.catch_warnings():
+                warnings.showwarning = _show_warning
+                return super().invoke(ctx)
         except InputError as exc:
             click.echo(f"nkmap: error: {exc}", err=True)
             ctx.exit(2)
