@@ -66,7 +66,11 @@ def read_events_file(path: str | Path) -> Any:
     elif gdf.crs.to_epsg() != 4326:
         gdf = gdf.to_crs(4326)
     if "date" in gdf.columns:
-        gdf["date"] = pd.to_datetime(gdf["date"], errors="coerce")
+        try:
+            gdf["date"] = pd.to_datetime(gdf["date"], errors="coerce")
+        except (ValueError, TypeError):  # mixed time zones or types: as UTC, naive
+            dates = pd.to_datetime(gdf["date"].astype(str), errors="coerce", utc=True)
+            gdf["date"] = dates.dt.tz_localize(None)
     return gdf
 
 
