@@ -4,8 +4,9 @@ Run: python bench/bench_fuzz.py [N]   (N inputs per family, default 5,000; a qua
 for the writers; target: at least 10,000 inputs tried in all and 0 escaped exceptions).
 The families and their checks are those of ``tests/test_fuzz.py`` (which runs a bounded
 number in the suite); here hypothesis only generates (no shrinking), and every problem is
-counted and its first few printed instead of stopping the run.  The baseline printed beside each family is the same number
-of inputs read as plain bytes from disk, to show what the checks cost.
+counted and its first few printed instead of stopping the run.  The baseline printed
+beside each family is the same number of small files written and read back as plain
+bytes, the floor any reader pays.
 """
 
 from __future__ import annotations

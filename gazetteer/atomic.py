@@ -81,7 +81,9 @@ def atomic_path(target: str | os.PathLike[str]) -> Iterator[Path]:
     remove_stale_temporaries(folder)
     try:
         fd, tmp_name = tempfile.mkstemp(
-            prefix=f".{target.name}{TEMP_MARK}{os.getpid()}-", suffix=target.suffix, dir=folder
+            prefix=f".{target.name[:80]}{TEMP_MARK}{os.getpid()}-",
+            suffix=target.suffix[:20],
+            dir=folder,
         )
     except OSError as exc:
         raise FileError(f"{target}: cannot write: {exc.strerror or exc}") from exc

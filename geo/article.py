@@ -834,8 +834,12 @@ def read_articles(
     Lines are read; a sidecar ``name.json`` beside ``name.txt`` (keys ``date``, ``title``,
     ``url``, ``source``) overrides what the text says.  ``date`` overrides every article's
     publication date.  Each unreadable file (or JSON Lines line) is a :class:`ReadFailure`
-    in the result; ``on_error`` says what else happens: ``"raise"`` raises at the first one,
-    ``"warn"`` issues one :class:`ReadWarning` per failure, ``"skip"`` stays silent.
+    in the result, whatever went wrong inside it: missing, a symlink loop, a pipe or device,
+    an unreadable folder, not text, malformed or too deeply nested JSON, a number too long
+    to convert, a publication date outside 1900 to a year from today, an events file.  A
+    file read with repairs (lone surrogates replaced by U+FFFD) gives its articles and a
+    failure saying so.  ``on_error`` says what else happens: ``"raise"`` raises at the first
+    one, ``"warn"`` issues one :class:`ReadWarning` per failure, ``"skip"`` stays silent.
 
     Returns:
         ReadResult: the articles in file order, and the failures.
@@ -843,7 +847,8 @@ def read_articles(
     Raises:
         FileError: (``on_error="raise"``) a path is missing, unreadable or too large.
         DataError: (``on_error="raise"``) a file is empty, not text, or malformed.
-        InputError: ``on_error`` is not one of the three policies.
+        InputError: ``on_error`` is not one of the three policies, or ``date`` lies
+            outside 1900 to a year from today.
     """
     if on_error not in ("raise", "warn", "skip"):
         from gazetteer.errors import InputError
