@@ -159,7 +159,10 @@ def _not_a_file(path: Path) -> str | None:
         if exc.errno == errno.ELOOP:
             return "symlink loop (the link leads back to itself)"
         if os.path.islink(path):
-            return f"broken symbolic link (points to {os.readlink(path)})"
+            try:
+                return f"broken symbolic link (points to {os.readlink(path)})"
+            except OSError:
+                return "broken symbolic link"
         if isinstance(exc, FileNotFoundError):
             return "no such file or folder"
         return f"cannot read: {exc.strerror or exc}"
@@ -684,9 +687,10 @@ def _sidecar(path: Path) -> tuple[dict[str, Any], list[str]]:
     except (OSError, UnicodeDecodeError) as exc:
         raise _Failed(f"unreadable sidecar {side.name}: {exc}") from exc
     try:
-        data, notes = _load_json(text, f"sidecar {side.name}: ")
+        data, notes = _load_json(text)
     except _Failed as exc:
         raise _Failed(f"unreadable sidecar {side.name}: {exc.reason}") from exc
+    notes = [f"sidecar {side.name}: {note}" for note in notes]
     if not isinstance(data, dict):
         raise _Failed(f"sidecar {side.name} is not a JSON object")
     if "date" in data and date_out_of_range(str(data["date"] or "")):
