@@ -15,7 +15,12 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from gazetteer.errors import DataError, GeocoderUnavailable, InputError, UnknownPlaceError
+from gazetteer.errors import (
+    DataError,
+    GeocoderUnavailable,
+    InputError,
+    UnknownPlaceError,
+)
 from gazetteer.names import key
 from gazetteer.place import Candidate, Place
 from gazetteer.sources.base import Source
@@ -185,14 +190,13 @@ def _load_or_build(sources: Sequence[Source], use_cache: bool) -> _Index:
     if not use_cache:
         return _build_index(sources)
     path = cache_dir() / f"gazetteer-{_fingerprint(sources)}.pickle"
-    if path.exists():
-        try:
-            with path.open("rb") as fh:
-                index = pickle.load(fh)
-            if isinstance(index, _Index):
-                return index
-        except Exception:  # a corrupt or foreign cache is rebuilt, never trusted
-            pass
+    try:
+        with path.open("rb") as fh:
+            index = pickle.load(fh)
+        if isinstance(index, _Index):
+            return index
+    except Exception:  # a missing, unreadable, corrupt or foreign cache is rebuilt, never trusted
+        pass
     index = _build_index(sources)
     try:
         from gazetteer.atomic import atomic_path
@@ -203,7 +207,14 @@ def _load_or_build(sources: Sequence[Source], use_cache: bool) -> _Index:
         with atomic_path(path) as tmp, tmp.open("wb") as fh:
             pickle.dump(index, fh, protocol=pickle.HIGHEST_PROTOCOL)
     except OSError as exc:
-        warnings.warn(f"gazetteer cache not written to {path}: {exc}", stacklevel=2)
+        from gazetteer.sources.geonames import DataFolderWarning
+
+        reason = exc.strerror or str(exc).rsplit(": ", 1)[-1]
+        warnings.warn(
+            f"{path.parent}: gazetteer cache not written ({reason}); it is rebuilt each run",
+            DataFolderWarning,
+            stacklevel=2,
+        )
     return index
 
 

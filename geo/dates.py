@@ -20,11 +20,15 @@ import datetime as dt
 import re
 
 __all__ = [
+    "DATE_RANGE_TEXT",
+    "EARLIEST",
     "PRECISIONS",
+    "date_out_of_range",
     "event_date",
     "find_dates",
     "parse_date",
     "publication_date",
+    "sane_date",
 ]
 
 #: Values of ``date_precision``, most precise first.
@@ -93,6 +97,36 @@ _FULL_PATTERNS: tuple[re.Pattern[str], ...] = (
 )
 
 
+#: The earliest publication date believed; the latest is a year after today.
+EARLIEST = dt.date(1900, 1, 1)
+#: How a date outside that range is described in messages.
+DATE_RANGE_TEXT = "outside the range believed (1900 to a year from today)"
+
+
+def sane_date(day: dt.date | None) -> dt.date | None:
+    """Return ``day`` when it lies between 1900-01-01 and a year after today, else None.
+
+    Dates outside that range are typing errors or placeholders (``0001-01-01``), and date
+    arithmetic on them ("yesterday", "last year") can overflow.  Raises nothing.
+
+    >>> sane_date(dt.date(2024, 3, 7)), sane_date(dt.date(1, 1, 1))
+    (datetime.date(2024, 3, 7), None)
+    """
+    if day is None or not EARLIEST <= day <= dt.date.today() + dt.timedelta(days=366):
+        return None
+    return day
+
+
+def date_out_of_range(value: str) -> bool:
+    """True when ``value`` reads as a date that :func:`sane_date` refuses.  Raises nothing.
+
+    >>> date_out_of_range("0001-01-01"), date_out_of_range("2024-03-07"), date_out_of_range("?")
+    (True, False, False)
+    """
+    day = _parse_any(value)
+    return day is not None and sane_date(day) is None
+
+
 def _month_number(name: str) -> int:
     return _MONTHS[name.rstrip(".").lower()]
 
@@ -135,8 +169,13 @@ def find_dates(text: str) -> list[tuple[dt.date, int, int]]:
 def parse_date(value: str) -> dt.date | None:
     """Return the first complete date in ``value`` (any form of :func:`find_dates`), else None.
 
-    Also accepts ISO timestamps such as ``2024-03-07T10:00:00+09:00``.  Raises nothing.
+    Also accepts ISO timestamps such as ``2024-03-07T10:00:00+09:00``.  A date outside
+    1900 to a year from today (see :func:`sane_date`) is None.  Raises nothing.
     """
+    return sane_date(_parse_any(value))
+
+
+def _parse_any(value: str) -> dt.date | None:
     value = value.strip()
     if not value:
         return None
@@ -251,7 +290,7 @@ def publication_date(text: str) -> tuple[dt.date | None, str]:
         rank = 0 if published else (4 if banner else (3 if updated else 1))
         if best is None or rank < best[0]:
             best = (rank, index, day, "byline")
-    if best is None:
+    if best is None or sane_date(best[2]) is None:
         return None, "none"
     return best[2], best[3]
 
@@ -355,6 +394,7 @@ def event_date(sentence: str, published: dt.date | None) -> tuple[dt.date | None
     >>> event_date("Officials met.", dt.date(2024, 1, 5))
     (datetime.date(2024, 1, 5), 'article')
     """
+    published = sane_date(published)  # no arithmetic on an impossible date
     if not _DATE_HINT.search(sentence):
         return published, "article"
     sentence = _REPORTING.sub(lambda m: " " * len(m.group()), sentence)

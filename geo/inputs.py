@@ -69,7 +69,11 @@ def read_events_file(path: str | Path) -> Any:
 
     for c in DATE_COLUMNS:
         if c in gdf.columns:
-            gdf[c] = pd.to_datetime(gdf[c], errors="coerce")
+            try:
+                gdf[c] = pd.to_datetime(gdf[c], errors="coerce")
+            except (ValueError, TypeError):  # mixed time zones or types: as UTC, naive
+                dates = pd.to_datetime(gdf[c].astype(str), errors="coerce", utc=True)
+                gdf[c] = dates.dt.tz_localize(None)
     return gdf
 
 

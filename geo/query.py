@@ -27,7 +27,7 @@ from datetime import date, datetime
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
-from gazetteer.errors import InputError, UnknownPlaceError
+from gazetteer.errors import DataError, InputError, UnknownPlaceError
 from geo.corridors import CORRIDOR_KM, crossings, lonlat, nearest_crossing
 
 if TYPE_CHECKING:
@@ -371,6 +371,33 @@ def in_province(events: Any, name: str) -> Any:
     return events.loc[inside].copy()
 
 
+def _require(events: Any, column: str, purpose: str) -> None:
+    """Raise DataError naming ``column`` when ``events`` lacks it (it is needed ``purpose``)."""
+    if column not in events.columns:
+        have = ", ".join(str(c) for c in events.columns if c != "geometry") or "none"
+        raise DataError(f"the events have no {column!r} column, needed {purpose} (columns: {have})")
+
+
+def _dates(events: Any, purpose: str) -> pd.Series:
+    """The events' ``date`` column as naive UTC datetimes, ``NaT`` where unreadable.
+
+    Raises:
+        DataError: there is no ``date`` column.
+    """
+    import pandas as pd
+
+    _require(events, "date", purpose)
+    try:
+        dates = pd.to_datetime(events["date"], errors="coerce")
+    except (ValueError, TypeError):  # mixed time zones, or values of several types
+        dates = pd.to_datetime(events["date"].astype(str), errors="coerce", utc=True)
+    if not pd.api.types.is_datetime64_any_dtype(dates):
+        dates = pd.to_datetime(dates.astype(str), errors="coerce", utc=True)
+    if getattr(dates.dt, "tz", None) is not None:
+        dates = dates.dt.tz_convert("UTC").dt.tz_localize(None)
+    return dates
+
+
 def in_period(events: Any, since: Any = None, until: Any = None) -> Any:
     """Return the events dated from ``since`` through ``until`` (both included, either optional).
 
@@ -379,20 +406,15 @@ def in_period(events: Any, since: Any = None, until: Any = None) -> Any:
 
     Raises:
         InputError: a malformed date, or ``since`` after ``until``.
+        DataError: the events have no ``date`` column.
     """
-    import pandas as pd
-
     if since is None and until is None:
         return events.copy()
     start = parse_date(since) if since is not None else None
     stop = parse_date(until, end=True) if until is not None else None
     if start is not None and stop is not None and start >= stop:
         raise InputError(f"--since {since} is after --until {until}")
-    dates = pd.to_datetime(events["date"], errors="coerce") if "date" in events else None
-    if dates is None:
-        return events.iloc[0:0].copy()
-    if getattr(dates.dt, "tz", None) is not None:
-        dates = dates.dt.tz_convert("UTC").dt.tz_localize(None)
+    dates = _dates(events, "by --since/--until")
     keep = dates.notna()
     if start is not None:
         keep &= dates >= start
@@ -411,10 +433,12 @@ def with_theme(events: Any, themes: str | Iterable[str]) -> Any:
 
     Raises:
         InputError: no theme given.
+        DataError: the events have no ``theme`` column.
     """
     wanted = _theme_set(themes)
     if not wanted:
         raise InputError(f"no theme given in {themes!r}")
+    _require(events, "theme", "by --theme")
     keep = events["theme"].fillna("").astype(str).str.lower().isin(wanted)
     return events.loc[keep.to_numpy()].copy()
 
@@ -507,6 +531,7 @@ def summary(events: Any, by: str = "corridor") -> pd.DataFrame:
 
     Raises:
         InputError: ``by`` is not one of :data:`SUMMARY_KEYS`.
+        DataError: ``by="month"`` and the events have no ``date`` column.
     """
     import pandas as pd
 
@@ -516,8 +541,7 @@ def summary(events: Any, by: str = "corridor") -> pd.DataFrame:
         frame = events if "corridor" in events.columns else nearest_crossing(events)
         values = frame["corridor"].fillna("").astype(str).replace("", "(none)")
     elif by == "month":
-        dates = pd.to_datetime(events["date"], errors="coerce")
-        values = dates.dt.strftime("%Y-%m").fillna("(undated)")
+        values = _dates(events, "to count by month").dt.strftime("%Y-%m").fillna("(undated)")
     else:
         column = "admin1" if by == "province" else "theme"
         if column in events.columns:

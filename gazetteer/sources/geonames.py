@@ -7,6 +7,7 @@ import hashlib
 import json
 import os
 import re
+import warnings
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -401,6 +402,10 @@ def _place_to_json(p: Place) -> dict[str, object]:
     return {k: (list(v) if isinstance(v, tuple) else v) for k, v in p.__dict__.items()}
 
 
+class DataFolderWarning(UserWarning):
+    """A data or cache folder cannot be read or written; nkmap carries on without it."""
+
+
 class DumpSource:
     """Places a user imported from full GeoNames dumps, stored as JSON Lines in a folder."""
 
@@ -408,16 +413,36 @@ class DumpSource:
 
     def __init__(self, folder: str | os.PathLike[str]) -> None:
         self.folder = Path(folder)
+        self._warned: set[str] = set()
+
+    def _unreadable(self, path: Path, exc: OSError) -> None:
+        """Warn once that ``path`` cannot be read and its imported places are left out."""
+        if str(path) not in self._warned:
+            self._warned.add(str(path))
+            warnings.warn(
+                f"{path}: cannot read imported GeoNames data ({exc.strerror or exc}); "
+                "its places are left out",
+                DataFolderWarning,
+                stacklevel=3,
+            )
 
     def files(self) -> list[Path]:
-        """Return the imported files, sorted."""
-        return sorted(self.folder.glob("*.jsonl")) if self.folder.is_dir() else []
+        """Return the imported files, sorted (none, with one warning, when the folder cannot
+        be read)."""
+        try:
+            return sorted(self.folder.glob("*.jsonl")) if self.folder.is_dir() else []
+        except OSError as exc:
+            self._unreadable(self.folder, exc)
+            return []
 
     def fingerprint(self) -> str:
         """Return a hash of the imported files' names, sizes and times."""
         h = hashlib.sha256()
         for f in self.files():
-            st = f.stat()
+            try:
+                st = f.stat()
+            except OSError:
+                continue
             h.update(f"{f.name}:{st.st_size}:{st.st_mtime_ns};".encode())
         return h.hexdigest()[:16]
 
@@ -428,7 +453,12 @@ class DumpSource:
             DataError: a stored file is corrupt (names it and the line).
         """
         for f in self.files():
-            with f.open(encoding="utf-8") as fh:
+            try:
+                fh = f.open(encoding="utf-8")
+            except OSError as exc:
+                self._unreadable(f, exc)
+                continue
+            with fh:
                 for number, line in enumerate(fh, 1):
                     try:
                         rec = json.loads(line)
@@ -438,10 +468,17 @@ class DumpSource:
                         raise DataError(f"{f}:{number}: corrupt imported place ({exc})") from exc
 
     def add(self, places: list[Place], name: str) -> Path:
-        """Store ``places`` as ``name.jsonl`` in the folder (atomically) and return its path."""
+        """Store ``places`` as ``name.jsonl`` in the folder (atomically) and return its path.
+
+        Raises:
+            FileError: the folder cannot be created or written.
+        """
         from gazetteer.atomic import atomic_path
 
-        self.folder.mkdir(parents=True, exist_ok=True)
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise FileError(f"{self.folder}: cannot create folder: {exc.strerror or exc}") from exc
         target = self.folder / f"{name}.jsonl"
         with atomic_path(target) as tmp, tmp.open("w", encoding="utf-8") as fh:
             for p in places:

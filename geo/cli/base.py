@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import sys
+import warnings
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any, TypeVar
 
@@ -20,12 +21,30 @@ from gazetteer.errors import InputError, NkmapError
 T = TypeVar("T")
 
 
+def _show_warning(
+    message: Warning | str,
+    category: type[Warning],
+    filename: str,
+    lineno: int,
+    file: Any = None,
+    line: str | None = None,
+) -> None:
+    """Print a warning as nkmap's one line (no file and line of the code that issued it);
+    deprecation notices of libraries keep Python's own form."""
+    if issubclass(category, (DeprecationWarning, PendingDeprecationWarning, FutureWarning)):
+        sys.stderr.write(warnings.formatwarning(message, category, filename, lineno, line))
+        return
+    warn(str(message))
+
+
 class _Group(click.Group):
     """A click group that turns nkmap's own errors into one line and an exit code."""
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
-            return super().invoke(ctx)
+            with warnings.catch_warnings():
+                warnings.showwarning = _show_warning
+                return super().invoke(ctx)
         except InputError as exc:
             click.echo(f"nkmap: error: {exc}", err=True)
             ctx.exit(2)
@@ -74,4 +93,35 @@ def progress(items: Iterable[T], *, total: int | None = None, label: str = "") -
 
 def warn(message: str) -> None:
     """Print one warning line on stderr."""
-    click.echo(f"nkmap: warning: {message}", err=True)
+    click.echo(f"nkmap: warning: {one_line(message)}", err=True)
+
+
+def one_line(what: object, limit: int = 300) -> str:
+    """Return ``what`` (a message or an exception) as one line of at most ``limit``
+    characters; an exception not of nkmap's own is prefixed with its type's name."""
+    text = " ".join(str(what).split())
+    if isinstance(what, BaseException) and not isinstance(what, NkmapError):
+        text = f"{type(what).__name__}: {text}" if text else type(what).__name__
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def load_inputs(paths: Iterable[Any]) -> tuple[Any, list[Any]]:
+    """Return the events of ``paths`` (events files, articles) and the inputs that failed.
+
+    Each failure is printed as one warning line as it is found; call
+    :func:`exit_if_failed` once the output is written.
+    """
+    from geo.inputs import load_events
+
+    failures: list[Any] = []
+    events = load_events(list(paths), on_error="skip", failures=failures)
+    for failure in failures:
+        warn(str(failure))
+    return events, failures
+
+
+def exit_if_failed(failures: list[Any]) -> None:
+    """Exit with status 1, after one summary line, when some input failed."""
+    if failures:
+        click.echo(f"nkmap: {len(failures)} input(s) failed; the others were processed", err=True)
+        raise SystemExit(1)

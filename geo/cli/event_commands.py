@@ -5,23 +5,27 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import click
 
-from geo.cli.base import json_option, main, output_option, progress, warn
+from geo.cli.base import json_option, main, one_line, output_option, progress, warn
 
 
 def _parse_date(value: str | None) -> dt.date | None:
     if value is None:
         return None
+    from geo.dates import DATE_RANGE_TEXT, sane_date
+
     try:
-        return dt.date.fromisoformat(value)
+        day = dt.date.fromisoformat(value)
     except ValueError as exc:
         raise click.BadParameter(
             f"{value!r} is not a date (YYYY-MM-DD)", param_hint="--date"
         ) from exc
+    if sane_date(day) is None:
+        raise click.BadParameter(f"{value} is {DATE_RANGE_TEXT}", param_hint="--date")
+    return day
 
 
 def article_options(f: Callable[..., Any]) -> Callable[..., Any]:
@@ -43,26 +47,30 @@ def _process(
     paths: tuple[str, ...], date: str | None, lexicon: str | None, skip: set[str] | None = None
 ) -> tuple[list[Any], list[Any]]:
     """Return (results, failures) for the articles under ``paths``, with a progress bar."""
-    from geo.article import iter_article_files, read_articles
+    from geo.article import ReadFailure, expand_paths, read_articles
     from geo.events import EventExtractor
     from geo.themes import load_themes
 
     override = _parse_date(date)
     extractor = EventExtractor(themes=load_themes(lexicon) if lexicon else None)
-    files = list(iter_article_files(paths))
-    missing = [p for p in paths if not Path(p).exists()]
-    results, failures = [], []
-    if missing:
-        failures += read_articles(missing, on_error="skip").failures
+    files, failures = expand_paths(paths)
+    for failure in failures:
+        warn(str(failure))
+    results = []
     for path in progress(files, total=len(files), label="articles"):
         read = read_articles([path], on_error="skip", date=override)
+        for failure in read.failures:
+            warn(str(failure))
         failures += read.failures
         for article in read.articles:
             if skip is not None and article.content_hash in skip:
                 continue
-            results.append(extractor.process(article))
-    for failure in failures:
-        warn(str(failure))
+            try:
+                results.append(extractor.process(article))
+            except Exception as exc:  # the input boundary: one article never costs the batch
+                failure = ReadFailure(str(path), f"events not extracted ({one_line(exc)})")
+                warn(str(failure))
+                failures.append(failure)
     return results, failures
 
 

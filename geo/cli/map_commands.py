@@ -9,7 +9,7 @@ from typing import Any
 import click
 
 from gazetteer.errors import InputError
-from geo.cli.base import json_option, main, warn
+from geo.cli.base import exit_if_failed, json_option, load_inputs, main, warn
 from geo.cli.filters import apply_filters, query_filters
 
 
@@ -60,10 +60,10 @@ def map_command(
     """
     if output.suffix.lower() not in (".html", ".htm"):
         raise InputError(f"{output}: the map is an HTML file; name it *.html")
-    from geo.inputs import load_events
     from maps.interactive import interactive_map, save_map
 
-    events = apply_filters(load_events(list(inputs)), **filters)
+    events, failures = load_inputs(inputs)
+    events = apply_filters(events, **filters)
     if len(events) == 0:
         warn("no events found: the map shows the region and reference layers only")
     else:
@@ -82,6 +82,7 @@ def map_command(
     save_map(m, output)
     size = output.stat().st_size
     click.echo(f"{output}: {len(events)} events, {size / 1e6:.1f} MB")
+    exit_if_failed(failures)
 
 
 @main.group("assets")

@@ -8,7 +8,7 @@ from typing import Any
 
 import click
 
-from geo.cli.base import json_option, main, output_option
+from geo.cli.base import exit_if_failed, json_option, load_inputs, main, output_option
 from geo.cli.filters import apply_filters, query_filters
 
 #: Terminal table columns: (column, header, width); the evidence column takes what is left.
@@ -105,12 +105,6 @@ def records(events: Any) -> list[dict[str, Any]]:
     return out
 
 
-def _load(inputs: tuple[str, ...]) -> Any:
-    from geo.inputs import load_events
-
-    return load_events(list(inputs))
-
-
 @main.command()
 @click.argument("inputs", nargs=-1, required=True, metavar="INPUT...")
 @query_filters
@@ -131,7 +125,7 @@ def query(inputs: tuple[str, ...], output: str | None, as_json: bool, **filters:
     """
     from geo.query import query as run_query
 
-    events = _load(inputs)
+    events, failures = load_inputs(inputs)
     result = apply_filters(events, **filters)
     if result is events:  # no filter: still annotate, so every row has distance_km
         result = run_query(
@@ -150,6 +144,7 @@ def query(inputs: tuple[str, ...], output: str | None, as_json: bool, **filters:
         click.echo(json.dumps(records(result), ensure_ascii=False, indent=1))
     else:
         click.echo(format_table(result))
+    exit_if_failed(failures)
 
 
 @main.command()
@@ -172,11 +167,13 @@ def summary(inputs: tuple[str, ...], by: str, as_json: bool, **filters: Any) -> 
     """
     from geo.query import summary as count
 
-    events = apply_filters(_load(inputs), **filters)
+    events, failures = load_inputs(inputs)
+    events = apply_filters(events, **filters)
     table = count(events, by=by)
     if as_json:
         rows = [{by: k, "events": int(n)} for k, n in zip(table[by], table["events"], strict=True)]
         click.echo(json.dumps(rows, ensure_ascii=False, indent=1))
+        exit_if_failed(failures)
         return
     width = max([len(by), *(len(k) for k in table[by])])
     lines = [f"{by.ljust(width)}  events"]
@@ -185,3 +182,4 @@ def summary(inputs: tuple[str, ...], by: str, as_json: bool, **filters: Any) -> 
     ]
     lines.append(f"{'total'.ljust(width)}  {len(events):>6}")
     click.echo("\n".join(lines))
+    exit_if_failed(failures)

@@ -8,7 +8,7 @@ from typing import Any
 import click
 
 from gazetteer.errors import InputError
-from geo.cli.base import main, warn
+from geo.cli.base import exit_if_failed, load_inputs, main, warn
 from geo.cli.filters import apply_filters, spatial_filters
 
 #: Map formats by extension (kept here too so a bad name fails before any work).
@@ -112,10 +112,10 @@ def static_command(
     if tiles:
         warn("--tiles fetches web map tiles over the network")
 
-    from geo.inputs import load_events
     from maps.static import facet_map, save_figure, static_map, summarize
 
-    events = apply_filters(load_events(list(inputs)), **filters)
+    events, failures = load_inputs(inputs)
+    events = apply_filters(events, **filters)
     n_read = len(events)
     events, undated = filter_period(events, since, until)
     if undated and (since or until):
@@ -151,3 +151,4 @@ def static_command(
     click.echo(
         f"{output}: {summary.n_shown} events at {summary.n_places} places, {size / 1e3:,.0f} kB"
     )
+    exit_if_failed(failures)
