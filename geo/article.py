@@ -422,7 +422,7 @@ def _make(
     found_title = title or page.title
     guessed = False
     if not found_title:
-        found_title, guessed = _first_sentence(page), True
+        found_title, guessed = _first_sentence(text, page), True
     return Article(
         article_id=digest[:16],
         text=text,
@@ -441,16 +441,20 @@ def _make(
     )
 
 
-def _first_sentence(page: CleanedPage, limit: int = 120) -> str:
-    """Return the first sentence of the page's body, cut at ``limit`` characters, or ""."""
+def _first_sentence(text: str, page: CleanedPage, limit: int = 120) -> str:
+    """Return the first sentence of the page's first body line (not a caption), cut at
+    ``limit`` characters, or ""."""
     from geo.sentences import sentences
 
-    text = page.text
-    bounds = sentences(text)
+    line = next((x for x in page.lines if x.role == "body"), None)
+    if line is None:
+        return ""
+    chunk = text[line.start : line.end]
+    bounds = sentences(chunk)
     if not bounds:
         return ""
     s, e, _ = bounds[0]
-    first = text[s:e]
+    first = " ".join(chunk[s:e].split())
     if len(first) > limit:
         first = first[: limit - 1].rsplit(" ", 1)[0] + "…"
     return first
@@ -472,6 +476,7 @@ def article_from_text(
     left empty is read from the text.  The id hashes the UTF-8 bytes of ``text``.
     Raises nothing.
     """
+    text = _SURROGATE.sub("\ufffd", text)  # no UTF-8 writer can encode a lone surrogate
     return _make(
         text.encode("utf-8"),
         text,
