@@ -328,7 +328,7 @@ _YEAR_ONLY = re.compile(
 )
 _RELATIVE_DAY = re.compile(
     r"\b(?P<rel>on|last|this past|on last)\s+(?P<wd>Monday|Tuesday|Wednesday|Thursday|Friday"
-    r"|Saturday|Sunday)\b|\b(?P<yest>[Yy]esterday)\b"
+    r"|Saturday|Sunday)\b|\b(?P<yest>[Yy]esterday|the previous day|the day before)\b"
 )
 _LAST_UNIT = re.compile(r"\b(?P<which>[Ll]ast|[Tt]his)\s+(?P<unit>month|year)\b")
 _KO_DAY = re.compile(r"(?P<m>[01]?\d)\s*월\s*(?P<day>[0-3]?\d)\s*일")
@@ -374,14 +374,14 @@ def event_date(sentence: str, published: dt.date | None) -> tuple[dt.date | None
     In order of preference: a complete date (``March 7, 2024``) → day; a day and month
     (``on March 7``, ``on the 7th of March``), its year taken from ``published`` (the year
     before when the month is later than the publication month) → day; a weekday relative to
-    publication (``on Tuesday``, ``last Tuesday``, ``yesterday``) → day; a month with a year
-    or a month only (``in March 2024``, ``last March``, ``last month``, ``this month``) →
+    publication (``on Tuesday``, ``last Tuesday``, ``yesterday``, ``the previous day``) → day;
+    a month with a year or a month only (``in March 2024``, ``last March``, ``last month``, ``this month``) →
     the first of the month, precision ``"month"``; a year (``in 2019``, ``last year``) →
     1 January, precision ``"year"``; otherwise ``(published, "article")`` — ``(None,
     "article")`` when the publication date is unknown too.  Korean forms (``3월 7일``,
     ``2022년 3월``) count the same.  The date the news was told (``told Daily NK on March 3``,
-    ``said on Monday``) is not the event's.  A day or month without a year and without a publication
-    date cannot be placed and falls through to the next rule.  A month or year that bounds a
+    ``said on Monday``) is not the event's.  A day or month without a year and without a
+    publication date cannot be placed and falls through to the next rule.  A month or year that bounds a
     period (``since 2019``, ``by the end of March``) is not the event's date.  Raises nothing.
 
     >>> import datetime as dt
