@@ -373,16 +373,17 @@ def event_date(sentence: str, published: dt.date | None) -> tuple[dt.date | None
 
     In order of preference: a complete date (``March 7, 2024``) → day; a day and month
     (``on March 7``, ``on the 7th of March``), its year taken from ``published`` (the year
-    before when the month is later than the publication month) → day; a weekday relative to
-    publication (``on Tuesday``, ``last Tuesday``, ``yesterday``, ``the previous day``) → day;
-    a month with a year or a month only (``in March 2024``, ``last March``, ``last month``, ``this month``) →
-    the first of the month, precision ``"month"``; a year (``in 2019``, ``last year``) →
-    1 January, precision ``"year"``; otherwise ``(published, "article")`` — ``(None,
-    "article")`` when the publication date is unknown too.  Korean forms (``3월 7일``,
-    ``2022년 3월``) count the same.  The date the news was told (``told Daily NK on March 3``,
-    ``said on Monday``) is not the event's.  A day or month without a year and without a
-    publication date cannot be placed and falls through to the next rule.  A month or year that bounds a
-    period (``since 2019``, ``by the end of March``) is not the event's date.  Raises nothing.
+    before when the month is later than the publication month) → day; a weekday relative
+    to publication (``on Tuesday``, ``last Tuesday``, ``yesterday``, ``the previous day``)
+    → day; a month with a year or a month only (``in March 2024``, ``last March``, ``last
+    month``, ``this month``) → the first of the month, precision ``"month"``; a year (``in
+    2019``, ``last year``) → 1 January, precision ``"year"``; otherwise ``(published,
+    "article")`` — ``(None, "article")`` when the publication date is unknown too.  Korean
+    forms (``3월 7일``, ``2022년 3월``) count the same.  The date the news was told (``told
+    Daily NK on March 3``, ``said on Monday``) is not the event's.  A day or month without a
+    year and without a publication date cannot be placed and falls through to the next
+    rule.  A month or year that bounds a period (``since 2019``, ``by the end of March``) is
+    not the event's date.  Raises nothing.
 
     >>> import datetime as dt
     >>> event_date("A meeting was held on the 7th of March.", dt.date(2024, 3, 20))
