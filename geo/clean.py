@@ -222,9 +222,9 @@ _WEATHER = re.compile(r"^-?\d+(?:\.\d+)?\s*°?\s*[CF]$|^\d+(?:\.\d+)?\s*°")
 _BODY_WORDS = 35
 
 
-#: What a line of a page is: the headline, article text, a photo caption, the wire dateline
-#: opening the body, or page furniture.
-ROLES = ("title", "body", "caption", "dateline", "noise")
+#: What a line of a page is: the headline, article text, a photo caption, a section heading
+#: inside the body, the wire dateline opening a paragraph, or page furniture.
+ROLES = ("title", "body", "caption", "heading", "dateline", "noise")
 
 
 @dataclass(frozen=True)
@@ -402,6 +402,14 @@ def is_caption(line: str) -> bool:
     return _words(line) <= 40 and bool(_CAPTION_CREDIT.search(line) or _CAPTION_TAIL.search(line))
 
 
+def _is_heading(line: str) -> bool:
+    """Return True for a section heading inside the body: a short line (2–12 words) with no
+    closing punctuation, or one opened by a typographic bullet ("◆The current situation")."""
+    return bool(re.match(r"^[◆■▶●◇□▷▲]", line)) or (
+        2 <= _words(line) <= 12 and not _LINE_END.search(line) and line[:1].isupper()
+    )
+
+
 def _is_headline(line: str) -> bool:
     words = _words(line)
     return (
@@ -517,6 +525,8 @@ def clean_page(text: str, *, title: str = "", guess_title: bool = True) -> Clean
     for i in range(len(items)):
         if keep[i]:
             roles[i] = "caption" if is_caption(lines[i]) else "body"
+            if roles[i] == "body" and _is_heading(lines[i]):
+                roles[i] = "heading"
     if title_at is not None:
         roles[title_at] = "title"
     page_lines = [Line(s, e, role) for (s, e, _, _), role in zip(items, roles, strict=True)]

@@ -116,7 +116,9 @@ _VISIT_TO = re.compile(
 _EVENT_ROLES = frozenset({"title", "body", "caption"})
 #: Words saying that a donation comes from abroad: then it is aid, not a fundraising drive.
 _REPORTER = re.compile(
-    r"\b(?:reporting partners?|reporters?|correspondents?|journalists?|this writer)\b", re.I
+    r"\b(?:reporting partners?|reporters?|correspondents?|journalists?|this writer)\b|"
+    r"\bI\s+(?:\w+\s+)?(?:visited|traveled|travelled|went|toured)\b",
+    re.I,
 )
 _FOREIGN = re.compile(
     r"\b(?:China|Chinese|Russia|Russian|foreign|international|United Nations|UN|UNICEF|WFP|"
@@ -190,19 +192,20 @@ class EventExtractor:
         }
         story = self._story_theme(article)
         by_key: dict[tuple[str, str, str, dt.date | None], Event] = {}
-        previous: _Sentence | None = None  # the last sentence of the paragraph naming a place
+        previous: _Sentence | None = None  # the sentence before, in the same paragraph
         for sent in self._sentences(article, bounds, mentions):
             after = previous if previous is not None and previous.para == sent.para else None
-            if sent.mentions:
-                previous = sent
+            previous = sent
             if sent.role not in _EVENT_ROLES:
                 continue
             sentence = text[sent.start : sent.end]
             background = is_background(sentence)
+            visits = self._visits_to(sent, sentence)
             found: list[tuple[Mention, str, int, float]] = []  # (place, theme, hits, factor)
             if not background:
-                found = self._located(sent, sentence, after, text, body_places, story)
-            found += self._visits_to(sent, sentence, {m.place_id for m, *_ in found})
+                found = self._located(sent, sentence, after, text, body_places, story, bool(visits))
+            taken = {m.place_id for m, *_ in found}
+            found += [v for v in visits if v[0].place_id not in taken]
             if not found:
                 continue
             when, precision = event_date(sentence, article.date)
@@ -246,13 +249,18 @@ class EventExtractor:
         text: str,
         body_places: set[str],
         story: str | None,
+        visit_named: bool = False,
     ) -> list[tuple[Mention, str, int, float]]:
         """Return the sentence's happening as ``(place, theme, hits, confidence factor)``
         rows: its best theme at the places it names (or the places of the paragraph's
         previous sentence naming one), else, when that theme cannot lie there, ``other``.
         A happening outside every theme in a story whose headline has one (``story``) is
-        told as part of that story."""
+        told as part of that story.  When the sentence names a visit's destination
+        (``visit_named``), the visit is located there, and the rest of the sentence tells
+        its other happening."""
         ranked = self._rank_themes(sentence)
+        if visit_named:
+            ranked = [(t, n) for t, n in ranked if t != "visit"]
         if not ranked:
             return []
         theme, hits = ranked[0]
@@ -261,7 +269,7 @@ class EventExtractor:
         if theme == "fundraising" and _FOREIGN.search(sentence):
             theme = "aid"
         if theme == "visit" and _REPORTER.search(sentence):
-            return []  # the reporter's own trip is how the news was gathered
+            return []  # the reporter's or source's own trip is how the news was gathered
         tries = [(theme, hits)] + [(t, n) for t, n in ranked[1:] if t == OTHER]
         for theme, hits in tries:
             spec = self._themes_by_id.get(theme)
@@ -304,18 +312,16 @@ class EventExtractor:
             found = self._parents[place_id] = tuple(chain)
         return found
 
-    def _visits_to(
-        self, sent: _Sentence, sentence: str, taken: set[str]
-    ) -> list[tuple[Mention, str, int, float]]:
-        """Return visit rows for places named as a visit's destination ("Kim's visit to
-        Samjiyon") that the sentence's own happening did not already take."""
+    def _visits_to(self, sent: _Sentence, sentence: str) -> list[tuple[Mention, str, int, float]]:
+        """Return visit rows for the places named as a visit's destination ("Kim's visit to
+        Samjiyon")."""
         spec = self._themes_by_id.get("visit")
         if spec is None:
             return []
         out = []
         for m in sent.mentions:
             lo = m.start - sent.start
-            if m.place_id in taken or not _eventful(m, spec):
+            if not _eventful(m, spec):
                 continue
             if _VISIT_TO.search(sentence[max(0, lo - 50) : lo]):
                 out.append((m, "visit", 1, 0.9))
