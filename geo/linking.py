@@ -156,12 +156,14 @@ class _Context:
         self.countries: dict[str, int] = {}
         self.home = "KP"
         self.typo_pool: list[tuple[str, Place]] | None = None
+        self.admin1_keys: dict[str, set[str]] = {}  # the names that put each province here
 
-    def add(self, place: Place, pos: int) -> None:
+    def add(self, place: Place, pos: int, name_key: str) -> None:
         if place.kind == "country":
             return
         if place.admin1:
             self.admin1_pos.setdefault(place.admin1, []).append(pos)
+            self.admin1_keys.setdefault(place.admin1, set()).add(name_key)
         if place.country == "KP":
             self.kp_pos.append(pos)
         elif place.country == "KR":
@@ -262,7 +264,7 @@ class Linker:
             if top is not None:
                 first[i] = top
                 if top.score >= 0.9 and not top.ambiguous:
-                    ctx.add(top.place, spans[i].start)
+                    ctx.add(top.place, spans[i].start, spans[i].key)
         ctx.settle()
         # Pass 2: every known name in context, then one sense per name.
         chosen: dict[int, _Choice] = {}
@@ -368,7 +370,7 @@ class Linker:
             if ctx is None:
                 s += 0.1 if p.country == "KP" else 0.05 if p.admin1 in _BORDER_ADMIN1 else 0.0
             else:
-                s += self._context_score(p, ctx, sentence_admin1, south_here, north_here)
+                s += self._context_score(p, ctx, span.key, sentence_admin1, south_here, north_here)
             if in_container and container is not None:
                 s += 0.3 if self._inside(p, container) else -0.2
             if p.source == "curated":
@@ -380,22 +382,29 @@ class Linker:
         rivals = sum(
             1 for c in cands if c.score >= cand.score - 0.05 and not _same_unit(c.place, cand.place)
         )
-        return _Choice(cand.place, min(score, 1.2), cand.matched_by, rivals > 1, in_container)
+        return _Choice(cand.place, score, cand.matched_by, rivals > 1, in_container)
 
     @staticmethod
     def _context_score(
-        p: Place, ctx: _Context, sentence_admin1: set[str], south_here: bool, north_here: bool
+        p: Place,
+        ctx: _Context,
+        name_key: str,
+        sentence_admin1: set[str],
+        south_here: bool,
+        north_here: bool,
     ) -> float:
         s = 0.0
+        # A name is no context for itself: its own province counts only if others name it.
+        own = ctx.admin1_keys.get(p.admin1) == {name_key}
         if p.country == "KP" and south_here and not north_here:
             s -= 0.6
         elif p.country == ctx.home:
             s += 0.1
         elif p.country == "KP" or (p.admin1 in _BORDER_ADMIN1 and ctx.home == "KP"):
             s += 0.05
-        if p.admin1 and p.admin1 in sentence_admin1:
+        if p.admin1 and not own and p.admin1 in sentence_admin1:
             s += 0.15
-        elif p.admin1 and p.admin1 in ctx.admin1_pos:
+        elif p.admin1 and not own and p.admin1 in ctx.admin1_pos:
             s += 0.08
         if p.pair and p.pair in ctx.anchors:
             s += 0.1
