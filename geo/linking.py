@@ -157,6 +157,7 @@ class _Context:
         self.home = "KP"
         self.typo_pool: list[tuple[str, Place]] | None = None
         self.admin1_keys: dict[str, set[str]] = {}  # the names that put each province here
+        self.anchor_keys: dict[str, set[str]] = {}  # the names each anchor was read from
 
     def add(self, place: Place, pos: int, name_key: str) -> None:
         if place.kind == "country":
@@ -169,8 +170,11 @@ class _Context:
         elif place.country == "KR":
             self.kr_pos.append(pos)
         point = place.kind in _POINT_KINDS or (place.kind == "province" and place.population)
-        if point and place.id not in self.anchors and len(self.anchors) < MAX_ANCHORS:
+        if point and place.id in self.anchors:
+            self.anchor_keys[place.id].add(name_key)
+        elif point and len(self.anchors) < MAX_ANCHORS:
             self.anchors[place.id] = place
+            self.anchor_keys[place.id] = {name_key}
             self.countries[place.country] = self.countries.get(place.country, 0) + 1
 
     def settle(self) -> None:
@@ -180,11 +184,14 @@ class _Context:
             if self.countries.get("KP", 0) < top:
                 self.home = max(self.countries, key=lambda c: self.countries[c])
 
-    def nearest_km(self, place: Place) -> float:
-        """Return the distance to the nearest other anchor (infinity when there is none)."""
+    def nearest_km(self, place: Place, name_key: str = "") -> float:
+        """Return the distance to the nearest other anchor (infinity when there is none).
+
+        Anchors read only from ``name_key`` itself are no support for its candidates.
+        """
         best = math.inf
         for other in self.anchors.values():
-            if other.id != place.id:
+            if other.id != place.id and self.anchor_keys[other.id] != {name_key}:
                 best = min(best, haversine_km(place.lat, place.lon, other.lat, other.lon))
         return best
 
@@ -281,9 +288,15 @@ class Linker:
         linked: dict[int, Mention] = {}
         for i, choice in chosen.items():
             span = spans[i]
-            far = span.small and choice.place.source != "curated"
-            if far and ctx.nearest_km(choice.place) > 150:
-                continue  # "Osan Dong" in a Hoeryong story: not the far town; placed below
+            if choice.place.source != "curated" and not choice.pinned:
+                d = ctx.nearest_km(choice.place, span.key)
+                if span.small and d > 150:
+                    continue  # "Osan Dong" in a Hoeryong story: not the far town; placed below
+                if d > 500 and choice.place.country != ctx.home:
+                    typo = self._fuzzy(span, ctx)
+                    if typo is not None:  # "Hesan" in a Hyesan story: not Heshan, China
+                        linked[i] = typo
+                        continue
             confidence = choice.score - (0.1 if choice.ambiguous else 0.0)
             if choice.place.source != "curated":
                 confidence -= 0.1
@@ -293,9 +306,8 @@ class Linker:
         for i, span in enumerate(spans):
             if i in linked:
                 continue
-            mention = None
-            if span.fuzzy:
-                mention = self._fuzzy(span, ctx)
+            # Unknown, or only a far namesake ("Hesan", a town in China, in a Hyesan story).
+            mention = self._fuzzy(span, ctx)
             if mention is None and span.small:
                 via = self._via(text, spans, i, linked)
                 if via is not None:
@@ -370,7 +382,9 @@ class Linker:
             if ctx is None:
                 s += 0.1 if p.country == "KP" else 0.05 if p.admin1 in _BORDER_ADMIN1 else 0.0
             else:
-                s += self._context_score(p, ctx, span.key, sentence_admin1, south_here, north_here)
+                s += self._context_score(
+                    p, ctx, span.key, c.matched_by, sentence_admin1, south_here, north_here
+                )
             if in_container and container is not None:
                 s += 0.3 if self._inside(p, container) else -0.2
             if p.source == "curated":
@@ -389,6 +403,7 @@ class Linker:
         p: Place,
         ctx: _Context,
         name_key: str,
+        matched_by: str,
         sentence_admin1: set[str],
         south_here: bool,
         north_here: bool,
@@ -409,12 +424,13 @@ class Linker:
         if p.pair and p.pair in ctx.anchors:
             s += 0.1
         if ctx.anchors:
-            d = ctx.nearest_km(p)
+            d = ctx.nearest_km(p, name_key)
             s += 0.15 * max(0.0, 1.0 - d / 300.0)
             # A facility named only by a generic alias ("Friendship Bridge") far from
             # every place the article names is another thing of that name.
-            far_facility = p.kind in _FACILITY_KINDS and d > 150
-            if far_facility or (p.source != "curated" and d > 500 and p.population < 1_000_000):
+            if p.kind in _FACILITY_KINDS and d > 150:
+                s -= 1.0 if matched_by == "alias" else 0.3
+            elif p.source != "curated" and d > 500 and p.population < 1_000_000:
                 s -= 0.3
         return s
 
@@ -482,7 +498,7 @@ class Linker:
         if len(span.key) < 4:
             return None
         # "the Hamgyong region" where the article names North Hamgyong: the province it means.
-        if span.kind_hint == "province":
+        if span.fuzzy and span.kind_hint == "province":
             for admin1 in ctx.admin1_pos:
                 if key(admin1) in ("north" + span.key, "south" + span.key):
                     found = self.gz.resolve(admin1, kind="province", country="KP", fuzzy=False)
@@ -496,12 +512,17 @@ class Linker:
                 for k in dict.fromkeys(key(n) for n in (p.name, *p.aliases[:8]))
                 if len(k) >= 4
             ]
-        found = self._closest(span.key, ctx.typo_pool, 80)
+        pool = [
+            (k, p)
+            for k, p in ctx.typo_pool
+            if k != span.key and ctx.anchor_keys[p.id] != {span.key}
+        ]
+        found = self._closest(span.key, pool, 80)
         if found is not None:
             place, ratio = found
             return Mention.of(span, place, 0.5 + 0.4 * (ratio - 80) / 20, "fuzzy")
         # "Unseong county": a kind-marked name like a unit of a province the article names.
-        if span.kind_hint and span.kind_hint != "province":
+        if span.fuzzy and span.kind_hint and span.kind_hint != "province":
             s_start, s_end = self._sentences.bounds(span.start)
             here = ctx.admin1_in(s_start, s_end)
             kinds = _KIND_GROUPS.get(span.kind_hint, {span.kind_hint})
