@@ -501,9 +501,9 @@ class Linker:
         if span.fuzzy and span.kind_hint == "province":
             for admin1 in ctx.admin1_pos:
                 if key(admin1) in ("north" + span.key, "south" + span.key):
-                    found = self.gz.resolve(admin1, kind="province", country="KP", fuzzy=False)
-                    if found:
-                        return Mention.of(span, found[0].place, 0.6, "context")
+                    unit = self.gz.resolve(admin1, kind="province", country="KP", fuzzy=False)
+                    if unit:
+                        return Mention.of(span, unit[0].place, 0.6, "context")
         # A misspelling of a place the article names ("Hesan" in a Hyesan story).
         if ctx.typo_pool is None:
             ctx.typo_pool = [
