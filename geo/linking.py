@@ -382,8 +382,9 @@ class Linker:
             if ctx is None:
                 s += 0.1 if p.country == "KP" else 0.05 if p.admin1 in _BORDER_ADMIN1 else 0.0
             else:
+                generic = c.matched_by == "alias" and len(span.surface.split()) <= 2
                 s += self._context_score(
-                    p, ctx, span.key, c.matched_by, sentence_admin1, south_here, north_here
+                    p, ctx, span.key, generic, sentence_admin1, south_here, north_here
                 )
             if in_container and container is not None:
                 s += 0.3 if self._inside(p, container) else -0.2
@@ -403,7 +404,7 @@ class Linker:
         p: Place,
         ctx: _Context,
         name_key: str,
-        matched_by: str,
+        generic: bool,
         sentence_admin1: set[str],
         south_here: bool,
         north_here: bool,
@@ -429,7 +430,7 @@ class Linker:
             # A facility named only by a generic alias ("Friendship Bridge") far from
             # every place the article names is another thing of that name.
             if p.kind in _FACILITY_KINDS and d > 150:
-                s -= 1.0 if matched_by == "alias" else 0.3
+                s -= 1.0 if generic else 0.3
             elif p.source != "curated" and d > 500 and p.population < 1_000_000:
                 s -= 0.3
         return s
