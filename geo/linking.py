@@ -155,9 +155,10 @@ class _Context:
         self.kr_pos: list[int] = []
         self.countries: dict[str, int] = {}
         self.home = "KP"
-        self.typo_pool: list[tuple[str, Place]] | None = None
+        self.typo_pool: dict[str, list[tuple[str, Place]]] | None = None  # by first letter
         self.admin1_keys: dict[str, set[str]] = {}  # the names that put each province here
         self.anchor_keys: dict[str, set[str]] = {}  # the names each anchor was read from
+        self._near: dict[tuple[str, str], float] = {}
 
     def add(self, place: Place, pos: int, name_key: str) -> None:
         if place.kind == "country":
@@ -189,11 +190,24 @@ class _Context:
 
         Anchors read only from ``name_key`` itself are no support for its candidates.
         """
-        best = math.inf
+        found = self._near.get((place.id, name_key))
+        if found is not None:
+            return found
+        # Nearest by a flat approximation, then the great-circle distance to that one.
+        scale = math.cos(math.radians(place.lat)) ** 2
+        best, nearest = math.inf, None
         for other in self.anchors.values():
             if other.id != place.id and self.anchor_keys[other.id] != {name_key}:
-                best = min(best, haversine_km(place.lat, place.lon, other.lat, other.lon))
-        return best
+                d2 = (other.lat - place.lat) ** 2 + scale * (other.lon - place.lon) ** 2
+                if d2 < best:
+                    best, nearest = d2, other
+        km = (
+            math.inf
+            if nearest is None
+            else haversine_km(place.lat, place.lon, nearest.lat, nearest.lon)
+        )
+        self._near[(place.id, name_key)] = km
+        return km
 
     def admin1_in(self, start: int, end: int) -> set[str]:
         return {a for a, pos in self.admin1_pos.items() if _any_in(pos, start, end)}
@@ -507,15 +521,14 @@ class Linker:
                         return Mention.of(span, unit[0].place, 0.6, "context")
         # A misspelling of a place the article names ("Hesan" in a Hyesan story).
         if ctx.typo_pool is None:
-            ctx.typo_pool = [
-                (k, p)
-                for p in ctx.anchors.values()
-                for k in dict.fromkeys(key(n) for n in (p.name, *p.aliases[:8]))
-                if len(k) >= 4
-            ]
+            ctx.typo_pool = {}
+            for p in ctx.anchors.values():
+                for k in dict.fromkeys(key(n) for n in (p.name, *p.aliases[:8])):
+                    if len(k) >= 4:
+                        ctx.typo_pool.setdefault(k[:1], []).append((k, p))
         pool = [
             (k, p)
-            for k, p in ctx.typo_pool
+            for k, p in ctx.typo_pool.get(span.key[:1], ())
             if k != span.key and ctx.anchor_keys[p.id] != {span.key}
         ]
         found = self._closest(span.key, pool, 80)

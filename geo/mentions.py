@@ -300,7 +300,7 @@ class MentionFinder:
             hint = _kind_hint(text, toks, i, end_i)
             spans.append(Span(surface, first.start, last.end, k, hint, small=small))
             i = end_i
-        return self._lowercase_mentions(text, spans)
+        return self._lowercase_mentions(text, spans, lowercase_words)
 
     def _hyphenated(self, text: str, tok: _Tok) -> list[Span]:
         """Return the spans inside a hyphenated word no name covers whole.
@@ -352,7 +352,9 @@ class MentionFinder:
             j = end
         return out
 
-    def _lowercase_mentions(self, text: str, spans: list[Span]) -> list[Span]:
+    def _lowercase_mentions(
+        self, text: str, spans: list[Span], lowercase_words: set[str] | None = None
+    ) -> list[Span]:
         """Return ``spans`` with the lowercase writings of curated one-word names it holds.
 
         An image tag "hyesan" in a text that names Hyesan is a mention; a lowercase word
@@ -368,6 +370,8 @@ class MentionFinder:
             and not s.surface.isupper()
             and self._curated(s.key)
         }
+        if words:
+            words &= lowercase_words or set(_LOWER_WORD.findall(text))
         if not words:
             return spans
         extra = [
