@@ -219,8 +219,8 @@ def _plausible(c: Candidate, span: Span, *, at_sentence_start: bool) -> bool:
     Curated places always pass, and so do first-level units and cities of a million
     people.  Otherwise a GeoNames place must be in the DPRK or the border provinces, or
     be a city of 100,000 or more; matched through an alternate name, it must be in that
-    region (or a city of half a million) and the name at least five letters; a one-word
-    name at the start of a sentence does not count.
+    region and the name at least five letters (or a city of half a million and the name
+    six letters); a one-word name at the start of a sentence does not count.
     """
     p = c.place
     if p.source == "curated":
@@ -235,7 +235,9 @@ def _plausible(c: Candidate, span: Span, *, at_sentence_start: bool) -> bool:
     if at_sentence_start and " " not in span.surface:
         return False
     if c.matched_by == "alias":
-        return len(span.surface) >= 5 and (regional or p.population >= 500_000)
+        return (regional and len(span.surface) >= 5) or (
+            p.population >= 500_000 and len(span.surface) >= 6
+        )
     return regional or p.population >= 100_000
 
 
@@ -269,14 +271,16 @@ class Linker:
         spans = self.finder.spans(text)
         self._sentences = _Sentences(bounds if bounds is not None else sentences(text))
         options: dict[int, list[Candidate]] = {}
+        held_back: dict[int, set[str]] = {}  # ids dropped only for opening a sentence
         for i, s in enumerate(spans):
             if not s.fuzzy:
                 starts = self._sentences.bounds(s.start)[0] == s.start
-                options[i] = [
-                    c
-                    for c in self._candidates(s.surface)
-                    if _plausible(c, s, at_sentence_start=starts)
-                ]
+                raw = self._candidates(s.surface)
+                options[i] = [c for c in raw if _plausible(c, s, at_sentence_start=starts)]
+                if starts and len(options[i]) < len(raw):
+                    held_back[i] = {
+                        c.place.id for c in raw if _plausible(c, s, at_sentence_start=False)
+                    }
         # Pass 1: what the article says without help: unambiguous names give its context.
         ctx = _Context()
         first: dict[int, _Choice] = {}
@@ -298,33 +302,59 @@ class Linker:
                 top = self._fuzzy_within(spans[i], container) or top
             if top is not None:
                 chosen[i] = top
+        # "Tongchuan disclosed ...": a sentence-opening name takes the sense the article
+        # gives it elsewhere.
+        senses = {spans[i].key: c for i, c in chosen.items() if not spans[i].fuzzy}
+        for i, ids in held_back.items():
+            sense = senses.get(spans[i].key)
+            if i not in chosen and sense is not None and sense.place.id in ids:
+                chosen[i] = _Choice(
+                    sense.place, sense.score, sense.matched_by, sense.ambiguous, False
+                )
         self._one_sense(spans, chosen)
+        # Places linked with confidence also explain misspellings ("Lantou" beside Langtou).
+        support = {
+            (c.place.country, spans[i].key)
+            for i, c in chosen.items()
+            if c.score >= 0.9 and not spans[i].small and c.place.kind != "country"
+        }
+        for i, choice in chosen.items():
+            regional = choice.place.source == "curated" or choice.place.country == ctx.home
+            if choice.score >= 0.8 and not choice.ambiguous and regional:
+                ctx.add(choice.place, spans[i].start, spans[i].key)
+        ctx.typo_pool = None
         linked: dict[int, Mention] = {}
         for i, choice in chosen.items():
             span = spans[i]
-            if choice.place.source != "curated" and not choice.pinned:
-                d = ctx.nearest_km(choice.place, span.key)
+            place = choice.place
+            if place.source != "curated" and not choice.pinned:
+                d = ctx.nearest_km(place, span.key)
                 if span.small and d > 150:
                     continue  # "Osan Dong" in a Hoeryong story: not the far town; placed below
-                if d > 500 and choice.place.country != ctx.home:
+                if d > 500 and place.country != ctx.home:
                     typo = self._fuzzy(span, ctx)
                     if typo is not None:  # "Hesan" in a Hyesan story: not Heshan, China
                         linked[i] = typo
                         continue
+            foreign = span.small and place.country != ctx.home
+            if foreign and not any(cc == place.country and k != span.key for cc, k in support):
+                continue  # "Geumcheon-gu" in a Seoul story: not Kumchon, North Hwanghae
             confidence = choice.score - (0.1 if choice.ambiguous else 0.0)
             if choice.place.source != "curated":
                 confidence -= 0.1
             if confidence >= MIN_CONFIDENCE:
                 linked[i] = Mention.of(span, choice.place, confidence, choice.matched_by)
         # Pass 3: names the gazetteer does not hold, placed through the article.
+        small_vias: dict[str, Place] = {}  # one small name, one place around it
         for i, span in enumerate(spans):
             if i in linked:
                 continue
             # Unknown, or only a far namesake ("Hesan", a town in China, in a Hyesan story).
             mention = self._fuzzy(span, ctx)
             if mention is None and span.small:
-                via = self._via(text, spans, i, linked)
+                via = small_vias.get(span.key) or self._via(text, spans, i, linked)
                 if via is not None:
+                    small_vias.setdefault(span.key, via)
                     mention = Mention.through(span, via)
             if mention is not None:
                 linked[i] = mention
@@ -445,7 +475,9 @@ class Linker:
             # every place the article names is another thing of that name.
             if p.kind in _FACILITY_KINDS and d > 150:
                 s -= 1.0 if generic else 0.3
-            elif p.source != "curated" and d > 500 and p.population < 1_000_000:
+            elif (
+                p.source != "curated" and p.kind == "town" and d > 500 and p.population < 1_000_000
+            ):
                 s -= 0.3
         return s
 
@@ -464,7 +496,7 @@ class Linker:
         for members in groups.values():
             if len(members) < 2:
                 continue
-            top = max(members, key=lambda i: chosen[i].score)
+            top = max(members, key=lambda i: (chosen[i].pinned, chosen[i].score))
             winner = chosen[top]
             for i in members:
                 if not chosen[i].pinned and chosen[i].place.id != winner.place.id:
@@ -487,7 +519,8 @@ class Linker:
 
     def _fuzzy_within(self, span: Span, container: Place) -> _Choice | None:
         """Return the place of the container's province whose name ``span`` misspells."""
-        found = self._closest(span.key, self._province_places().get(container.admin1, ()), 80)
+        pool = self._province_places().get(container.admin1, [])
+        found = self._closest(span.key, pool, 80, same_initial=False)
         if found is None:
             return None
         place, ratio = found
@@ -495,13 +528,18 @@ class Linker:
 
     @staticmethod
     def _closest(
-        k: str, pool: list[tuple[str, Place]] | tuple[()], cutoff: float
+        k: str, pool: list[tuple[str, Place]], cutoff: float, *, same_initial: bool = True
     ) -> tuple[Place, float] | None:
+        """Return the pool's place whose key is most like ``k`` (ratio at least ``cutoff``).
+
+        Keys of another length (by more than 2) are skipped, and with ``same_initial``
+        (pools drawn from a whole article) keys with another first letter too.
+        """
         from rapidfuzz.fuzz import ratio
 
         best: tuple[Place, float] | None = None
         for other, place in pool:
-            if other[:1] != k[:1] or abs(len(other) - len(k)) > 2:
+            if abs(len(other) - len(k)) > 2 or (same_initial and other[:1] != k[:1]):
                 continue
             r = ratio(k, other)
             if r >= cutoff and (best is None or r > best[1]):
@@ -536,14 +574,14 @@ class Linker:
             place, ratio = found
             return Mention.of(span, place, 0.5 + 0.4 * (ratio - 80) / 20, "fuzzy")
         # "Unseong county": a kind-marked name like a unit of a province the article names.
-        if span.fuzzy and span.kind_hint and span.kind_hint != "province":
+        if span.fuzzy and not span.small and span.kind_hint and span.kind_hint != "province":
             s_start, s_end = self._sentences.bounds(span.start)
             here = ctx.admin1_in(s_start, s_end)
             kinds = _KIND_GROUPS.get(span.kind_hint, {span.kind_hint})
             table = self._province_places()
             for admin1 in sorted(ctx.admin1_pos, key=lambda a: a not in here):
                 pool = [(k, p) for k, p in table.get(admin1, ()) if p.kind in kinds]
-                found = self._closest(span.key, pool, 80)
+                found = self._closest(span.key, pool, 80, same_initial=False)
                 if found is not None:
                     return Mention.of(span, found[0], 0.55, "fuzzy")
         return None

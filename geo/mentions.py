@@ -15,7 +15,7 @@ from functools import lru_cache
 from typing import NamedTuple
 
 from gazetteer import Gazetteer
-from gazetteer.names import key
+from gazetteer.names import key, tokens
 
 #: The most tokens one place name spans ("Sino-Korean Friendship Bridge", "Kim Hyong Jik county").
 MAX_WINDOW = 6
@@ -236,6 +236,7 @@ class MentionFinder:
     def __init__(self, gazetteer: Gazetteer) -> None:
         self.gz = gazetteer
         self._curated_keys: dict[str, bool] = {}
+        self._small_keys: dict[str, str] = {}  # the current text's small places, by key
 
     def _curated(self, folded: str) -> bool:
         """Return True when a curated place has a name with this key (remembered)."""
@@ -250,6 +251,7 @@ class MentionFinder:
     def spans(self, text: str) -> list[Span]:
         """Return the place-name spans of ``text`` in order, none overlapping."""
         toks = tokenize(text)
+        self._small_keys = {}  # this text's small places, by key
         lowercase_words: set[str] | None = None  # built on first need
         spans: list[Span] = []
         i = 0
@@ -340,8 +342,9 @@ class MentionFinder:
                 continue
             best: tuple[int, str] | None = None
             for m in range(j, len(parts)):
-                k = _window_key(tuple(p for p, _, _ in parts[j : m + 1]))
-                if k and self.gz.has_key(k):
+                words = tuple(p for p, _, _ in parts[j : m + 1])
+                k = _window_key(words)
+                if k and self.gz.has_key(k) and self._written_as(k, words):
                     best = (m + 1, k)
             if best is None:
                 j += 1
@@ -351,6 +354,22 @@ class MentionFinder:
             out.append(Span(text[start:stop], start, stop, k))
             j = end
         return out
+
+    def _written_as(self, folded: str, words: tuple[str, ...]) -> bool:
+        """Return True when a place of this key has a name spelt as ``words`` (suffixes kept).
+
+        Inside a hyphenated word ("Maritime-based") a name must be written whole: the key
+        of "Maritime Province" is no reason to read "Maritime" as a place.
+        """
+        written = tokens(" ".join(words))
+        if len(written) > 1 and written[-1] in _SUFFIX_KINDS:
+            written = written[:-1]  # "Wonjong-ni": the place Wonjong with its suffix
+        wanted = "".join(written)
+        return any(
+            "".join(tokens(n)) == wanted
+            for p in self.gz.places_for_key(folded)
+            for n in (p.name, *p.aliases)
+        )
 
     def _lowercase_mentions(
         self, text: str, spans: list[Span], lowercase_words: set[str] | None = None
@@ -421,10 +440,16 @@ class MentionFinder:
         if len(tok.text) < 4 or tok.low in STOP_WORDS or not tok.text.isalpha():
             return None
         small = _small_place_end(text, toks, i)
-        if small is not None:
+        after_place = bool(spans) and text[spans[-1].end : tok.start] in (" ", "\u00a0")
+        if small is not None and not after_place:  # "Heechon Power Station": Heechon's
             end_i, kind = small
             end = toks[end_i - 1].end
-            return Span(text[tok.start : end], tok.start, end, key(tok.text), kind, True, True)
+            k = key(tok.text)
+            self._small_keys[k] = kind
+            return Span(text[tok.start : end], tok.start, end, k, kind, True, True)
+        k = key(tok.text)
+        if k in self._small_keys:  # "the Ryomyong project" after "Ryomyong Street"
+            return Span(tok.text, tok.start, tok.end, k, self._small_keys[k], True, True)
         hint = _kind_hint(text, toks, i, i + 1)
         # "Kusong, Kunjang and Unsan": right after a place, joined by a comma, "and" or "or".
         in_list = (
