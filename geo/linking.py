@@ -592,20 +592,29 @@ class Linker:
         """Return the county, town or city that places the small place at span ``i``.
 
         The most specific unit the same sentence names (the nearest on ties), else the
-        nearest town-level place named before it, else after it.
+        nearest town-level place named before it, else after it.  A district ("Songpa-gu",
+        "Yusun Labor District") is not placed through another district or a town.
         """
         span = spans[i]
+        tail = span.surface.lower().replace("-", " ").split()[-1]
+        lowest = 1 if tail in ("gu", "guyok", "kuyok", "district", "zone") else 0
         s_start, s_end = self._sentences.bounds(span.start)
         best: tuple[int, int, Mention] | None = None
         for m in linked.values():
             if m.via or not s_start <= m.start < s_end or m.kind not in _CONTAINER_RANK:
+                continue
+            if _CONTAINER_RANK[m.kind] < lowest:
                 continue
             rank = (_CONTAINER_RANK[m.kind], abs(m.start - span.start))
             if best is None or rank < best[:2]:
                 best = (*rank, m)
         if best is None:
             towns = sorted(
-                (m for m in linked.values() if not m.via and _CONTAINER_RANK.get(m.kind, 9) <= 1),
+                (
+                    m
+                    for m in linked.values()
+                    if not m.via and lowest <= _CONTAINER_RANK.get(m.kind, 9) <= 1
+                ),
                 key=lambda m: m.start,
             )
             before = [m for m in towns if m.start < span.start]

@@ -103,3 +103,22 @@ def test_many_sentences_link_in_one_pass(linker: Linker) -> None:
     mentions = linker.mentions(text)
     assert len(mentions) == 4000
     assert {m.place_id for m in mentions} == {"kr.seoul", "kp.hyesan"}
+
+
+def test_seoul_district_suffix_is_not_a_north_korean_county(linker: Linker) -> None:
+    text = "Seoul officials said rents in Geumcheon-gu and Songpa-gu fell in May."
+    found = _by_surface(linker.mentions(text))
+    assert found["Songpa-gu"].place_id == "kr.songpa"
+    assert found["Geumcheon-gu"].via == "kr.seoul"  # not Kumchon County, North Hwanghae
+
+
+def test_sentence_opening_name_takes_the_articles_sense(linker: Linker) -> None:
+    text = "The group toured Tongchuan, in Shaanxi Province.\nTongchuan officials hosted it."
+    found = [m for m in linker.mentions(text) if m.surface == "Tongchuan"]
+    assert [m.admin1 for m in found] == ["Shaanxi", "Shaanxi"]
+
+
+def test_misspelt_unit_of_the_written_province(linker: Linker) -> None:
+    text = "Workers in Soncheon County, Pyongan-Namdo Province, finished a factory."
+    m = _by_surface(linker.mentions(text))["Soncheon County"]
+    assert (m.place_id, m.admin1, m.matched_by) == ("kp.songchon", "South Pyongan", "fuzzy")
