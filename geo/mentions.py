@@ -84,6 +84,10 @@ SMALL_PLACE_WORDS = {
     "harbor": "port",
 }
 _WORKERS = frozenset({"labor", "labour", "workers", "worker"})
+#: Lowercase tails that keep the place in a hyphenated adjective ("Seoul-based", "Dandong-bound").
+PLACE_ADJECTIVE_TAILS = frozenset(
+    {"based", "bound", "born", "made", "backed", "owned", "run", "led", "registered", "area"}
+)
 _SMALL_SUFFIXES = frozenset({"ri", "ni", "dong", "gu"})
 
 #: Titles before a first name: the next capitalised words are a person ("President Vladimir Putin").
@@ -91,7 +95,7 @@ TITLES = frozenset(
     """
     president presidents minister ministers premier chancellor king queen prince princess
     ambassador envoy secretary general gen governor mayor chairman chairwoman leader mr mrs ms
-    dr prof professor senator director commander marshal pope saint st
+    dr prof professor senator director commander marshal pope
     """.split()
 )
 
@@ -237,6 +241,7 @@ class MentionFinder:
         self.gz = gazetteer
         self._curated_keys: dict[str, bool] = {}
         self._small_keys: dict[str, str] = {}  # the current text's small places, by key
+        self._lowercase: set[str] | None = None  # the current text's lowercase words
 
     def _curated(self, folded: str) -> bool:
         """Return True when a curated place has a name with this key (remembered)."""
@@ -252,7 +257,7 @@ class MentionFinder:
         """Return the place-name spans of ``text`` in order, none overlapping."""
         toks = tokenize(text)
         self._small_keys = {}  # this text's small places, by key
-        lowercase_words: set[str] | None = None  # built on first need
+        self._lowercase = None
         spans: list[Span] = []
         i = 0
         n = len(toks)
@@ -291,9 +296,7 @@ class MentionFinder:
             # A one-word name that the text also writes in lowercase is a common word,
             # unless the curated table knows it ("hyesan" as an image tag).
             if end_i - i == 1 and first.text.lower() != first.text and not self._curated(k):
-                if lowercase_words is None:
-                    lowercase_words = set(_LOWER_WORD.findall(text))
-                if first.text.lower() in lowercase_words:
+                if self._written_lowercase(text, first.text.lower()):
                     i += 1
                     continue
             small = last.low in SMALL_PLACE_WORDS or (
@@ -302,7 +305,7 @@ class MentionFinder:
             hint = _kind_hint(text, toks, i, end_i)
             spans.append(Span(surface, first.start, last.end, k, hint, small=small))
             i = end_i
-        return self._lowercase_mentions(text, spans, lowercase_words)
+        return self._lowercase_mentions(text, spans)
 
     def _hyphenated(self, text: str, tok: _Tok) -> list[Span]:
         """Return the spans inside a hyphenated word no name covers whole.
@@ -318,6 +321,9 @@ class MentionFinder:
         if not parts[-1][0] or not parts[-1][0][0].isalpha():
             return []
         tail = parts[-1][0]
+        lower = [p for p, _, _ in parts if p.islower() and p not in _SUFFIX_KINDS]
+        if any(p not in PLACE_ADJECTIVE_TAILS for p in lower):
+            return []  # "Hwasong-class", "Sinuiju-style": a word made from a name
         if len(parts) == 2 and tail in _SUFFIX_KINDS:
             name = parts[0][0]
             if len(name) < 3 or not name.isalpha():
@@ -355,6 +361,12 @@ class MentionFinder:
             j = end
         return out
 
+    def _written_lowercase(self, text: str, word: str) -> bool:
+        """Return True when ``text`` also writes ``word`` in lowercase (a common word)."""
+        if self._lowercase is None:
+            self._lowercase = set(_LOWER_WORD.findall(text))
+        return word in self._lowercase
+
     def _written_as(self, folded: str, words: tuple[str, ...]) -> bool:
         """Return True when a place of this key has a name spelt as ``words`` (suffixes kept).
 
@@ -371,9 +383,7 @@ class MentionFinder:
             for n in (p.name, *p.aliases)
         )
 
-    def _lowercase_mentions(
-        self, text: str, spans: list[Span], lowercase_words: set[str] | None = None
-    ) -> list[Span]:
+    def _lowercase_mentions(self, text: str, spans: list[Span]) -> list[Span]:
         """Return ``spans`` with the lowercase writings of curated one-word names it holds.
 
         An image tag "hyesan" in a text that names Hyesan is a mention; a lowercase word
@@ -390,7 +400,7 @@ class MentionFinder:
             and self._curated(s.key)
         }
         if words:
-            words &= lowercase_words or set(_LOWER_WORD.findall(text))
+            words = {w for w in words if self._written_lowercase(text, w)}
         if not words:
             return spans
         extra = [
@@ -441,7 +451,9 @@ class MentionFinder:
             return None
         small = _small_place_end(text, toks, i)
         after_place = bool(spans) and text[spans[-1].end : tok.start] in (" ", "\u00a0")
-        if small is not None and not after_place:  # "Heechon Power Station": Heechon's
+        if small is not None and (after_place or self._written_lowercase(text, tok.low)):
+            small = None  # "Heechon Power Station" is Heechon's; "Trade Port" is no name
+        if small is not None:
             end_i, kind = small
             end = toks[end_i - 1].end
             k = key(tok.text)
