@@ -155,20 +155,27 @@ class _Context:
         self.kr_pos: list[int] = []
         self.countries: dict[str, int] = {}
         self.home = "KP"
-        self.typo_pool: list[tuple[str, Place]] | None = None
+        self.typo_pool: dict[str, list[tuple[str, Place]]] | None = None  # by first letter
+        self.admin1_keys: dict[str, set[str]] = {}  # the names that put each province here
+        self.anchor_keys: dict[str, set[str]] = {}  # the names each anchor was read from
+        self._near: dict[tuple[str, str], float] = {}
 
-    def add(self, place: Place, pos: int) -> None:
+    def add(self, place: Place, pos: int, name_key: str) -> None:
         if place.kind == "country":
             return
         if place.admin1:
             self.admin1_pos.setdefault(place.admin1, []).append(pos)
+            self.admin1_keys.setdefault(place.admin1, set()).add(name_key)
         if place.country == "KP":
             self.kp_pos.append(pos)
         elif place.country == "KR":
             self.kr_pos.append(pos)
         point = place.kind in _POINT_KINDS or (place.kind == "province" and place.population)
-        if point and place.id not in self.anchors and len(self.anchors) < MAX_ANCHORS:
+        if point and place.id in self.anchors:
+            self.anchor_keys[place.id].add(name_key)
+        elif point and len(self.anchors) < MAX_ANCHORS:
             self.anchors[place.id] = place
+            self.anchor_keys[place.id] = {name_key}
             self.countries[place.country] = self.countries.get(place.country, 0) + 1
 
     def settle(self) -> None:
@@ -178,13 +185,29 @@ class _Context:
             if self.countries.get("KP", 0) < top:
                 self.home = max(self.countries, key=lambda c: self.countries[c])
 
-    def nearest_km(self, place: Place) -> float:
-        """Return the distance to the nearest other anchor (infinity when there is none)."""
-        best = math.inf
+    def nearest_km(self, place: Place, name_key: str = "") -> float:
+        """Return the distance to the nearest other anchor (infinity when there is none).
+
+        Anchors read only from ``name_key`` itself are no support for its candidates.
+        """
+        found = self._near.get((place.id, name_key))
+        if found is not None:
+            return found
+        # Nearest by a flat approximation, then the great-circle distance to that one.
+        scale = math.cos(math.radians(place.lat)) ** 2
+        best, nearest = math.inf, None
         for other in self.anchors.values():
-            if other.id != place.id:
-                best = min(best, haversine_km(place.lat, place.lon, other.lat, other.lon))
-        return best
+            if other.id != place.id and self.anchor_keys[other.id] != {name_key}:
+                d2 = (other.lat - place.lat) ** 2 + scale * (other.lon - place.lon) ** 2
+                if d2 < best:
+                    best, nearest = d2, other
+        km = (
+            math.inf
+            if nearest is None
+            else haversine_km(place.lat, place.lon, nearest.lat, nearest.lon)
+        )
+        self._near[(place.id, name_key)] = km
+        return km
 
     def admin1_in(self, start: int, end: int) -> set[str]:
         return {a for a, pos in self.admin1_pos.items() if _any_in(pos, start, end)}
@@ -196,8 +219,8 @@ def _plausible(c: Candidate, span: Span, *, at_sentence_start: bool) -> bool:
     Curated places always pass, and so do first-level units and cities of a million
     people.  Otherwise a GeoNames place must be in the DPRK or the border provinces, or
     be a city of 100,000 or more; matched through an alternate name, it must be in that
-    region (or a city of half a million) and the name at least five letters; a one-word
-    name at the start of a sentence does not count.
+    region and the name at least five letters (or a city of half a million and the name
+    six letters); a one-word name at the start of a sentence does not count.
     """
     p = c.place
     if p.source == "curated":
@@ -212,7 +235,9 @@ def _plausible(c: Candidate, span: Span, *, at_sentence_start: bool) -> bool:
     if at_sentence_start and " " not in span.surface:
         return False
     if c.matched_by == "alias":
-        return len(span.surface) >= 5 and (regional or p.population >= 500_000)
+        return (regional and len(span.surface) >= 5) or (
+            p.population >= 500_000 and len(span.surface) >= 6
+        )
     return regional or p.population >= 100_000
 
 
@@ -246,14 +271,16 @@ class Linker:
         spans = self.finder.spans(text)
         self._sentences = _Sentences(bounds if bounds is not None else sentences(text))
         options: dict[int, list[Candidate]] = {}
+        held_back: dict[int, set[str]] = {}  # ids dropped only for opening a sentence
         for i, s in enumerate(spans):
             if not s.fuzzy:
                 starts = self._sentences.bounds(s.start)[0] == s.start
-                options[i] = [
-                    c
-                    for c in self._candidates(s.surface)
-                    if _plausible(c, s, at_sentence_start=starts)
-                ]
+                raw = self._candidates(s.surface)
+                options[i] = [c for c in raw if _plausible(c, s, at_sentence_start=starts)]
+                if starts and len(options[i]) < len(raw):
+                    held_back[i] = {
+                        c.place.id for c in raw if _plausible(c, s, at_sentence_start=False)
+                    }
         # Pass 1: what the article says without help: unambiguous names give its context.
         ctx = _Context()
         first: dict[int, _Choice] = {}
@@ -262,7 +289,7 @@ class Linker:
             if top is not None:
                 first[i] = top
                 if top.score >= 0.9 and not top.ambiguous:
-                    ctx.add(top.place, spans[i].start)
+                    ctx.add(top.place, spans[i].start, spans[i].key)
         ctx.settle()
         # Pass 2: every known name in context, then one sense per name.
         chosen: dict[int, _Choice] = {}
@@ -275,28 +302,59 @@ class Linker:
                 top = self._fuzzy_within(spans[i], container) or top
             if top is not None:
                 chosen[i] = top
+        # "Tongchuan disclosed ...": a sentence-opening name takes the sense the article
+        # gives it elsewhere.
+        senses = {spans[i].key: c for i, c in chosen.items() if not spans[i].fuzzy}
+        for i, ids in held_back.items():
+            sense = senses.get(spans[i].key)
+            if i not in chosen and sense is not None and sense.place.id in ids:
+                chosen[i] = _Choice(
+                    sense.place, sense.score, sense.matched_by, sense.ambiguous, False
+                )
         self._one_sense(spans, chosen)
+        # Places linked with confidence also explain misspellings ("Lantou" beside Langtou).
+        support = {
+            (c.place.country, spans[i].key)
+            for i, c in chosen.items()
+            if c.score >= 0.9 and not spans[i].small and c.place.kind != "country"
+        }
+        for i, choice in chosen.items():
+            regional = choice.place.source == "curated" or choice.place.country == ctx.home
+            if choice.score >= 0.8 and not choice.ambiguous and regional:
+                ctx.add(choice.place, spans[i].start, spans[i].key)
+        ctx.typo_pool = None
         linked: dict[int, Mention] = {}
         for i, choice in chosen.items():
             span = spans[i]
-            far = span.small and choice.place.source != "curated"
-            if far and ctx.nearest_km(choice.place) > 150:
-                continue  # "Osan Dong" in a Hoeryong story: not the far town; placed below
+            place = choice.place
+            if place.source != "curated" and not choice.pinned:
+                d = ctx.nearest_km(place, span.key)
+                if span.small and d > 150:
+                    continue  # "Osan Dong" in a Hoeryong story: not the far town; placed below
+                if d > 500 and place.country != ctx.home:
+                    typo = self._fuzzy(span, ctx)
+                    if typo is not None:  # "Hesan" in a Hyesan story: not Heshan, China
+                        linked[i] = typo
+                        continue
+            foreign = span.small and place.country != ctx.home
+            if foreign and not any(cc == place.country and k != span.key for cc, k in support):
+                continue  # "Geumcheon-gu" in a Seoul story: not Kumchon, North Hwanghae
             confidence = choice.score - (0.1 if choice.ambiguous else 0.0)
             if choice.place.source != "curated":
                 confidence -= 0.1
             if confidence >= MIN_CONFIDENCE:
                 linked[i] = Mention.of(span, choice.place, confidence, choice.matched_by)
         # Pass 3: names the gazetteer does not hold, placed through the article.
+        small_vias: dict[str, Place] = {}  # one small name, one place around it
         for i, span in enumerate(spans):
             if i in linked:
                 continue
-            mention = None
-            if span.fuzzy:
-                mention = self._fuzzy(span, ctx)
+            # Unknown, or only a far namesake ("Hesan", a town in China, in a Hyesan story).
+            mention = self._fuzzy(span, ctx)
             if mention is None and span.small:
-                via = self._via(text, spans, i, linked)
+                via = small_vias.get(span.key) or self._via(text, spans, i, linked)
                 if via is not None:
+                    small_vias.setdefault(span.key, via)
                     mention = Mention.through(span, via)
             if mention is not None:
                 linked[i] = mention
@@ -368,7 +426,10 @@ class Linker:
             if ctx is None:
                 s += 0.1 if p.country == "KP" else 0.05 if p.admin1 in _BORDER_ADMIN1 else 0.0
             else:
-                s += self._context_score(p, ctx, sentence_admin1, south_here, north_here)
+                generic = c.matched_by == "alias" and len(span.surface.split()) <= 2
+                s += self._context_score(
+                    p, ctx, span.key, generic, sentence_admin1, south_here, north_here
+                )
             if in_container and container is not None:
                 s += 0.3 if self._inside(p, container) else -0.2
             if p.source == "curated":
@@ -380,32 +441,43 @@ class Linker:
         rivals = sum(
             1 for c in cands if c.score >= cand.score - 0.05 and not _same_unit(c.place, cand.place)
         )
-        return _Choice(cand.place, min(score, 1.2), cand.matched_by, rivals > 1, in_container)
+        return _Choice(cand.place, score, cand.matched_by, rivals > 1, in_container)
 
     @staticmethod
     def _context_score(
-        p: Place, ctx: _Context, sentence_admin1: set[str], south_here: bool, north_here: bool
+        p: Place,
+        ctx: _Context,
+        name_key: str,
+        generic: bool,
+        sentence_admin1: set[str],
+        south_here: bool,
+        north_here: bool,
     ) -> float:
         s = 0.0
+        # A name is no context for itself: its own province counts only if others name it.
+        own = ctx.admin1_keys.get(p.admin1) == {name_key}
         if p.country == "KP" and south_here and not north_here:
             s -= 0.6
         elif p.country == ctx.home:
             s += 0.1
         elif p.country == "KP" or (p.admin1 in _BORDER_ADMIN1 and ctx.home == "KP"):
             s += 0.05
-        if p.admin1 and p.admin1 in sentence_admin1:
+        if p.admin1 and not own and p.admin1 in sentence_admin1:
             s += 0.15
-        elif p.admin1 and p.admin1 in ctx.admin1_pos:
+        elif p.admin1 and not own and p.admin1 in ctx.admin1_pos:
             s += 0.08
         if p.pair and p.pair in ctx.anchors:
             s += 0.1
         if ctx.anchors:
-            d = ctx.nearest_km(p)
+            d = ctx.nearest_km(p, name_key)
             s += 0.15 * max(0.0, 1.0 - d / 300.0)
             # A facility named only by a generic alias ("Friendship Bridge") far from
             # every place the article names is another thing of that name.
-            far_facility = p.kind in _FACILITY_KINDS and d > 150
-            if far_facility or (p.source != "curated" and d > 500 and p.population < 1_000_000):
+            if p.kind in _FACILITY_KINDS and d > 150:
+                s -= 1.0 if generic else 0.3
+            elif (
+                p.source != "curated" and p.kind == "town" and d > 500 and p.population < 1_000_000
+            ):
                 s -= 0.3
         return s
 
@@ -424,7 +496,7 @@ class Linker:
         for members in groups.values():
             if len(members) < 2:
                 continue
-            top = max(members, key=lambda i: chosen[i].score)
+            top = max(members, key=lambda i: (chosen[i].pinned, chosen[i].score))
             winner = chosen[top]
             for i in members:
                 if not chosen[i].pinned and chosen[i].place.id != winner.place.id:
@@ -447,7 +519,8 @@ class Linker:
 
     def _fuzzy_within(self, span: Span, container: Place) -> _Choice | None:
         """Return the place of the container's province whose name ``span`` misspells."""
-        found = self._closest(span.key, self._province_places().get(container.admin1, ()), 80)
+        pool = self._province_places().get(container.admin1, [])
+        found = self._closest(span.key, pool, 80, same_initial=False)
         if found is None:
             return None
         place, ratio = found
@@ -455,13 +528,18 @@ class Linker:
 
     @staticmethod
     def _closest(
-        k: str, pool: list[tuple[str, Place]] | tuple[()], cutoff: float
+        k: str, pool: list[tuple[str, Place]], cutoff: float, *, same_initial: bool = True
     ) -> tuple[Place, float] | None:
+        """Return the pool's place whose key is most like ``k`` (ratio at least ``cutoff``).
+
+        Keys of another length (by more than 2) are skipped, and with ``same_initial``
+        (pools drawn from a whole article) keys with another first letter too.
+        """
         from rapidfuzz.fuzz import ratio
 
         best: tuple[Place, float] | None = None
         for other, place in pool:
-            if other[:1] != k[:1] or abs(len(other) - len(k)) > 2:
+            if abs(len(other) - len(k)) > 2 or (same_initial and other[:1] != k[:1]):
                 continue
             r = ratio(k, other)
             if r >= cutoff and (best is None or r > best[1]):
@@ -473,33 +551,37 @@ class Linker:
         if len(span.key) < 4:
             return None
         # "the Hamgyong region" where the article names North Hamgyong: the province it means.
-        if span.kind_hint == "province":
+        if span.fuzzy and span.kind_hint == "province":
             for admin1 in ctx.admin1_pos:
                 if key(admin1) in ("north" + span.key, "south" + span.key):
-                    found = self.gz.resolve(admin1, kind="province", country="KP", fuzzy=False)
-                    if found:
-                        return Mention.of(span, found[0].place, 0.6, "context")
+                    unit = self.gz.resolve(admin1, kind="province", country="KP", fuzzy=False)
+                    if unit:
+                        return Mention.of(span, unit[0].place, 0.6, "context")
         # A misspelling of a place the article names ("Hesan" in a Hyesan story).
         if ctx.typo_pool is None:
-            ctx.typo_pool = [
-                (k, p)
-                for p in ctx.anchors.values()
-                for k in dict.fromkeys(key(n) for n in (p.name, *p.aliases[:8]))
-                if len(k) >= 4
-            ]
-        found = self._closest(span.key, ctx.typo_pool, 80)
+            ctx.typo_pool = {}
+            for p in ctx.anchors.values():
+                for k in dict.fromkeys(key(n) for n in (p.name, *p.aliases[:8])):
+                    if len(k) >= 4:
+                        ctx.typo_pool.setdefault(k[:1], []).append((k, p))
+        pool = [
+            (k, p)
+            for k, p in ctx.typo_pool.get(span.key[:1], ())
+            if k != span.key and ctx.anchor_keys[p.id] != {span.key}
+        ]
+        found = self._closest(span.key, pool, 80)
         if found is not None:
             place, ratio = found
             return Mention.of(span, place, 0.5 + 0.4 * (ratio - 80) / 20, "fuzzy")
         # "Unseong county": a kind-marked name like a unit of a province the article names.
-        if span.kind_hint and span.kind_hint != "province":
+        if span.fuzzy and not span.small and span.kind_hint and span.kind_hint != "province":
             s_start, s_end = self._sentences.bounds(span.start)
             here = ctx.admin1_in(s_start, s_end)
             kinds = _KIND_GROUPS.get(span.kind_hint, {span.kind_hint})
             table = self._province_places()
             for admin1 in sorted(ctx.admin1_pos, key=lambda a: a not in here):
                 pool = [(k, p) for k, p in table.get(admin1, ()) if p.kind in kinds]
-                found = self._closest(span.key, pool, 80)
+                found = self._closest(span.key, pool, 80, same_initial=False)
                 if found is not None:
                     return Mention.of(span, found[0], 0.55, "fuzzy")
         return None
@@ -510,20 +592,29 @@ class Linker:
         """Return the county, town or city that places the small place at span ``i``.
 
         The most specific unit the same sentence names (the nearest on ties), else the
-        nearest town-level place named before it, else after it.
+        nearest town-level place named before it, else after it.  A district ("Songpa-gu",
+        "Yusun Labor District") is not placed through another district or a town.
         """
         span = spans[i]
+        tail = span.surface.lower().replace("-", " ").split()[-1]
+        lowest = 1 if tail in ("gu", "guyok", "kuyok", "district", "zone") else 0
         s_start, s_end = self._sentences.bounds(span.start)
         best: tuple[int, int, Mention] | None = None
         for m in linked.values():
             if m.via or not s_start <= m.start < s_end or m.kind not in _CONTAINER_RANK:
+                continue
+            if _CONTAINER_RANK[m.kind] < lowest:
                 continue
             rank = (_CONTAINER_RANK[m.kind], abs(m.start - span.start))
             if best is None or rank < best[:2]:
                 best = (*rank, m)
         if best is None:
             towns = sorted(
-                (m for m in linked.values() if not m.via and _CONTAINER_RANK.get(m.kind, 9) <= 1),
+                (
+                    m
+                    for m in linked.values()
+                    if not m.via and lowest <= _CONTAINER_RANK.get(m.kind, 9) <= 1
+                ),
                 key=lambda m: m.start,
             )
             before = [m for m in towns if m.start < span.start]

@@ -15,7 +15,7 @@ from functools import lru_cache
 from typing import NamedTuple
 
 from gazetteer import Gazetteer
-from gazetteer.names import key
+from gazetteer.names import key, tokens
 
 #: The most tokens one place name spans ("Sino-Korean Friendship Bridge", "Kim Hyong Jik county").
 MAX_WINDOW = 6
@@ -84,6 +84,10 @@ SMALL_PLACE_WORDS = {
     "harbor": "port",
 }
 _WORKERS = frozenset({"labor", "labour", "workers", "worker"})
+#: Lowercase tails that keep the place in a hyphenated adjective ("Seoul-based", "Dandong-bound").
+PLACE_ADJECTIVE_TAILS = frozenset(
+    {"based", "bound", "born", "made", "backed", "owned", "run", "led", "registered", "area"}
+)
 _SMALL_SUFFIXES = frozenset({"ri", "ni", "dong", "gu"})
 
 #: Titles before a first name: the next capitalised words are a person ("President Vladimir Putin").
@@ -91,7 +95,7 @@ TITLES = frozenset(
     """
     president presidents minister ministers premier chancellor king queen prince princess
     ambassador envoy secretary general gen governor mayor chairman chairwoman leader mr mrs ms
-    dr prof professor senator director commander marshal pope saint st
+    dr prof professor senator director commander marshal pope
     """.split()
 )
 
@@ -236,6 +240,8 @@ class MentionFinder:
     def __init__(self, gazetteer: Gazetteer) -> None:
         self.gz = gazetteer
         self._curated_keys: dict[str, bool] = {}
+        self._small_keys: dict[str, str] = {}  # the current text's small places, by key
+        self._lowercase: set[str] | None = None  # the current text's lowercase words
 
     def _curated(self, folded: str) -> bool:
         """Return True when a curated place has a name with this key (remembered)."""
@@ -250,7 +256,8 @@ class MentionFinder:
     def spans(self, text: str) -> list[Span]:
         """Return the place-name spans of ``text`` in order, none overlapping."""
         toks = tokenize(text)
-        lowercase_words: set[str] | None = None  # built on first need
+        self._small_keys = {}  # this text's small places, by key
+        self._lowercase = None
         spans: list[Span] = []
         i = 0
         n = len(toks)
@@ -289,9 +296,7 @@ class MentionFinder:
             # A one-word name that the text also writes in lowercase is a common word,
             # unless the curated table knows it ("hyesan" as an image tag).
             if end_i - i == 1 and first.text.lower() != first.text and not self._curated(k):
-                if lowercase_words is None:
-                    lowercase_words = set(_LOWER_WORD.findall(text))
-                if first.text.lower() in lowercase_words:
+                if self._written_lowercase(text, first.text.lower()):
                     i += 1
                     continue
             small = last.low in SMALL_PLACE_WORDS or (
@@ -316,6 +321,9 @@ class MentionFinder:
         if not parts[-1][0] or not parts[-1][0][0].isalpha():
             return []
         tail = parts[-1][0]
+        lower = [p for p, _, _ in parts if p.islower() and p not in _SUFFIX_KINDS]
+        if any(p not in PLACE_ADJECTIVE_TAILS for p in lower):
+            return []  # "Hwasong-class", "Sinuiju-style": a word made from a name
         if len(parts) == 2 and tail in _SUFFIX_KINDS:
             name = parts[0][0]
             if len(name) < 3 or not name.isalpha():
@@ -340,8 +348,9 @@ class MentionFinder:
                 continue
             best: tuple[int, str] | None = None
             for m in range(j, len(parts)):
-                k = _window_key(tuple(p for p, _, _ in parts[j : m + 1]))
-                if k and self.gz.has_key(k):
+                words = tuple(p for p, _, _ in parts[j : m + 1])
+                k = _window_key(words)
+                if k and self.gz.has_key(k) and self._written_as(k, words):
                     best = (m + 1, k)
             if best is None:
                 j += 1
@@ -351,6 +360,28 @@ class MentionFinder:
             out.append(Span(text[start:stop], start, stop, k))
             j = end
         return out
+
+    def _written_lowercase(self, text: str, word: str) -> bool:
+        """Return True when ``text`` also writes ``word`` in lowercase (a common word)."""
+        if self._lowercase is None:
+            self._lowercase = set(_LOWER_WORD.findall(text))
+        return word in self._lowercase
+
+    def _written_as(self, folded: str, words: tuple[str, ...]) -> bool:
+        """Return True when a place of this key has a name spelt as ``words`` (suffixes kept).
+
+        Inside a hyphenated word ("Maritime-based") a name must be written whole: the key
+        of "Maritime Province" is no reason to read "Maritime" as a place.
+        """
+        written = tokens(" ".join(words))
+        if len(written) > 1 and written[-1] in _SUFFIX_KINDS:
+            written = written[:-1]  # "Wonjong-ni": the place Wonjong with its suffix
+        wanted = "".join(written)
+        return any(
+            "".join(tokens(n)) == wanted
+            for p in self.gz.places_for_key(folded)
+            for n in (p.name, *p.aliases)
+        )
 
     def _lowercase_mentions(self, text: str, spans: list[Span]) -> list[Span]:
         """Return ``spans`` with the lowercase writings of curated one-word names it holds.
@@ -368,6 +399,8 @@ class MentionFinder:
             and not s.surface.isupper()
             and self._curated(s.key)
         }
+        if words:
+            words = {w for w in words if self._written_lowercase(text, w)}
         if not words:
             return spans
         extra = [
@@ -417,10 +450,18 @@ class MentionFinder:
         if len(tok.text) < 4 or tok.low in STOP_WORDS or not tok.text.isalpha():
             return None
         small = _small_place_end(text, toks, i)
+        after_place = bool(spans) and text[spans[-1].end : tok.start] in (" ", "\u00a0")
+        if small is not None and (after_place or self._written_lowercase(text, tok.low)):
+            small = None  # "Heechon Power Station" is Heechon's; "Trade Port" is no name
         if small is not None:
             end_i, kind = small
             end = toks[end_i - 1].end
-            return Span(text[tok.start : end], tok.start, end, key(tok.text), kind, True, True)
+            k = key(tok.text)
+            self._small_keys[k] = kind
+            return Span(text[tok.start : end], tok.start, end, k, kind, True, True)
+        k = key(tok.text)
+        if k in self._small_keys:  # "the Ryomyong project" after "Ryomyong Street"
+            return Span(tok.text, tok.start, tok.end, k, self._small_keys[k], True, True)
         hint = _kind_hint(text, toks, i, i + 1)
         # "Kusong, Kunjang and Unsan": right after a place, joined by a comma, "and" or "or".
         in_list = (

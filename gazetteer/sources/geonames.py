@@ -249,7 +249,7 @@ class GeonamesCacheSource:
         )
 
 
-def _largest(cities: Iterable[dict], cc: str, name: str) -> dict | None:  # type: ignore[type-arg]
+def _largest(cities: Iterable[dict], cc: str, name: str) -> dict | None:
     """Return the most populous city of country ``cc`` named (or also named) ``name``."""
     found = [
         c
@@ -259,7 +259,7 @@ def _largest(cities: Iterable[dict], cc: str, name: str) -> dict | None:  # type
     return max(found, key=lambda c: int(c["population"] or 0), default=None)
 
 
-def _capitals(countries: dict, cities: Iterable[dict]) -> set[int]:  # type: ignore[type-arg]
+def _capitals(countries: dict, cities: Iterable[dict]) -> set[int]:
     """Return the GeoNames ids of the countries' capitals (the largest town of that name)."""
     wanted = {c["iso"]: c["capital"] for c in countries.values() if c.get("capital")}
     best: dict[str, tuple[int, int]] = {}
@@ -273,7 +273,7 @@ def _capitals(countries: dict, cities: Iterable[dict]) -> set[int]:  # type: ign
     return {gid for _, gid in best.values()}
 
 
-def _admin1_units(cities: Iterable[dict]) -> Iterator[Place]:  # type: ignore[type-arg]
+def _admin1_units(cities: Iterable[dict]) -> Iterator[Place]:
     """Yield the :data:`ADMIN1_UNITS` whose capital the package holds, on the capital's point."""
     pool = list(cities)
     for cc, name, capital, aliases in ADMIN1_UNITS:
