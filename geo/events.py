@@ -294,6 +294,14 @@ class EventExtractor:
                 return ranked[0] if ranked else None
         return None
 
+    def _container_names(self, place_id: str) -> tuple[str, ...]:
+        """Return the names of the first- and second-level units holding ``place_id``."""
+        try:
+            place = self.linker.gz.get(place_id)
+        except NkmapError:
+            return ()
+        return tuple(n for n in (place.admin1, place.admin2) if n and n != place.name)
+
     def _ancestors(self, place_id: str) -> tuple[str, ...]:
         """Return the ids of the places containing ``place_id`` (its parent chain)."""
         found = self._parents.get(place_id)
@@ -362,11 +370,14 @@ class EventExtractor:
         unique = list({m.place_id: m for m in chosen}.values())
         inner_admin1 = {m.admin1 for m in unique if m.precision not in ("province", "country")}
         containers = {a for m in unique for a in self._ancestors(m.place_id)}
+        container_names = {n for m in unique for n in self._container_names(m.place_id)}
         kept = []
         for m in unique:
             if m.precision == "province" and m.admin1 in inner_admin1:
                 continue
-            if m.place_id in containers:  # "Longjing, Yanbian Prefecture": Longjing
+            if m.place_id in containers or (
+                m.precision != "province" and m.name in container_names
+            ):  # "Longjing, Yanbian Prefecture", "Nampo's Ryonggang County": the inner place
                 continue
             if m.precision == "country" and len(unique) > 1:
                 continue

@@ -158,7 +158,7 @@ def in_list(sentence: str, prev_end: int, start: int) -> bool:
 def is_background(sentence: str) -> bool:
     """Return True when ``sentence`` states background, habit, intention or speculation.
 
-    Only the main clause is read (up to a comma opening a relative or concessive clause):
+    A question is background.  Only the main clause is read (up to a comma opening a relative or concessive clause):
     "visited the site, after which it could have been opened" reports the visit.
 
     An announced visit ("will visit Pyongyang this week") still reports a happening.
@@ -169,6 +169,8 @@ def is_background(sentence: str) -> bool:
     >>> is_background("Border guards arrested three smugglers on March 7.")
     False
     """
+    if sentence.rstrip("\"”’' )").endswith("?"):
+        return True  # a question reports nothing
     main = _SUBORDINATE.split(sentence, maxsplit=1)[0]
     if _ANNOUNCED.search(main):
         return False
