@@ -158,8 +158,9 @@ def in_list(sentence: str, prev_end: int, start: int) -> bool:
 def is_background(sentence: str) -> bool:
     """Return True when ``sentence`` states background, habit, intention or speculation.
 
-    A question is background.  Only the main clause is read (up to a comma opening a relative or concessive clause):
-    "visited the site, after which it could have been opened" reports the visit.
+    A question is background.  Only the main clause is read (up to a comma opening a
+    relative or concessive clause): "visited the site, after which it could have been
+    opened" reports the visit.
 
     An announced visit ("will visit Pyongyang this week") still reports a happening.
     Raises nothing.
