@@ -198,12 +198,15 @@ class EventExtractor:
             previous = sent
             if sent.role not in _EVENT_ROLES:
                 continue
+            if not sent.mentions and (after is None or not after.mentions):
+                continue  # no place here or just before: nothing to locate
             sentence = text[sent.start : sent.end]
-            background = is_background(sentence)
             visits = self._visits_to(sent, sentence)
             found: list[tuple[Mention, str, int, float]] = []  # (place, theme, hits, factor)
-            if not background:
-                found = self._located(sent, sentence, after, text, body_places, story, bool(visits))
+            if not is_background(sentence):
+                found = self._located(
+                    sent, sentence, after, text, body_places, story, bool(visits)
+                )
             taken = {m.place_id for m, *_ in found}
             found += [v for v in visits if v[0].place_id not in taken]
             if not found:

@@ -53,7 +53,7 @@ def sentences(text: str) -> list[tuple[int, int, int]]:
         start = p_start
         chunk = text[p_start:p_end]
         for brk in _BREAK.finditer(chunk):
-            before = _LAST_WORD.search(chunk[: brk.start() + 1])
+            before = _LAST_WORD.search(chunk[max(0, brk.start() - 12) : brk.start() + 1])
             if before is not None and before.group(1).lower() in ABBREVIATIONS:
                 continue
             out.append((start, p_start + brk.start(), para))
