@@ -15,7 +15,12 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from gazetteer.errors import DataError, GeocoderUnavailable, InputError, UnknownPlaceError
+from gazetteer.errors import (
+    DataError,
+    GeocoderUnavailable,
+    InputError,
+    UnknownPlaceError,
+)
 from gazetteer.names import key
 from gazetteer.place import Candidate, Place
 from gazetteer.sources.base import Source
@@ -53,7 +58,7 @@ _BASE_SCORE = {("curated", 0): 1.0, ("curated", 1): 0.95}
 _OTHER_SCORE = {0: 0.85, 1: 0.8}
 
 # Index version: bump when the index's layout or the key function changes.
-_INDEX_VERSION = "5"
+_INDEX_VERSION = "6"
 
 
 def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
@@ -157,6 +162,16 @@ def _build_index(sources: Sequence[Source]) -> _Index:
         }
     )
     prominence = [_prominence(p, i) for i, p in enumerate(places)]
+    # A directly governed city's city ranks above the province-level unit of its name.
+    for i, p in enumerate(places):
+        parent = by_id.get(p.parent) if p.parent else None
+        if (
+            parent is not None
+            and p.kind == "city"
+            and places[parent].kind == "province"
+            and key(places[parent].name) == key(p.name)
+        ):
+            prominence[i] = prominence[parent] + 0.5
     return _Index(places, by_id, dict(names), dict(children), fuzzy, prominence)
 
 
@@ -175,14 +190,13 @@ def _load_or_build(sources: Sequence[Source], use_cache: bool) -> _Index:
     if not use_cache:
         return _build_index(sources)
     path = cache_dir() / f"gazetteer-{_fingerprint(sources)}.pickle"
-    if path.exists():
-        try:
-            with path.open("rb") as fh:
-                index = pickle.load(fh)
-            if isinstance(index, _Index):
-                return index
-        except Exception:  # a corrupt or foreign cache is rebuilt, never trusted
-            pass
+    try:
+        with path.open("rb") as fh:
+            index = pickle.load(fh)
+        if isinstance(index, _Index):
+            return index
+    except Exception:  # a missing, unreadable, corrupt or foreign cache is rebuilt, never trusted
+        pass
     index = _build_index(sources)
     try:
         from gazetteer.atomic import atomic_path
@@ -193,7 +207,14 @@ def _load_or_build(sources: Sequence[Source], use_cache: bool) -> _Index:
         with atomic_path(path) as tmp, tmp.open("wb") as fh:
             pickle.dump(index, fh, protocol=pickle.HIGHEST_PROTOCOL)
     except OSError as exc:
-        warnings.warn(f"gazetteer cache not written to {path}: {exc}", stacklevel=2)
+        from gazetteer.sources.geonames import DataFolderWarning
+
+        reason = exc.strerror or str(exc).rsplit(": ", 1)[-1]
+        warnings.warn(
+            f"{path.parent}: gazetteer cache not written ({reason}); it is rebuilt each run",
+            DataFolderWarning,
+            stacklevel=2,
+        )
     return index
 
 
@@ -206,6 +227,31 @@ def best(candidates: Sequence[Candidate], threshold: float = THRESHOLD) -> Candi
     if candidates and candidates[0].score >= threshold:
         return candidates[0]
     return None
+
+
+#: A trailing word of a name that says which kind of place it means ("Pyongyang Province").
+_WRITTEN_KINDS = {
+    "province": ("province",),
+    "do": ("province",),
+    "city": ("city", "town"),
+    "si": ("city", "town"),
+    "county": ("county",),
+    "gun": ("county",),
+    "kun": ("county",),
+    "district": ("district",),
+    "gu": ("district",),
+    "guyok": ("district",),
+    "kuyok": ("district",),
+}
+
+
+@lru_cache(maxsize=100_000)
+def _written_kind(name: str) -> tuple[str, ...]:
+    """Return the kinds the last word of ``name`` asks for (empty when it names none)."""
+    from gazetteer.names import tokens
+
+    toks = tokens(name)
+    return _WRITTEN_KINDS.get(toks[-1], ()) if len(toks) > 1 else ()
 
 
 @lru_cache(maxsize=100_000)
@@ -384,6 +430,7 @@ class Gazetteer:
         if not k:
             return []
         plain = _plain(name)
+        written_kind = _written_kind(name)
         ix = self._index
         scored: dict[int, tuple[float, str, str]] = {}
         for i, how in ix.names.get(k, ()):
@@ -412,12 +459,13 @@ class Gazetteer:
             results.append(
                 (
                     min(score, 1.0),
+                    place.kind in written_kind,
                     ix.prominence[i],
                     Candidate(place, min(score, 1.0), matched, matched_name),
                 )
             )
-        results.sort(key=lambda t: (-round(t[0], 6), -t[1]))
-        candidates = [c for s, _, c in results if s >= MIN_SCORE][:limit]
+        results.sort(key=lambda t: (-round(t[0], 6), not t[1], -t[2]))
+        candidates = [c for s, _, _, c in results if s >= MIN_SCORE][:limit]
         if self.online is not None and best(candidates) is None:
             candidates = self._online(name, country) + candidates
         return candidates

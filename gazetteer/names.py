@@ -9,10 +9,12 @@ The key is for matching only, never for display.  It folds, in order:
 3. North/South: ``Pyonganbuk-do`` = ``Phyŏngan-pukto`` = ``North Pyongan``;
 4. romanization pairs, so that McCune–Reischauer, Revised Romanization and
    DPRK spellings meet (ph/p/b, th/t/d, kh/k/g, ch/j, sh/s, ŏ/eo/o, ŭ/eu/u,
-   oe/oi, and the initial r/l/n of Ryanggang/Yanggang and Rajin/Najin).
+   oe/oi, yung/yong (Hamkyung), the initial r/l/n of Ryanggang/Yanggang and Rajin/Najin,
+   and a medial r assimilated after m/n/ng (Amrok/Amnok, Unryul/Unnyul).
 
 Hangul keeps its syllables; a trailing administrative syllable (시 군 구역 읍 리
-동 도 …) is removed.  Chinese characters are kept as they are.
+동 도 …) is removed.  Chinese characters are kept, without a trailing administrative
+character (市 县 省 区 …).
 
 >>> key("Sinŭiju") == key("Shinuiju") == key("Sinuiju")
 True
@@ -51,6 +53,7 @@ SUFFIX_TOKENS = frozenset(
         "ri",
         "ni",
         "dong",
+        "gu",
         "kuyok",
         "guyok",
         "kuyeok",
@@ -138,7 +141,30 @@ _FOLDS = (
     ("p", "b"),
     ("t", "d"),
     ("l", "r"),
+    ("yung", "yong"),
+    # Consonant assimilation of a medial r (Amrok/Amnok, Unryul/Unnyul, Jongro/Jongno).
+    ("ngr", "ngn"),
+    ("nr", "nn"),
+    ("mr", "mn"),
 )
+
+#: Chinese administrative endings removed from the end of a name in Chinese characters.
+CJK_SUFFIXES = (
+    "自治州",
+    "自治县",
+    "特别市",
+    "直辖市",
+    "市",
+    "县",
+    "縣",
+    "郡",
+    "省",
+    "区",
+    "區",
+    "镇",
+    "鎮",
+)
+_CJK = re.compile(r"^[\u4e00-\u9fff]+$")
 
 
 def fold_chars(text: str) -> str:
@@ -217,7 +243,7 @@ def _direction(toks: list[str]) -> tuple[str, list[str]]:
     if len(toks) > 1 and toks[0] in ("south", "southern"):
         return "south", toks[1:]
     last = toks[-1]
-    if len(toks) > 1 and last in ("pukto", "bukto", "puk", "buk"):
+    if len(toks) > 1 and last in ("pukto", "bukto", "pukdo", "bukdo", "puk", "buk"):
         return "north", toks[:-1]
     if len(toks) > 1 and last in ("namdo", "nam"):
         return "south", toks[:-1]
@@ -244,6 +270,13 @@ def _hangul_key(text: str) -> str:
     return compact
 
 
+def _cjk_key(word: str) -> str:
+    for suffix in CJK_SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= 2:
+            return word[: -len(suffix)]
+    return word
+
+
 @lru_cache(maxsize=200_000)
 def key(name: str) -> str:
     """Return the matching key of a place name; ``""`` for a name with no letters.
@@ -259,6 +292,8 @@ def key(name: str) -> str:
     toks = tokens(name)
     if not toks:
         return ""
+    if len(toks) == 1 and _CJK.match(toks[0]):
+        return _cjk_key(toks[0])
     # "Pyonganbuk-do": the province ending is glued to the name before "-do".
     if len(toks) > 1 and toks[-1] == "do":
         head = toks[-2]

@@ -1,7 +1,7 @@
 """Article records and the readers that make them from files: text, HTML, JSON, JSON Lines.
 
 >>> a = article_from_text("Hyesan traders fined\\n\\n2024-03-08\\n\\nOfficials fined traders.")
->>> a.title, a.date, a.date_source, a.text
+>>> a.title, a.date, a.date_source, a.body
 ('Hyesan traders fined', datetime.date(2024, 3, 8), 'byline', 'Officials fined traders.')
 """
 
@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import codecs
 import datetime as dt
+import errno
 import hashlib
 import json
 import os
 import re
+import stat
 import warnings
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
@@ -20,8 +22,14 @@ from pathlib import Path
 from typing import Any, Literal
 
 from gazetteer.errors import DataError, FileError, NkmapError
-from geo.clean import canonical_outlet, clean_page, guess_source
-from geo.dates import parse_date, publication_date
+from geo.clean import CleanedPage, Line, canonical_outlet, clean_page, guess_source
+from geo.dates import (
+    DATE_RANGE_TEXT,
+    date_out_of_range,
+    parse_date,
+    publication_date,
+    sane_date,
+)
 
 __all__ = [
     "ARTICLE_SUFFIXES",
@@ -30,6 +38,7 @@ __all__ = [
     "ReadResult",
     "ReadWarning",
     "article_from_text",
+    "expand_paths",
     "iter_article_files",
     "read_article",
     "read_articles",
@@ -55,13 +64,18 @@ _AUTHOR_KEYS = ("author", "byline", "authors")
 
 @dataclass(frozen=True)
 class Article:
-    """One news article, cleaned.
+    """One news article: its text, where in it the page's noise lies, and its metadata.
 
-    ``text`` is the body without page noise (title, bylines, footers removed); event offsets
-    refer to this string.  ``article_id`` is the first 16 hex digits of ``content_hash``, the
-    SHA-256 of the article's raw bytes (of its own record, for files holding several).
-    ``date_source`` is ``"override"``, ``"sidecar"``, ``"metadata"``, ``"byline"``,
-    ``"dateline"`` or ``"none"``.  ``path`` is ``""`` for an in-memory article.
+    ``text`` is the document every offset refers to: for a plain-text file the file's
+    text itself (headline, bylines and all), for HTML and JSON the headline followed by
+    the extracted body.  ``lines`` gives each non-blank line's offsets and role
+    (``title``, ``body``, ``caption``, ``dateline`` or ``noise``: see :mod:`geo.clean`);
+    :attr:`body` is the article text without the noise.  ``article_id`` is the first 16
+    hex digits of ``content_hash``, the SHA-256 of the article's raw bytes (of its own
+    record, for files holding several).  ``date_source`` is ``"override"``,
+    ``"sidecar"``, ``"metadata"``, ``"byline"``, ``"dateline"`` or ``"none"``.  ``path`` is
+    ``""`` for an in-memory article.  ``title_guessed`` is True when the title is the
+    text's first sentence rather than a headline.
     """
 
     article_id: str
@@ -75,6 +89,9 @@ class Article:
     path: str
     text_file: str
     content_hash: str
+    lines: tuple[Line, ...] = ()
+    body: str = ""
+    title_guessed: bool = False
 
 
 @dataclass(frozen=True)
@@ -139,36 +156,109 @@ def _is_sidecar(path: Path) -> bool:
     )
 
 
-def _expand(paths: Iterable[str | os.PathLike[str]]) -> tuple[list[Path], list[ReadFailure]]:
+def _not_a_file(path: Path) -> str | None:
+    """Why ``path`` cannot be read as a file (a loop, a pipe, a device...), or None if it can.
+
+    Follows symbolic links; a link that leads nowhere or back to itself is named as such.
+    """
+    try:
+        mode = os.stat(path).st_mode
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            return "symlink loop (the link leads back to itself)"
+        if os.path.islink(path):
+            try:
+                return f"broken symbolic link (points to {os.readlink(path)})"
+            except OSError:
+                return "broken symbolic link"
+        if isinstance(exc, FileNotFoundError):
+            return "no such file or folder"
+        return f"cannot read: {exc.strerror or exc}"
+    if stat.S_ISREG(mode) or stat.S_ISDIR(mode):
+        return None
+    if stat.S_ISFIFO(mode):
+        return "a named pipe (FIFO), not a file"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device, not a file"
+    if stat.S_ISSOCK(mode):
+        return "a socket, not a file"
+    return "not a regular file"
+
+
+def _walk(folder: Path, failures: list[ReadFailure]) -> list[Path]:
+    """The article files under ``folder``, sorted; each unreadable entry becomes a failure.
+
+    Symbolic links to folders are followed, each folder once: a link leading back to a folder
+    that contains it is a failure ("symlink loop"), not an endless walk.
+    """
+    found: list[Path] = []
+    seen = {os.path.realpath(folder)}
+
+    def unreadable(exc: OSError) -> None:
+        failures.append(
+            ReadFailure(str(exc.filename or folder), f"cannot read folder: {exc.strerror or exc}")
+        )
+
+    for root, dirs, names in os.walk(folder, onerror=unreadable, followlinks=True):
+        keep = []
+        for d in sorted(dirs):
+            if d.startswith("."):
+                continue
+            sub = os.path.join(root, d)
+            real = os.path.realpath(sub)
+            if real in seen:
+                here = os.path.realpath(root)
+                if here == real or here.startswith(real.rstrip(os.sep) + os.sep):
+                    failures.append(ReadFailure(sub, f"symlink loop (leads back to {real})"))
+                continue  # else another link to a folder already read: its files are in
+            seen.add(real)
+            keep.append(d)
+        dirs[:] = keep
+        for name in sorted(names):
+            child = Path(root) / name
+            if (
+                _is_hidden(child)
+                or _FOLDER_DOCS.match(name)
+                or child.suffix.lower() not in ARTICLE_SUFFIXES
+            ):
+                continue
+            why = _not_a_file(child)
+            if why is not None:
+                failures.append(ReadFailure(str(child), why))
+            elif not _is_sidecar(child):
+                found.append(child)
+    return sorted(found)
+
+
+def expand_paths(
+    paths: Iterable[str | os.PathLike[str]],
+) -> tuple[list[Path], list[ReadFailure]]:
+    """Return the article files that ``paths`` stand for, and the entries that cannot be read.
+
+    Folders are walked recursively (see :func:`iter_article_files` for what is kept).  A
+    failure names a path that does not exist, an unreadable sub-folder, a symbolic link that
+    loops or leads nowhere, or a named pipe, device or socket.  Raises nothing.
+    """
     files: list[Path] = []
     failures: list[ReadFailure] = []
     for raw in paths:
         path = Path(raw)
-        if path.is_dir():
-            found = []
-            for root, dirs, names in os.walk(path):
-                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-                for name in names:
-                    child = Path(root) / name
-                    if (
-                        not _is_hidden(child)
-                        and not _FOLDER_DOCS.match(name)
-                        and child.suffix.lower() in ARTICLE_SUFFIXES
-                        and not _is_sidecar(child)
-                    ):
-                        found.append(child)
-            files.extend(sorted(found))
-        elif path.is_file():
-            files.append(path)
+        why = _not_a_file(path)
+        if why is not None:
+            failures.append(ReadFailure(str(path), why))
+        elif path.is_dir():
+            files.extend(_walk(path, failures))
         else:
-            failures.append(ReadFailure(str(path), "no such file or folder"))
+            files.append(path)
     # a sidecar named beside its own article is read with it, not as an article
-    chosen = {f.resolve() for f in files}
+    chosen = {os.path.realpath(f) for f in files}
     files = [
         f
         for f in files
         if f.suffix.lower() != ".json"
-        or not any(f.with_suffix(s).resolve() in chosen for s in (*TEXT_SUFFIXES, *HTML_SUFFIXES))
+        or not any(
+            os.path.realpath(f.with_suffix(s)) in chosen for s in (*TEXT_SUFFIXES, *HTML_SUFFIXES)
+        )
     ]
     return files, failures
 
@@ -179,10 +269,11 @@ def iter_article_files(paths: Iterable[str | os.PathLike[str]]) -> Iterator[Path
     Folders are walked recursively, each folder's files sorted, keeping the extensions in
     :data:`ARTICLE_SUFFIXES`, skipping hidden files and folders, a folder's README/LICENSE
     files, and the sidecar ``name.json`` that sits beside a ``name.txt`` (or ``.html``).  A
-    file named explicitly is always kept; a path that does not exist is skipped
-    (:func:`read_articles` reports it).  Raises nothing.
+    file named explicitly is always kept; a path that cannot be read (missing, a symlink
+    loop, a pipe...) is skipped (:func:`expand_paths` and :func:`read_articles` report it).
+    Raises nothing.
     """
-    files, _ = _expand(paths)
+    files, _ = expand_paths(paths)
     yield from files
 
 
@@ -205,28 +296,69 @@ def _looks_like_text(text: str) -> bool:
     return bad <= max(2, len(text) // 200)
 
 
+#: Byte-order marks, longest first (the UTF-32 LE mark begins with the UTF-16 LE one).
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32-le", "UTF-32"),
+    (codecs.BOM_UTF32_BE, "utf-32-be", "UTF-32"),
+    (codecs.BOM_UTF8, "utf-8", "UTF-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le", "UTF-16"),
+    (codecs.BOM_UTF16_BE, "utf-16-be", "UTF-16"),
+)
+
+
+def _zero_share(data: bytes, start: int, step: int) -> float:
+    """The share of NUL bytes among ``data[start::step]``."""
+    column = data[start::step]
+    return column.count(0) / len(column) if column else 0.0
+
+
+def _unmarked_wide(data: bytes) -> str | None:
+    """``data`` decoded as UTF-32 or UTF-16 without a byte-order mark, when its NUL bytes fall
+    where those encodings put them (Latin text: every 2nd or 4th byte); else None."""
+    candidates = []
+    if len(data) % 4 == 0:
+        if _zero_share(data, 3, 4) == 1.0 and _zero_share(data, 2, 4) > 0.9:
+            candidates.append("utf-32-le")
+        if _zero_share(data, 0, 4) == 1.0 and _zero_share(data, 1, 4) > 0.9:
+            candidates.append("utf-32-be")
+    if len(data) % 2 == 0:
+        odd, even = _zero_share(data, 1, 2), _zero_share(data, 0, 2)
+        if odd > 0.1 and even < 0.01:
+            candidates.append("utf-16-le")
+        if even > 0.1 and odd < 0.01:
+            candidates.append("utf-16-be")
+    for encoding in candidates:
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        if "\x00" not in text and _looks_like_text(text):
+            return text
+    return None
+
+
 def _decode_bytes(data: bytes) -> str:
-    """Return ``data`` decoded: UTF-8 (with or without BOM), UTF-16 with a BOM, the Korean
-    legacy encodings (CP949, a superset of EUC-KR), else the encoding charset-normalizer
-    detects.
+    """Return ``data`` decoded: UTF-8, UTF-16 or UTF-32 with a byte-order mark; UTF-16 or
+    UTF-32 without one (recognised by where the NUL bytes fall); UTF-8; the Korean legacy
+    encodings (CP949, a superset of EUC-KR); else the encoding charset-normalizer detects.
 
     Raises:
         _Failed: the bytes are binary (NUL bytes) or fit no encoding (``"not text ..."``).
     """
-    if data.startswith(codecs.BOM_UTF8):
-        try:
-            return data[len(codecs.BOM_UTF8) :].decode("utf-8")
-        except UnicodeDecodeError as exc:
-            raise _Failed(
-                f"not text (invalid UTF-8 after a UTF-8 mark at byte {exc.start})"
-            ) from exc
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        try:
-            return data.decode("utf-16")
-        except UnicodeDecodeError as exc:
-            raise _Failed("not text (invalid UTF-16)") from exc
+    for bom, encoding, label in _BOMS:
+        if data.startswith(bom):
+            try:
+                return data[len(bom) :].decode(encoding)
+            except UnicodeDecodeError as exc:
+                raise _Failed(
+                    f"not text (invalid {label} after a {label} mark at byte "
+                    f"{exc.start + len(bom)})"
+                ) from exc
     if b"\x00" in data:
-        raise _Failed("not text (binary file)")
+        text = _unmarked_wide(data)
+        if text is None:
+            raise _Failed("not text (binary file)")
+        return text
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
@@ -273,15 +405,28 @@ def _make(
     path: str = "",
     structured: bool = False,
 ) -> Article:
-    """Clean ``body`` and fill what metadata left empty from the page itself."""
-    page = clean_page(body, title=title, guess_title=not structured)
+    """Lay out ``body`` (noise, title, captions) and fill what metadata left empty.
+
+    For structured inputs (HTML, JSON) whose metadata holds the title, the document text
+    is the title, a blank line and the body, so that the headline is read too.
+    """
+    text = body
+    if structured and title and not body.lstrip().startswith(title.strip()):
+        text = f"{title.strip()}\n\n{body}"
+    page = clean_page(
+        text, title=title.strip() if structured else title, guess_title=not structured
+    )
     if date is None:
         date, date_source = publication_date(body)
     digest = _hash(raw)
+    found_title = title or page.title
+    guessed = False
+    if not found_title:
+        found_title, guessed = _first_sentence(text, page), True
     return Article(
         article_id=digest[:16],
-        text=page.text,
-        title=title or page.title,
+        text=text,
+        title=found_title,
         date=date,
         date_source=date_source if date is not None else "none",
         url=url,
@@ -290,7 +435,29 @@ def _make(
         path=path,
         text_file=Path(path).name if path else "",
         content_hash=digest,
+        lines=page.lines,
+        body=page.text,
+        title_guessed=guessed,
     )
+
+
+def _first_sentence(text: str, page: CleanedPage, limit: int = 120) -> str:
+    """Return the first sentence of the page's first body line (not a caption), cut at
+    ``limit`` characters, or ""."""
+    from geo.sentences import sentences
+
+    line = next((x for x in page.lines if x.role == "body"), None)
+    if line is None:
+        return ""
+    chunk = text[line.start : line.end]
+    bounds = sentences(chunk)
+    if not bounds:
+        return ""
+    s, e, _ = bounds[0]
+    first = " ".join(chunk[s:e].split())
+    if len(first) > limit:
+        first = first[: limit - 1].rsplit(" ", 1)[0] + "…"
+    return first
 
 
 def article_from_text(
@@ -309,6 +476,7 @@ def article_from_text(
     left empty is read from the text.  The id hashes the UTF-8 bytes of ``text``.
     Raises nothing.
     """
+    text = _SURROGATE.sub("\ufffd", text)  # no UTF-8 writer can encode a lone surrogate
     return _make(
         text.encode("utf-8"),
         text,
@@ -359,27 +527,104 @@ def _from_record(record: Any, raw: bytes, path: str, where: str) -> Article:
     )
 
 
+_ESCAPED_SURROGATE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+_EVENTS_HINT = "an events file, not an article: read it with `nkmap query` or `nkmap map`"
+
+
+def _scrub(data: Any) -> tuple[Any, int]:
+    """Return ``data`` (parsed JSON) with every lone surrogate in its strings and keys
+    replaced by U+FFFD, and how many strings changed.  Containers are fixed in place,
+    without recursion (the parser allows deeper nesting than Python's call stack)."""
+    box = [data]
+    stack: list[tuple[Any, Any]] = [(box, 0)]
+    changed = 0
+    while stack:
+        container, key = stack.pop()
+        value = container[key]
+        if isinstance(value, str):
+            fixed, n = _SURROGATE.subn("\ufffd", value)
+            if n:
+                container[key] = fixed
+                changed += 1
+        elif isinstance(value, list):
+            stack.extend((value, i) for i in range(len(value)))
+        elif isinstance(value, dict):
+            if any(_SURROGATE.search(k) for k in value):
+                value = {_SURROGATE.sub("\ufffd", k): v for k, v in value.items()}
+                container[key] = value
+                changed += 1
+            stack.extend((value, k) for k in value)
+    return box[0], changed
+
+
+def _load_json(text: str, where: str = "", lineno: int = 1) -> tuple[Any, list[str]]:
+    """Parse ``text`` as JSON; return the data and notes on what was repaired.
+
+    Lone surrogates (``"\\ud800"``, which no UTF-8 writer can encode) become U+FFFD, with a
+    note.  ``where`` starts each reason (``"line 3 "``); ``lineno`` is the line ``text``
+    starts on.
+
+    Raises:
+        _Failed: malformed JSON, nesting too deep, or a number too long to convert.
+    """
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        line = exc.lineno + lineno - 1
+        raise _Failed(f"malformed JSON at line {line}: {exc.msg}") from exc
+    except RecursionError as exc:
+        raise _Failed(f"{where}JSON nested too deeply to read") from exc
+    except ValueError as exc:  # int() refuses numbers of more than 4,300 digits
+        if "digits" in str(exc):
+            raise _Failed(f"{where}JSON number too long (over 4,300 digits)") from exc
+        raise _Failed(f"{where}unreadable JSON ({exc})") from exc
+    notes = []
+    if _ESCAPED_SURROGATE.search(text):
+        data, changed = _scrub(data)
+        if changed:
+            notes.append(
+                f"{where}lone surrogate in {changed} JSON string(s), replaced by U+FFFD "
+                "(read, but the file is not valid Unicode)"
+            )
+    return data, notes
+
+
+def _check_record(record: Any, where: str) -> None:
+    """Refuse a JSON record that is an events file or carries an impossible date.
+
+    Raises:
+        _Failed: GeoJSON, or a publication date outside :func:`geo.dates.sane_date`'s range.
+    """
+    if not isinstance(record, dict):
+        return
+    if record.get("type") in ("FeatureCollection", "Feature"):
+        raise _Failed(f"{where}is GeoJSON, {_EVENTS_HINT}")
+    value = _str_field(record, _DATE_KEYS)
+    if value and date_out_of_range(value):
+        raise _Failed(f"{where}publication date {value!r} is {DATE_RANGE_TEXT}")
+
+
 def _record_bytes(record: Any) -> bytes:
     return json.dumps(record, sort_keys=True, ensure_ascii=False).encode("utf-8")
 
 
 def _read_json(text: str, raw: bytes, path: str) -> tuple[list[Article], list[ReadFailure]]:
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise _Failed(f"malformed JSON at line {exc.lineno}: {exc.msg}") from exc
+    data, notes = _load_json(text)
     if isinstance(data, dict) and isinstance(data.get("articles"), list):
         data = data["articles"]
+    failures = [ReadFailure(path, note) for note in notes]
     if isinstance(data, dict):
-        return [_from_record(data, raw, path, "")], []
+        _check_record(data, "")
+        return [_from_record(data, raw, path, "")], failures
     if not isinstance(data, list):
         raise _Failed(f"JSON holds a {type(data).__name__}, not an article object or a list")
     if not data:
         raise _Failed("empty JSON list (no articles)")
     articles: list[Article] = []
-    failures: list[ReadFailure] = []
     for n, item in enumerate(data, start=1):
         try:
+            _check_record(item, f"item {n} ")
             articles.append(_from_record(item, _record_bytes(item), path, f"item {n} "))
         except _Failed as exc:
             failures.append(ReadFailure(path, exc.reason))
@@ -392,13 +637,13 @@ def _read_jsonl(text: str, path: str) -> tuple[list[Article], list[ReadFailure]]
     for lineno, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
             continue
+        where = f"line {lineno} "
         try:
-            record = json.loads(line)
-        except json.JSONDecodeError as exc:
-            failures.append(ReadFailure(path, f"malformed JSON at line {lineno}: {exc.msg}"))
-            continue
-        try:
-            articles.append(_from_record(record, line.encode("utf-8"), path, f"line {lineno} "))
+            record, notes = _load_json(line, where, lineno)
+            failures += [ReadFailure(path, note) for note in notes]
+            _check_record(record, where)
+            raw = line.encode("utf-8") if not notes else _record_bytes(record)
+            articles.append(_from_record(record, raw, path, where))
         except _Failed as exc:
             failures.append(ReadFailure(path, exc.reason))
     if not articles and not failures:
@@ -472,17 +717,29 @@ def _read_html(text: str, raw: bytes, path: str) -> Article:
     )
 
 
-def _sidecar(path: Path) -> dict[str, Any]:
+def _sidecar(path: Path) -> tuple[dict[str, Any], list[str]]:
+    """The sidecar ``name.json`` beside ``path`` (empty when none), and repair notes.
+
+    Raises:
+        _Failed: the sidecar is unreadable, not a JSON object, or dated impossibly.
+    """
     side = path.with_suffix(".json")
     if side == path or not side.is_file():
-        return {}
+        return {}, []
     try:
-        data = json.loads(side.read_text(encoding="utf-8-sig"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        text = side.read_bytes().decode("utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
         raise _Failed(f"unreadable sidecar {side.name}: {exc}") from exc
+    try:
+        data, notes = _load_json(text)
+    except _Failed as exc:
+        raise _Failed(f"unreadable sidecar {side.name}: {exc.reason}") from exc
+    notes = [f"sidecar {side.name}: {note}" for note in notes]
     if not isinstance(data, dict):
         raise _Failed(f"sidecar {side.name} is not a JSON object")
-    return data
+    if "date" in data and date_out_of_range(str(data["date"] or "")):
+        raise _Failed(f"sidecar {side.name}: date {data['date']!r} is {DATE_RANGE_TEXT}")
+    return data, notes
 
 
 def _apply_sidecar(article: Article, side: dict[str, Any], name: str) -> Article:
@@ -499,12 +756,21 @@ def _apply_sidecar(article: Article, side: dict[str, Any], name: str) -> Article
     return replace(article, **changes) if changes else article
 
 
+#: Events files (the output of ``nkmap events``): refused as articles, by extension.
+_EVENT_SUFFIXES = (".geojson", ".gpkg", ".parquet", ".geoparquet")
+_CSV_EVENTS_HEADER = re.compile(r"^[^\n]*\b(?:geometry|lat,|lon,|theme,)", re.IGNORECASE)
+
+
 def _read_path(path: Path, max_bytes: int) -> tuple[list[Article], list[ReadFailure]]:
     """Read one file. Raises _Failed for a failure of the whole file."""
+    suffix = path.suffix.lower()
+    if suffix in _EVENT_SUFFIXES:
+        raise _Failed(_EVENTS_HINT)
+    why = _not_a_file(path)
+    if why is not None or path.is_dir():
+        raise _Failed(why or "is a folder, not a file", FileError)
     try:
         size = path.stat().st_size
-    except FileNotFoundError as exc:
-        raise _Failed("no such file or folder", FileError) from exc
     except OSError as exc:
         raise _Failed(f"cannot read: {exc.strerror or exc}", FileError) from exc
     if size > max_bytes:
@@ -519,8 +785,9 @@ def _read_path(path: Path, max_bytes: int) -> tuple[list[Article], list[ReadFail
     if not text.strip():
         raise _Failed("empty file")
     name = str(path)
-    suffix = path.suffix.lower()
     head = text.lstrip()[:200].lower()
+    if suffix == ".csv" and _CSV_EVENTS_HEADER.match(text):
+        raise _Failed(f"a CSV table, {_EVENTS_HINT}")
     if suffix in JSONL_SUFFIXES:
         return _read_jsonl(text, name)
     if suffix in JSON_SUFFIXES:
@@ -529,15 +796,40 @@ def _read_path(path: Path, max_bytes: int) -> tuple[list[Article], list[ReadFail
         article = _read_html(text, raw, name)
     else:
         article = _make(raw, text, path=name)
-    side = _sidecar(path)
+    side, notes = _sidecar(path)
     if side:
         article = _apply_sidecar(article, side, path.with_suffix(".json").name)
-    return [article], []
+    return [article], [ReadFailure(name, note) for note in notes]
+
+
+def _read_safely(path: Path, max_bytes: int) -> tuple[list[Article], list[ReadFailure]]:
+    """:func:`_read_path`, with whatever else goes wrong inside one file made a failure.
+
+    Raises:
+        _Failed: the whole file failed; the reason names the cause in one line.
+    """
+    try:
+        return _read_path(path, max_bytes)
+    except _Failed:
+        raise
+    except RecursionError as exc:
+        raise _Failed("nested too deeply to read") from exc
+    except MemoryError as exc:
+        raise _Failed("too large to read in memory", FileError) from exc
+    except OSError as exc:
+        raise _Failed(f"cannot read: {exc.strerror or exc}", FileError) from exc
+    except Exception as exc:  # the input boundary: one bad file never costs the batch
+        message = " ".join(str(exc).split())[:200]
+        raise _Failed(f"unreadable ({type(exc).__name__}: {message})") from exc
 
 
 def _override(articles: list[Article], date: dt.date | None) -> list[Article]:
     if date is None:
         return articles
+    if sane_date(date) is None:
+        from gazetteer.errors import InputError
+
+        raise InputError(f"publication date {date.isoformat()} is {DATE_RANGE_TEXT}")
     return [replace(a, date=date, date_source="override") for a in articles]
 
 
@@ -556,7 +848,7 @@ def read_file(
     if path.is_dir():
         raise FileError(f"{path}: is a folder, not a file")
     try:
-        articles, failures = _read_path(path, max_bytes)
+        articles, failures = _read_safely(path, max_bytes)
     except _Failed as exc:
         raise exc.error(f"{path}: {exc.reason}") from None
     if failures:
@@ -590,8 +882,12 @@ def read_articles(
     Lines are read; a sidecar ``name.json`` beside ``name.txt`` (keys ``date``, ``title``,
     ``url``, ``source``) overrides what the text says.  ``date`` overrides every article's
     publication date.  Each unreadable file (or JSON Lines line) is a :class:`ReadFailure`
-    in the result; ``on_error`` says what else happens: ``"raise"`` raises at the first one,
-    ``"warn"`` issues one :class:`ReadWarning` per failure, ``"skip"`` stays silent.
+    in the result, whatever went wrong inside it: missing, a symlink loop, a pipe or device,
+    an unreadable folder, not text, malformed or too deeply nested JSON, a number too long
+    to convert, a publication date outside 1900 to a year from today, an events file.  A
+    file read with repairs (lone surrogates replaced by U+FFFD) gives its articles and a
+    failure saying so.  ``on_error`` says what else happens: ``"raise"`` raises at the first
+    one, ``"warn"`` issues one :class:`ReadWarning` per failure, ``"skip"`` stays silent.
 
     Returns:
         ReadResult: the articles in file order, and the failures.
@@ -599,7 +895,8 @@ def read_articles(
     Raises:
         FileError: (``on_error="raise"``) a path is missing, unreadable or too large.
         DataError: (``on_error="raise"``) a file is empty, not text, or malformed.
-        InputError: ``on_error`` is not one of the three policies.
+        InputError: ``on_error`` is not one of the three policies, or ``date`` lies
+            outside 1900 to a year from today.
     """
     if on_error not in ("raise", "warn", "skip"):
         from gazetteer.errors import InputError
@@ -607,7 +904,9 @@ def read_articles(
         raise InputError(f"on_error={on_error!r}: expected 'raise', 'warn' or 'skip'")
     if isinstance(paths, (str, os.PathLike)):
         paths = [paths]
-    files, missing = _expand(paths)
+    if date is not None:
+        _override([], date)  # refuses an impossible date before reading anything
+    files, missing = expand_paths(paths)
     result = ReadResult()
 
     def fail(failure: ReadFailure, error: type[NkmapError]) -> None:
@@ -621,7 +920,7 @@ def read_articles(
         fail(failure, FileError)
     for path in files:
         try:
-            articles, failures = _read_path(path, max_bytes)
+            articles, failures = _read_safely(path, max_bytes)
         except _Failed as exc:
             fail(ReadFailure(str(path), exc.reason), exc.error)
             continue

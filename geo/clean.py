@@ -207,7 +207,7 @@ _CAPTION_TAIL = re.compile(
     re.IGNORECASE,
 )
 _DATELINE_PREFIX = re.compile(
-    r"^(?P<dl>[A-Z][A-Z'.-]{2,}(?:\s+[A-Z][A-Z'.-]+){0,3}(?:,\s*[^–—\n]{0,40}?)?"
+    r"^(?P<dl>[A-Z][A-Z'.-]{2,}(?:(?:\s+|\s*/\s*)[A-Z][A-Z'.-]+){0,3}(?:,\s*[^–—\n]{0,40}?)?"
     r"(?:\s*\([^)]{2,40}\))?\s*(?:--|–|—|-{1,2})\s+)(?=[A-Z\"“])"
 )
 # "Pyongyang, November 3 (KCNA) -- ": a city in title case needs the agency to count
@@ -222,12 +222,28 @@ _WEATHER = re.compile(r"^-?\d+(?:\.\d+)?\s*°?\s*[CF]$|^\d+(?:\.\d+)?\s*°")
 _BODY_WORDS = 35
 
 
+#: What a line of a page is: the headline, article text, a photo caption, a section heading
+#: inside the body, the wire dateline opening a paragraph, or page furniture.
+ROLES = ("title", "body", "caption", "heading", "dateline", "noise")
+
+
+@dataclass(frozen=True)
+class Line:
+    """One line of a page: ``text[start:end]`` (trimmed of space) and its role in :data:`ROLES`."""
+
+    start: int
+    end: int
+    role: str
+
+
 @dataclass(frozen=True)
 class CleanedPage:
     """The article found in a saved page.
 
     ``text`` is the body, paragraphs separated by a blank line; ``title``, ``author`` and
     ``source`` are ``""`` when not found; ``removed`` lists the dropped lines, for debugging.
+    ``lines`` gives every non-blank line of the page as it was given, with its offsets and
+    role, so that callers can keep offsets into the original text.
     """
 
     text: str
@@ -235,6 +251,7 @@ class CleanedPage:
     author: str
     source: str
     removed: tuple[str, ...]
+    lines: tuple[Line, ...] = ()
 
 
 def _words(text: str) -> int:
@@ -385,11 +402,53 @@ def is_caption(line: str) -> bool:
     return _words(line) <= 40 and bool(_CAPTION_CREDIT.search(line) or _CAPTION_TAIL.search(line))
 
 
+def _is_heading(line: str) -> bool:
+    """Return True for a section heading inside the body: a short line (2–12 words) with no
+    closing punctuation, or one opened by a typographic bullet ("◆The current situation")."""
+    return bool(re.match(r"^[◆■▶●◇□▷▲]", line)) or (
+        2 <= _words(line) <= 12 and not _LINE_END.search(line) and line[:1].isupper()
+    )
+
+
 def _is_headline(line: str) -> bool:
     words = _words(line)
     return (
         3 <= words <= 25 and not _SENTENCE_END.search(line.rstrip("”\"'")) and not is_caption(line)
     )
+
+
+_STRIP = " \t\f\v\u00a0\u200b\ufeff\u3000"
+_RAW_LINE = re.compile(r"[^\r\n]*")
+
+
+def _page_lines(text: str) -> list[tuple[int, int, str, int]]:
+    """Return ``(start, end, line, block)`` for every non-blank line of ``text``.
+
+    ``start:end`` is the line trimmed of space in ``text``; ``line`` is that slice with
+    no-break spaces as spaces and zero-width spaces dropped; blocks are runs of lines
+    between blank lines (each line its own block when the page has no blank line).
+    """
+    out: list[tuple[int, int, str, int]] = []
+    block = 0
+    blank_seen = False
+    for m in _RAW_LINE.finditer(text):
+        s, e = m.start(), m.end()
+        while s < e and (text[s] in _STRIP or text[s].isspace()):
+            s += 1
+        while e > s and (text[e - 1] in _STRIP or text[e - 1].isspace()):
+            e -= 1
+        if s == e:
+            if m.start() != m.end() or (m.start() > 0 and text[m.start() - 1] == "\n"):
+                blank_seen = blank_seen or bool(out)
+            continue
+        if blank_seen:
+            block += 1
+            blank_seen = False
+        line = text[s:e].replace("\u00a0", " ").replace("\u200b", "")
+        out.append((s, e, line, block))
+    if not any(b for *_, b in out) and len(out) > 1:
+        out = [(s, e, line, i) for i, (s, e, line, _) in enumerate(out)]
+    return out
 
 
 def clean_page(text: str, *, title: str = "", guess_title: bool = True) -> CleanedPage:
@@ -402,22 +461,11 @@ def clean_page(text: str, *, title: str = "", guess_title: bool = True) -> Clean
     spaces become spaces, and each line is a paragraph, separated by one blank line, except
     lines wrapped mid-sentence (no closing punctuation, the next line in lower case), which
     are joined with a space.  A wire dateline opening the first paragraph (``SEOUL –``) is
-    removed, as the reporter's city is not where the news happened.  Raises nothing.
+    removed, as the reporter's city is not where the news happened.  ``lines`` keeps every
+    line's offsets into ``text`` and its role.  Raises nothing.
     """
-    text = text.replace("\ufeff", "").replace("\r\n", "\n").replace("\r", "\n")
-    raw_lines = [
-        line.replace("\u00a0", " ").replace("\u200b", "").strip() for line in text.split("\n")
-    ]
-    has_blank = any(not line for line in raw_lines) and sum(1 for x in raw_lines if x) > 1
-    # (line, block number)
-    items: list[tuple[str, int]] = []
-    block = 0
-    for line in raw_lines:
-        if not line:
-            block += 1
-            continue
-        items.append((line, block if has_blank else len(items)))
-    lines = [line for line, _ in items]
+    items = _page_lines(text)
+    lines = [line for _, _, line, _ in items]
     author = _author_from(lines)
     source = guess_source("\n".join(lines))
     keep = [True] * len(items)
@@ -450,17 +498,18 @@ def clean_page(text: str, *, title: str = "", guess_title: bool = True) -> Clean
                 break
         seen += len(line)
     # the head: short furniture lines before the first headline-like or body line
-    found_title = ""
+    title_at: int | None = None
     first = next((i for i in range(len(lines)) if keep[i]), None)
     while first is not None:
         line = lines[first]
         if title and _same_title(line, title):
             keep[first] = False
+            title_at = first
             break
         nxt = next((i for i in range(first + 1, len(lines)) if keep[i]), None)
-        wrapped = nxt is not None and items[nxt][1] == items[first][1] and lines[nxt][:1].islower()
+        wrapped = nxt is not None and items[nxt][3] == items[first][3] and lines[nxt][:1].islower()
         if not title and guess_title and _is_headline(line) and not wrapped:
-            found_title = line
+            title_at = first
             keep[first] = False
             break
         if _words(line) >= 4 or _SENTENCE_END.search(line):
@@ -472,23 +521,40 @@ def clean_page(text: str, *, title: str = "", guess_title: bool = True) -> Clean
     kept = [i for i in range(len(lines)) if keep[i]]
     while len(kept) > 1 and _is_headline(lines[kept[-1]]):
         keep[kept.pop()] = False
-    # a dateline opening the body
-    body = [(lines[i], items[i][1]) for i in range(len(lines)) if keep[i]]
-    if body:
-        line, blk = body[0]
+    roles = ["noise"] * len(items)
+    for i in range(len(items)):
+        if keep[i]:
+            roles[i] = "caption" if is_caption(lines[i]) else "body"
+            if roles[i] == "body" and _is_heading(lines[i]):
+                roles[i] = "heading"
+    if title_at is not None:
+        roles[title_at] = "title"
+    page_lines = [Line(s, e, role) for (s, e, _, _), role in zip(items, roles, strict=True)]
+    # wire datelines opening a paragraph ("SEOUL, Sept. 7 (Yonhap) --"): the reporter's city
+    for i in reversed(range(len(items))):
+        if not keep[i]:
+            continue
+        line = lines[i]
         m = _DATELINE_PREFIX.match(line) or _AGENCY_DATELINE.match(line)
         if m and _words(m.group("dl")) <= 8:
-            body[0] = (line[m.end() :], blk)
+            s, e = page_lines[i].start, page_lines[i].end
+            cut = s + m.end()
+            lines[i] = line[m.end() :]
+            page_lines[i : i + 1] = [Line(s, cut, "dateline"), Line(cut, e, roles[i])]
     out: list[str] = []
     prev_block: int | None = None
-    for line, blk in body:
+    for i in range(len(items)):
+        if not keep[i]:
+            continue
+        line, blk = lines[i], items[i][3]
         if out:
             wrapped = blk == prev_block and not _LINE_END.search(out[-1]) and line[:1].islower()
             out.append(" " if wrapped else "\n\n")
         out.append(line)
         prev_block = blk
     removed = tuple(lines[i] for i in range(len(lines)) if not keep[i])
-    return CleanedPage("".join(out), found_title or title, author, source, removed)
+    found_title = lines[title_at] if title_at is not None and not title else title
+    return CleanedPage("".join(out), found_title, author, source, removed, tuple(page_lines))
 
 
 def _same_title(line: str, title: str) -> bool:

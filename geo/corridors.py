@@ -77,8 +77,9 @@ def nearest_crossing(events: Any) -> Any:
     """Return a copy of the events with their nearest border crossing and corridor.
 
     Adds ``crossing`` (name), ``crossing_id``, ``crossing_km`` and ``corridor``; the corridor
-    is empty when the nearest crossing is farther than :data:`CORRIDOR_KM` (and everything is
-    empty or NaN for an event without a geometry).
+    is empty when the nearest crossing is farther than :data:`CORRIDOR_KM`, or when the event
+    stands for an area (precision province or country), and everything is empty or NaN for
+    an event without a geometry.
     """
     import numpy as np
 
@@ -95,5 +96,7 @@ def nearest_crossing(events: Any) -> Any:
     near = which >= 0
     with np.errstate(invalid="ignore"):
         near &= km <= CORRIDOR_KM
+    if "precision" in events.columns:  # an area is in no corridor
+        near &= events["precision"].isin(("site", "town", "county")).to_numpy()
     out["corridor"] = np.where(near, corridors[which], "")
     return out

@@ -21,11 +21,15 @@ import datetime as dt
 import re
 
 __all__ = [
+    "DATE_RANGE_TEXT",
+    "EARLIEST",
     "PRECISIONS",
+    "date_out_of_range",
     "event_date",
     "find_dates",
     "parse_date",
     "publication_date",
+    "sane_date",
 ]
 
 #: Values of ``date_precision``, most precise first.
@@ -94,6 +98,36 @@ _FULL_PATTERNS: tuple[re.Pattern[str], ...] = (
 )
 
 
+#: The earliest publication date believed; the latest is a year after today.
+EARLIEST = dt.date(1900, 1, 1)
+#: How a date outside that range is described in messages.
+DATE_RANGE_TEXT = "outside the range believed (1900 to a year from today)"
+
+
+def sane_date(day: dt.date | None) -> dt.date | None:
+    """Return ``day`` when it lies between 1900-01-01 and a year after today, else None.
+
+    Dates outside that range are typing errors or placeholders (``0001-01-01``), and date
+    arithmetic on them ("yesterday", "last year") can overflow.  Raises nothing.
+
+    >>> sane_date(dt.date(2024, 3, 7)), sane_date(dt.date(1, 1, 1))
+    (datetime.date(2024, 3, 7), None)
+    """
+    if day is None or not EARLIEST <= day <= dt.date.today() + dt.timedelta(days=366):
+        return None
+    return day
+
+
+def date_out_of_range(value: str) -> bool:
+    """True when ``value`` reads as a date that :func:`sane_date` refuses.  Raises nothing.
+
+    >>> date_out_of_range("0001-01-01"), date_out_of_range("2024-03-07"), date_out_of_range("?")
+    (True, False, False)
+    """
+    day = _parse_any(value)
+    return day is not None and sane_date(day) is None
+
+
 def _month_number(name: str) -> int:
     return _MONTHS[name.rstrip(".").lower()]
 
@@ -141,8 +175,13 @@ def find_dates(text: str) -> list[tuple[dt.date, int, int]]:
 def parse_date(value: str) -> dt.date | None:
     """Return the first complete date in ``value`` (any form of :func:`find_dates`), else None.
 
-    Also accepts ISO timestamps such as ``2024-03-07T10:00:00+09:00``.  Raises nothing.
+    Also accepts ISO timestamps such as ``2024-03-07T10:00:00+09:00``.  A date outside
+    1900 to a year from today (see :func:`sane_date`) is None.  Raises nothing.
     """
+    return sane_date(_parse_any(value))
+
+
+def _parse_any(value: str) -> dt.date | None:
     value = value.strip()
     if not value:
         return None
@@ -257,7 +296,7 @@ def publication_date(text: str) -> tuple[dt.date | None, str]:
         rank = 0 if published else (4 if banner else (3 if updated else 1))
         if best is None or rank < best[0]:
             best = (rank, index, day, "byline")
-    if best is None:
+    if best is None or sane_date(best[2]) is None:
         return None, "none"
     return best[2], best[3]
 
@@ -295,7 +334,7 @@ _YEAR_ONLY = re.compile(
 )
 _RELATIVE_DAY = re.compile(
     r"\b(?P<rel>on|last|this past|on last)\s+(?P<wd>Monday|Tuesday|Wednesday|Thursday|Friday"
-    r"|Saturday|Sunday)\b|\b(?P<yest>[Yy]esterday)\b"
+    r"|Saturday|Sunday)\b|\b(?P<yest>[Yy]esterday|the previous day|the day before)\b"
 )
 _LAST_UNIT = re.compile(r"\b(?P<which>[Ll]ast|[Tt]his)\s+(?P<unit>month|year)\b")
 _KO_DAY = re.compile(r"(?P<m>[01]?\d)\s*월\s*(?P<day>[0-3]?\d)\s*일")
@@ -326,20 +365,31 @@ def _resolve_year(month: int, published: dt.date) -> int:
     return published.year - 1 if month > published.month else published.year
 
 
+#: When the news was told, not when it happened: "told Daily NK on March 3", "said on Monday".
+_REPORTING = re.compile(
+    r"\b(?:told|tells|informed|said|says|reported|added|explained|noted|confirmed|wrote)\s+"
+    r"(?:[A-Z][\w.'’-]*\s+){0,3}(?:on|last|this)\s+(?:the\s+)?[\w.]+(?:\s+\d{1,2}(?:st|nd|rd|th)?)?"
+    r"(?:,?\s+(?:19|20)\d\d)?|\b(?:told|tells|informed)\s+(?:[A-Z][\w.'’-]*\s+){1,3}"
+    r"(?:yesterday|today)\b"
+)
+
+
 def event_date(sentence: str, published: dt.date | None) -> tuple[dt.date | None, str]:
     """Return ``(date, precision)`` for the event a sentence reports.
 
     In order of preference: a complete date (``March 7, 2024``) → day; a day and month
     (``on March 7``, ``on the 7th of March``), its year taken from ``published`` (the year
-    before when the month is later than the publication month) → day; a weekday relative to
-    publication (``on Tuesday``, ``last Tuesday``, ``yesterday``) → day; a month with a year
-    or a month only (``in March 2024``, ``last March``, ``last month``, ``this month``) →
-    the first of the month, precision ``"month"``; a year (``in 2019``, ``last year``) →
-    1 January, precision ``"year"``; otherwise ``(published, "article")`` — ``(None,
-    "article")`` when the publication date is unknown too.  Korean forms (``3월 7일``,
-    ``2022년 3월``) count the same.  A day or month without a year and without a publication
-    date cannot be placed and falls through to the next rule.  A month or year that bounds a
-    period (``since 2019``, ``by the end of March``) is not the event's date.  Raises nothing.
+    before when the month is later than the publication month) → day; a weekday relative
+    to publication (``on Tuesday``, ``last Tuesday``, ``yesterday``, ``the previous day``)
+    → day; a month with a year or a month only (``in March 2024``, ``last March``, ``last
+    month``, ``this month``) → the first of the month, precision ``"month"``; a year (``in
+    2019``, ``last year``) → 1 January, precision ``"year"``; otherwise ``(published,
+    "article")`` — ``(None, "article")`` when the publication date is unknown too.  Korean
+    forms (``3월 7일``, ``2022년 3월``) count the same.  The date the news was told (``told
+    Daily NK on March 3``, ``said on Monday``) is not the event's.  A day or month without a
+    year and without a publication date cannot be placed and falls through to the next
+    rule.  A month or year that bounds a period (``since 2019``, ``by the end of March``) is
+    not the event's date.  Raises nothing.
 
     >>> import datetime as dt
     >>> event_date("A meeting was held on the 7th of March.", dt.date(2024, 3, 20))
@@ -351,8 +401,10 @@ def event_date(sentence: str, published: dt.date | None) -> tuple[dt.date | None
     >>> event_date("Officials met.", dt.date(2024, 1, 5))
     (datetime.date(2024, 1, 5), 'article')
     """
+    published = sane_date(published)  # no arithmetic on an impossible date
     if not _DATE_HINT.search(sentence):
         return published, "article"
+    sentence = _REPORTING.sub(lambda m: " " * len(m.group()), sentence)
     for day, _, _ in find_dates(sentence):
         return day, "day"
     if published is not None:

@@ -1,12 +1,16 @@
-"""Articles → events: theme, place, date, evidence and precision for every reported event.
+"""Articles → events: one event per reported happening, where it happened.
 
-An event is a sentence whose words mark a theme (see :mod:`geo.themes`) tied
-to a place the same sentence names, or, when it names none, the last place
-named in the sentence before it in the same paragraph.  A sentence naming
-several places gives one event per place; a province is dropped when the
-sentence also names a place inside it; events repeated within an article
-merge.  Only places in the DPRK and the Chinese and Russian border provinces
-carry events (a Seoul dateline is a mention, not an event location).
+An event is a sentence of the article's headline or body that reports a happening (not
+background, habit, intention or speculation: :func:`geo.roles.is_background`), with one
+theme (:func:`geo.themes.theme_chooser`: the theme the sentence is about), at the places
+where it happened: the places the sentence names as the scene (:func:`geo.roles.mention_role`
+``locus``), or, when it names none, an actor's origin or a source's location, or else the
+scene of the sentence before it in the same paragraph.  A list of places gives one event
+each; a province is dropped when the sentence also names a place inside it; a happening
+told in several sentences is one event (its evidence the body sentence that states it with
+the most precise date).  Page furniture, datelines and photo captions make no event
+(a caption only at a place the body names too).  Events are located in the DPRK and the
+Chinese and Russian border provinces, and, for official visits, anywhere.
 """
 
 from __future__ import annotations
@@ -14,17 +18,21 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import os
+import re
+from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from gazetteer import Gazetteer
+from gazetteer.errors import NkmapError
 from geo.article import Article, ReadFailure
 from geo.dates import event_date
 from geo.linking import Linker, Mention
+from geo.roles import in_list, is_background, is_scene, mention_role
 from geo.sentences import sentences
-from geo.themes import Theme, load_themes, theme_counter
+from geo.themes import Theme, load_themes, theme_chooser
 
 #: Event columns, in order (DESIGN.md "Data contracts").
 EVENT_COLUMNS = [
@@ -38,6 +46,7 @@ EVENT_COLUMNS = [
     "precision",
     "date",
     "date_precision",
+    "published",
     "evidence",
     "evidence_start",
     "evidence_end",
@@ -47,6 +56,9 @@ EVENT_COLUMNS = [
     "confidence",
     "geometry",
 ]
+
+#: Event columns holding dates (datetime64 in frames, ISO ``YYYY-MM-DD`` in files).
+DATE_COLUMNS = ("date", "published")
 
 #: First-level units outside the DPRK where events are located (the border region).
 BORDER_REGION = frozenset({"Liaoning", "Jilin", "Heilongjiang", "Primorsky Krai"})
@@ -69,6 +81,7 @@ class Event:
     precision: str
     date: dt.date | None
     date_precision: str
+    published: dt.date | None
     evidence: str
     evidence_start: int
     evidence_end: int
@@ -89,14 +102,68 @@ class ArticleResult:
     events: list[Event] = field(default_factory=list)
 
 
-def _eventful(m: Mention) -> bool:
-    """Return True for mentions that can locate an event: DPRK or border-region places, not
-    rivers (a river is hundreds of kilometres long; its point would claim a false precision)."""
-    return (m.country == "KP" or m.admin1 in BORDER_REGION) and m.kind != "river"
+#: Themes whose events may lie anywhere (a delegation's visit to Beijing is news; so is a
+#: happening outside every other theme, wherever it is).
+_ANYWHERE_THEMES = frozenset({"visit", "other"})
+#: The theme of happenings outside every other theme; also the theme of a happening whose
+#: theme cannot lie where it happened (a factory fire in South Korea).
+OTHER = "other"
+#: "Kim Jong Un's visit to Samjiyon": the phrase names the visit's own place.
+_VISIT_TO = re.compile(
+    r"\b(?:visits?|trip|tour|travell?ed|went)\s+to\s+(?:the\s+)?(?:[\w'’-]+\s+){0,2}$", re.I
+)
+#: Line roles whose sentences can report a happening.
+_EVENT_ROLES = frozenset({"title", "body", "caption"})
+#: Words saying that a donation comes from abroad: then it is aid, not a fundraising drive.
+_REPORTER = re.compile(
+    r"\b(?:reporting partners?|reporters?|correspondents?|journalists?|this writer)\b|"
+    r"\bI\s+(?:\w+\s+)?(?:visited|traveled|travelled|went|toured)\b",
+    re.I,
+)
+_FOREIGN = re.compile(
+    r"\b(?:China|Chinese|Russia|Russian|foreign|international|United Nations|UN|UNICEF|WFP|"
+    r"Red Cross|South Korea|Japan|embassy)\b"
+)
 
 
-def _event_id(article_id: str, theme: str, place_id: str) -> str:
-    return hashlib.sha1(f"{article_id}|{theme}|{place_id}".encode()).hexdigest()[:16]
+def _eventful(m: Mention, theme: Theme) -> bool:
+    """Return True for mentions that can locate an event of ``theme``: DPRK or border-region
+    places (any town or site for visits and other happenings), not rivers (a river is
+    hundreds of kilometres long; its point would claim a false precision)."""
+    if m.kind == "river" or (theme.countries and m.country not in theme.countries):
+        return False
+    if theme.id == OTHER and m.precision not in ("site", "town", "county"):
+        return False  # a happening outside every theme, across a whole province, says nothing
+    if m.country == "KP" or m.admin1 in BORDER_REGION:
+        return True
+    return theme.id in _ANYWHERE_THEMES and m.precision in ("site", "town", "county")
+
+
+def _event_id(article_id: str, theme: str, place_id: str, place: str, when: dt.date | None) -> str:
+    day = when.isoformat() if when else ""
+    raw = f"{article_id}|{theme}|{place_id}|{place}|{day}"
+    return hashlib.sha1(raw.encode()).hexdigest()[:16]
+
+
+@dataclass(frozen=True)
+class _Sentence:
+    """A sentence of an article: its offsets, paragraph, line role and linked mentions."""
+
+    start: int
+    end: int
+    para: int
+    role: str
+    mentions: list[Mention]
+
+
+def _line_role(starts: list[int], roles: list[str], pos: int) -> str:
+    i = bisect_right(starts, pos) - 1
+    return roles[i] if i >= 0 else "body"
+
+
+def _line_roles(article: Article) -> tuple[list[int], list[str]]:
+    starts = [x.start for x in article.lines]
+    return starts, [x.role for x in article.lines]
 
 
 class EventExtractor:
@@ -107,16 +174,173 @@ class EventExtractor:
     ) -> None:
         self.linker = Linker(gazetteer or Gazetteer.default())
         self.themes = themes if themes is not None else load_themes()
-        self._themes_of = theme_counter(self.themes)
+        self._themes_by_id = {t.id: t for t in self.themes}
+        self._rank_themes = theme_chooser(self.themes)
+        self._parents: dict[str, tuple[str, ...]] = {}
 
     def process(self, article: Article) -> ArticleResult:
-        """Return the article's mentions and events."""
+        """Return the article's mentions (over its whole text) and its events."""
         text = article.text
         bounds = sentences(text)
         mentions = self.linker.mentions(text, bounds)
         result = ArticleResult(article, mentions)
-        by_key: dict[tuple[str, str], Event] = {}
-        previous: tuple[int, list[Mention]] | None = None  # (paragraph, mentions) of last sentence
+        body_places = {
+            m.place_id
+            for s in self._sentences(article, bounds, mentions)
+            if s.role in ("title", "body")
+            for m in s.mentions
+        }
+        story = self._story_theme(article)
+        by_key: dict[tuple[str, str, str, dt.date | None], Event] = {}
+        previous: _Sentence | None = None  # the sentence before, in the same paragraph
+        for sent in self._sentences(article, bounds, mentions):
+            after = previous if previous is not None and previous.para == sent.para else None
+            previous = sent
+            if sent.role not in _EVENT_ROLES:
+                continue
+            if not sent.mentions and (after is None or not after.mentions):
+                continue  # no place here or just before: nothing to locate
+            sentence = text[sent.start : sent.end]
+            visits = self._visits_to(sent, sentence)
+            found: list[tuple[Mention, str, int, float]] = []  # (place, theme, hits, factor)
+            if not is_background(sentence):
+                found = self._located(sent, sentence, after, text, body_places, story, bool(visits))
+            taken = {m.place_id for m, *_ in found}
+            found += [v for v in visits if v[0].place_id not in taken]
+            if not found:
+                continue
+            when, precision = event_date(sentence, article.date)
+            day = when if precision == "day" else None
+            for m, theme, hits, factor in found:
+                conf = round(m.confidence * (0.9 if hits > 1 else 0.75) * factor, 3)
+                event = Event(
+                    _event_id(article.article_id, theme, m.place_id, m.name, day),
+                    article.article_id,
+                    theme,
+                    m.place_id,
+                    m.name,
+                    m.country,
+                    m.admin1,
+                    m.precision,
+                    when,
+                    precision,
+                    article.date,
+                    sentence,
+                    sent.start,
+                    sent.end,
+                    article.title,
+                    article.source,
+                    article.url,
+                    conf,
+                    m.lat,
+                    m.lon,
+                )
+                k = (theme, m.place_id, m.name, day)
+                old = by_key.get(k)
+                if old is None or _better(event, old, sent.role):
+                    by_key[k] = event
+        result.events = _most_specific(_merge_undated(list(by_key.values())))
+        return result
+
+    def _located(
+        self,
+        sent: _Sentence,
+        sentence: str,
+        after: _Sentence | None,
+        text: str,
+        body_places: set[str],
+        story: str | None,
+        visit_named: bool = False,
+    ) -> list[tuple[Mention, str, int, float]]:
+        """Return the sentence's happening as ``(place, theme, hits, confidence factor)``
+        rows: its best theme at the places it names (or the places of the paragraph's
+        previous sentence naming one), else, when that theme cannot lie there, ``other``.
+        A happening outside every theme in a story whose headline has one (``story``) is
+        told as part of that story.  When the sentence names a visit's destination
+        (``visit_named``), the visit is located there, and the rest of the sentence tells
+        its other happening."""
+        ranked = self._rank_themes(sentence)
+        if visit_named:
+            ranked = [(t, n) for t, n in ranked if t != "visit"]
+        if not ranked:
+            return []
+        theme, hits = ranked[0]
+        if theme == OTHER and story is not None:
+            theme = story  # the ceremony of a factory story is the factory's
+        if theme == "fundraising" and _FOREIGN.search(sentence):
+            theme = "aid"
+        if theme == "visit" and _REPORTER.search(sentence):
+            return []  # the reporter's or source's own trip is how the news was gathered
+        tries = [(theme, hits)] + [(t, n) for t, n in ranked[1:] if t == OTHER]
+        for theme, hits in tries:
+            spec = self._themes_by_id.get(theme)
+            if spec is None:
+                continue
+            places, factor = self._places(sent, sentence, spec)
+            if not places and after is not None:
+                places, factor = self._places(after, text[after.start : after.end], spec)
+                factor *= 0.7
+            if sent.role == "caption":
+                places = [m for m in places if m.place_id in body_places]
+            if places:
+                return [(m, theme, hits, factor) for m in places]
+        return []
+
+    def _story_theme(self, article: Article) -> str | None:
+        """Return the theme of the article's headline, when it has one besides ``other``."""
+        for line in article.lines:
+            if line.role == "title":
+                ranked = [t for t, _ in self._rank_themes(article.text[line.start : line.end])]
+                ranked = [t for t in ranked if t != OTHER]
+                return ranked[0] if ranked else None
+        return None
+
+    def _container_names(self, place_id: str) -> tuple[str, ...]:
+        """Return the names of the first- and second-level units holding ``place_id``."""
+        try:
+            place = self.linker.gz.get(place_id)
+        except NkmapError:
+            return ()
+        return tuple(n for n in (place.admin1, place.admin2) if n and n != place.name)
+
+    def _ancestors(self, place_id: str) -> tuple[str, ...]:
+        """Return the ids of the places containing ``place_id`` (its parent chain)."""
+        found = self._parents.get(place_id)
+        if found is None:
+            chain: list[str] = []
+            current = place_id
+            while len(chain) < 4:
+                try:
+                    parent = self.linker.gz.get(current).parent
+                except NkmapError:
+                    break
+                if not parent or parent in chain:
+                    break
+                chain.append(parent)
+                current = parent
+            found = self._parents[place_id] = tuple(chain)
+        return found
+
+    def _visits_to(self, sent: _Sentence, sentence: str) -> list[tuple[Mention, str, int, float]]:
+        """Return visit rows for the places named as a visit's destination ("Kim's visit to
+        Samjiyon")."""
+        spec = self._themes_by_id.get("visit")
+        if spec is None:
+            return []
+        out = []
+        for m in sent.mentions:
+            lo = m.start - sent.start
+            if not _eventful(m, spec):
+                continue
+            if _VISIT_TO.search(sentence[max(0, lo - 50) : lo]):
+                out.append((m, "visit", 1, 0.9))
+        return out
+
+    def _sentences(
+        self, article: Article, bounds: list[tuple[int, int, int]], mentions: list[Mention]
+    ) -> list[_Sentence]:
+        starts, roles = _line_roles(article)
+        out = []
         mi = 0
         for start, end, para in bounds:
             while mi < len(mentions) and mentions[mi].start < start:
@@ -126,70 +350,88 @@ class EventExtractor:
             while j < len(mentions) and mentions[j].end <= end:
                 here.append(mentions[j])
                 j += 1
-            places = self._places(here)
-            confidence_factor = 1.0
-            if not places and previous is not None and previous[0] == para:
-                places = self._places(previous[1])
-                confidence_factor = 0.7
-            if here:
-                previous = (para, here)
-            if not places:
-                continue
-            sentence = text[start:end]
-            found = self._themes_of(sentence)
-            if not found:
-                continue
-            when, precision = event_date(sentence, article.date)
-            for theme, hits in found.items():
-                for m in places:
-                    conf = round(m.confidence * (0.9 if hits > 1 else 0.75) * confidence_factor, 3)
-                    event = Event(
-                        _event_id(article.article_id, theme, m.place_id),
-                        article.article_id,
-                        theme,
-                        m.place_id,
-                        m.name,
-                        m.country,
-                        m.admin1,
-                        m.precision,
-                        when,
-                        precision,
-                        sentence,
-                        start,
-                        end,
-                        article.title,
-                        article.source,
-                        article.url,
-                        conf,
-                        m.lat,
-                        m.lon,
-                    )
-                    k = (theme, m.place_id)
-                    old = by_key.get(k)
-                    if old is None or _DATE_RANK[precision] < _DATE_RANK[old.date_precision]:
-                        by_key[k] = event
-        events = list(by_key.values())
-        # A country-level event only when the theme has nothing more specific in the article.
-        specific = {e.theme for e in events if e.precision != "country"}
-        result.events = [e for e in events if e.precision != "country" or e.theme not in specific]
-        return result
+            role = _line_role(starts, roles, end - 1)  # a dateline opens the body's line
+            here = [m for m in here if _line_role(starts, roles, m.start) in _EVENT_ROLES]
+            out.append(_Sentence(start, end, para, role, here))
+        return out
 
-    @staticmethod
-    def _places(mentions: list[Mention]) -> list[Mention]:
-        """Return the sentence's event places: the most specific ones, each place once."""
-        if not mentions:
-            return []
-        eventful = [m for m in mentions if _eventful(m)]
-        unique = list({m.place_id: m for m in eventful}.values())
+    def _places(self, sent: _Sentence, sentence: str, theme: Theme) -> tuple[list[Mention], float]:
+        """Return the sentence's event places for ``theme`` and a confidence factor: the
+        scene's places, else actors' origins and sources' locations (factor 0.8); the most
+        specific ones, each place once."""
+        by_role: dict[str, list[Mention]] = {}
+        for m in sent.mentions:
+            if not _eventful(m, theme):
+                continue
+            role = mention_role(sentence, m.start - sent.start, m.end - sent.start)
+            by_role.setdefault(role, []).append(m)
+        chosen, factor = _scenes(by_role.get("locus", []), sentence, sent.start), 1.0
+        if not chosen and theme.id not in _ANYWHERE_THEMES:  # a visitor's home is not the visit's
+            chosen, factor = by_role.get("origin", []) + by_role.get("source", []), 0.8
+        unique = list({m.place_id: m for m in chosen}.values())
         inner_admin1 = {m.admin1 for m in unique if m.precision not in ("province", "country")}
+        containers = {a for m in unique for a in self._ancestors(m.place_id)}
+        container_names = {n for m in unique for n in self._container_names(m.place_id)}
         kept = []
         for m in unique:
             if m.precision == "province" and m.admin1 in inner_admin1:
                 continue
+            if m.place_id in containers or (
+                m.precision != "province" and m.name in container_names
+            ):  # "Longjing, Yanbian Prefecture", "Nampo's Ryonggang County": the inner place
+                continue
             if m.precision == "country" and len(unique) > 1:
                 continue
             kept.append(m)
-        return kept
+        return kept, factor
+
+
+def _scenes(loci: list[Mention], sentence: str, offset: int) -> list[Mention]:
+    """Return the loci named as the scene ("in Dandong", and the names listed with it) when
+    there are any below province level, else all the loci."""
+    marks: list[bool] = []
+    for i, m in enumerate(loci):
+        mark = is_scene(sentence, m.start - offset)
+        if not mark and i and marks[-1]:
+            mark = in_list(sentence, loci[i - 1].end - offset, m.start - offset)
+        marks.append(mark)
+    scene = [m for m, mark in zip(loci, marks, strict=True) if mark]
+    if all(m.precision in ("province", "country") for m in scene):
+        return loci  # "in North Pyongan province—the city of Kusong and …": the places inside
+    return scene
+
+
+def _merge_undated(events: list[Event]) -> list[Event]:
+    """Drop an undated event when the same theme and place has a dated one: one happening,
+    told once with its date and once without."""
+    dated = {(e.theme, e.place_id, e.place) for e in events if e.date_precision == "day"}
+    return [
+        e
+        for e in events
+        if e.date_precision == "day" or (e.theme, e.place_id, e.place) not in dated
+    ]
+
+
+def _most_specific(events: list[Event]) -> list[Event]:
+    """Drop a province-level event when the article has an event of the same theme inside
+    that province, and every country-level one (a whole country locates nothing)."""
+    inner = {(e.theme, e.admin1) for e in events if e.precision not in ("province", "country")}
+    return [
+        e
+        for e in events
+        if e.precision != "country"
+        and not (e.precision == "province" and (e.theme, e.admin1) in inner)
+    ]
+
+
+def _better(new: Event, old: Event, role: str) -> bool:
+    """Return True when ``new`` states the happening better than ``old``: a body sentence
+    over a headline or caption, then the more precise date."""
+    new_rank = 0 if role == "body" else 1
+    old_rank = 0 if old.evidence != old.title else 1
+    if new_rank != old_rank:
+        return new_rank < old_rank
+    return _DATE_RANK[new.date_precision] < _DATE_RANK[old.date_precision]
 
 
 def empty_events() -> Any:
@@ -198,7 +440,8 @@ def empty_events() -> Any:
     import pandas as pd
 
     frame = pd.DataFrame({c: pd.Series(dtype="object") for c in EVENT_COLUMNS if c != "geometry"})
-    frame["date"] = pd.Series(dtype="datetime64[ns]")
+    for c in DATE_COLUMNS:
+        frame[c] = pd.Series(dtype="datetime64[ns]")
     for c in ("evidence_start", "evidence_end"):
         frame[c] = pd.Series(dtype="int64")
     frame["confidence"] = pd.Series(dtype="float64")
@@ -214,7 +457,8 @@ def events_frame(events: Sequence[Event]) -> Any:
         return empty_events()
     rows = [{c: getattr(e, c) for c in EVENT_COLUMNS if c != "geometry"} for e in events]
     frame = pd.DataFrame(rows)
-    frame["date"] = pd.to_datetime(frame["date"], errors="coerce")
+    for c in DATE_COLUMNS:
+        frame[c] = pd.to_datetime(frame[c], errors="coerce")
     geometry = gpd.points_from_xy([e.lon for e in events], [e.lat for e in events])
     return gpd.GeoDataFrame(frame, geometry=geometry, crs=4326)[EVENT_COLUMNS]
 

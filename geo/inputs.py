@@ -151,11 +151,15 @@ def read_events_file(
         gdf = gdf.set_crs(4326)
     elif gdf.crs.to_epsg() != 4326:
         gdf = gdf.to_crs(4326)
-    from geo.records import event_schema
+    from geo.events import DATE_COLUMNS
 
-    for name in event_schema().dates():
-        if name in gdf.columns:
-            gdf[name] = pd.to_datetime(gdf[name], errors="coerce")
+    for c in DATE_COLUMNS:
+        if c in gdf.columns:
+            try:
+                gdf[c] = pd.to_datetime(gdf[c], errors="coerce")
+            except (ValueError, TypeError):  # mixed time zones or types: as UTC, naive
+                dates = pd.to_datetime(gdf[c].astype(str), errors="coerce", utc=True)
+                gdf[c] = dates.dt.tz_localize(None)
     if columns is not None:
         keep = [c for c in dict.fromkeys(columns) if c in gdf.columns]
         gdf = gdf[[*keep, gdf.geometry.name]]

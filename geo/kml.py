@@ -10,6 +10,7 @@ date from the TimeStamp, the evidence from the description's first paragraph.
 from __future__ import annotations
 
 import datetime as dt
+import html
 import os
 import re
 from collections.abc import Sequence
@@ -20,17 +21,19 @@ from gazetteer.errors import DataError
 from geo.records import Row, Schema, event_schema
 
 _NS = "{http://www.opengis.net/kml/2.2}"
-# Characters XML 1.0 cannot carry; a carriage return is kept as a character reference.
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+# A carriage return is kept as a character reference (XML readers turn a bare one into \n).
 _KEEP = {"\r": "&#13;", '"': "&quot;"}
 
 
 def _text(value: Any) -> str:
+    """Return a value as XML text: what XML cannot carry removed as :func:`to_kml` does."""
+    from geo.store import _NOT_XML
+
     if isinstance(value, dt.date):
         value = value.isoformat()
     elif isinstance(value, float):
         value = repr(value)
-    return escape(_NOT_XML.sub("\ufffd", str(value)), _KEEP)
+    return escape(_NOT_XML.sub("", str(value)), _KEEP)
 
 
 def extended_data(row: Row, schema: Schema) -> str:
@@ -87,8 +90,10 @@ def _fallback(placemark: Any) -> dict[str, str]:
     if when:
         out["date"] = when
     description = placemark.findtext(f"{_NS}description") or ""
-    if description:
-        out["evidence"] = description.split("\n\n", 1)[0]
+    if description:  # an HTML balloon (its first paragraph, as nkmap writes it) or text
+        first = re.search(r"<p>(.*?)</p>", description, flags=re.DOTALL)
+        text = first.group(1) if first else description.split("\n\n", 1)[0]
+        out["evidence"] = html.unescape(re.sub(r"<[^>]+>", "", text)).strip()
     return out
 
 

@@ -1,45 +1,74 @@
 """Pick the place for each span, in the context of its article.
 
-Context that moves the choice, in order of weight: a kind word next to the
-name ("Unsan county", "Hyesan customs"), a province named in the same
-sentence or elsewhere in the article ("Unsan county in North Pyongan"), the
-counterpart across the border being mentioned too (Dandong with Sinuiju),
-and a preference for the DPRK and its border region.  Misspellings are
-linked (``matched_by="fuzzy"``) only when the context calls the word a
-place and a province or list supports the guess.
+Context that moves the choice, in order of weight: a containing unit written
+beside the name ("Unchon County, South Hwanghae Province", "Ryanggang
+Province's Bocheon County"), a kind word next to it ("Unsan county"), a
+province named in the same sentence or elsewhere in the article, nearness to
+the places the article names without doubt (a story about Hyesan; a Seoul
+story about Gangnam), the counterpart across the border being mentioned too
+(Dandong with Sinuiju), and a preference for the article's own country and
+the DPRK.  One name keeps one sense through an article: the occurrence with
+the strongest support decides for the others.
+
+Names the gazetteer does not hold are linked only with support from the
+article: a misspelling of a place it names ("Hesan" in a Hyesan story), a
+kind-marked name near a known one in the same province (``matched_by=
+"fuzzy"``), or a village, neighbourhood or facility ("Hwajeon Village",
+"Yokjon-dong", "Haeyang port") placed through the county or town the text
+puts it in (``matched_by="context"``, the mention's ``via`` names the place
+whose point it carries).
 """
 
 from __future__ import annotations
 
-from bisect import bisect_right
+import math
+import re
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 
 from gazetteer import Candidate, Gazetteer, Place
+from gazetteer.gazetteer import haversine_km
 from gazetteer.names import key
 from geo.mentions import MentionFinder, Span
 from geo.sentences import sentences
 
 #: Links scoring below this are dropped.
 MIN_CONFIDENCE = 0.5
+#: The confidence of a village or facility placed through the place around it.
+VIA_CONFIDENCE = 0.55
+#: The most distinct places an article's context keeps for distance checks.
+MAX_ANCHORS = 64
 
 _BORDER_ADMIN1 = {"Jilin", "Liaoning", "Primorsky Krai", "Heilongjiang"}
 _KIND_GROUPS = {
     "county": {"county"},
     "city": {"city", "town", "district"},
     "province": {"province"},
-    "district": {"district"},
+    "district": {"district", "town"},
     "town": {"town", "city", "district"},
     "crossing": {"crossing", "bridge"},
     "bridge": {"bridge", "crossing"},
     "port": {"port"},
     "zone": {"zone"},
     "river": {"river"},
+    "site": {"site"},
 }
+#: Kinds a place may contain a village or facility in, most specific first.
+_CONTAINER_RANK = {"district": 0, "town": 0, "city": 1, "county": 1, "province": 3}
+_FACILITY_KINDS = frozenset({"bridge", "crossing", "port", "site", "zone"})
+_POINT_KINDS = frozenset({"city", "county", "district", "town", "crossing", "bridge", "port"})
+_CONTAINER_GAP = re.compile(r"\s*,?\s*(?:in\s+|of\s+)?(?:the\s+)?")
+_POSSESSIVE_GAP = re.compile(r"[’'ʼ]s\s+")
 
 
 @dataclass(frozen=True)
 class Mention:
-    """A place-name span linked to a place (fields as in DESIGN.md's mention contract)."""
+    """A place-name span linked to a place (fields as in DESIGN.md's mention contract).
+
+    ``via`` is set for a village, neighbourhood or facility the gazetteer does not
+    hold: the id of the county, town or city whose point and precision it carries
+    (``place_id`` is that place too; ``name`` is the small place's name as written).
+    """
 
     surface: str
     start: int
@@ -54,6 +83,7 @@ class Mention:
     matched_by: str
     admin1: str = ""
     precision: str = ""
+    via: str = ""
 
     @classmethod
     def of(cls, span: Span, place: Place, confidence: float, matched_by: str) -> Mention:
@@ -74,6 +104,27 @@ class Mention:
             place.precision,
         )
 
+    @classmethod
+    def through(cls, span: Span, place: Place) -> Mention:
+        """Return the mention of a small place at ``span`` located through ``place``."""
+        kind = span.kind_hint if span.kind_hint in ("town", "district", "port", "site") else "site"
+        return cls(
+            span.surface,
+            span.start,
+            span.end,
+            place.id,
+            span.surface,
+            place.country,
+            kind,
+            place.lat,
+            place.lon,
+            VIA_CONFIDENCE,
+            "context",
+            place.admin1,
+            place.precision,
+            place.id,
+        )
+
 
 class _Sentences:
     """The sentences of one text, for "which sentence is this offset in?" lookups."""
@@ -88,23 +139,115 @@ class _Sentences:
         return self.starts[i], self.ends[i]
 
 
+def _any_in(positions: list[int], start: int, end: int) -> bool:
+    """Return True when a sorted position list has one in [start, end)."""
+    i = bisect_left(positions, start)
+    return i < len(positions) and positions[i] < end
+
+
+class _Context:
+    """What an article's confident mentions say: where they are and in which units."""
+
+    def __init__(self) -> None:
+        self.anchors: dict[str, Place] = {}
+        self.admin1_pos: dict[str, list[int]] = {}
+        self.kp_pos: list[int] = []
+        self.kr_pos: list[int] = []
+        self.countries: dict[str, int] = {}
+        self.home = "KP"
+        self.typo_pool: dict[str, list[tuple[str, Place]]] | None = None  # by first letter
+        self.admin1_keys: dict[str, set[str]] = {}  # the names that put each province here
+        self.anchor_keys: dict[str, set[str]] = {}  # the names each anchor was read from
+        self._near: dict[tuple[str, str], float] = {}
+
+    def add(self, place: Place, pos: int, name_key: str) -> None:
+        if place.kind == "country":
+            return
+        if place.admin1:
+            self.admin1_pos.setdefault(place.admin1, []).append(pos)
+            self.admin1_keys.setdefault(place.admin1, set()).add(name_key)
+        if place.country == "KP":
+            self.kp_pos.append(pos)
+        elif place.country == "KR":
+            self.kr_pos.append(pos)
+        point = place.kind in _POINT_KINDS or (place.kind == "province" and place.population)
+        if point and place.id in self.anchors:
+            self.anchor_keys[place.id].add(name_key)
+        elif point and len(self.anchors) < MAX_ANCHORS:
+            self.anchors[place.id] = place
+            self.anchor_keys[place.id] = {name_key}
+            self.countries[place.country] = self.countries.get(place.country, 0) + 1
+
+    def settle(self) -> None:
+        """Fix the article's home country: the one most of its places lie in (DPRK on ties)."""
+        if self.countries:
+            top = max(self.countries.values())
+            if self.countries.get("KP", 0) < top:
+                self.home = max(self.countries, key=lambda c: self.countries[c])
+
+    def nearest_km(self, place: Place, name_key: str = "") -> float:
+        """Return the distance to the nearest other anchor (infinity when there is none).
+
+        Anchors read only from ``name_key`` itself are no support for its candidates.
+        """
+        found = self._near.get((place.id, name_key))
+        if found is not None:
+            return found
+        # Nearest by a flat approximation, then the great-circle distance to that one.
+        scale = math.cos(math.radians(place.lat)) ** 2
+        best, nearest = math.inf, None
+        for other in self.anchors.values():
+            if other.id != place.id and self.anchor_keys[other.id] != {name_key}:
+                d2 = (other.lat - place.lat) ** 2 + scale * (other.lon - place.lon) ** 2
+                if d2 < best:
+                    best, nearest = d2, other
+        km = (
+            math.inf
+            if nearest is None
+            else haversine_km(place.lat, place.lon, nearest.lat, nearest.lon)
+        )
+        self._near[(place.id, name_key)] = km
+        return km
+
+    def admin1_in(self, start: int, end: int) -> set[str]:
+        return {a for a, pos in self.admin1_pos.items() if _any_in(pos, start, end)}
+
+
 def _plausible(c: Candidate, span: Span, *, at_sentence_start: bool) -> bool:
     """Return False for broad-layer matches that are more likely words or names than places.
 
-    Curated places always pass.  A GeoNames place must be in the DPRK or the
-    border provinces, or be a city of 100,000 or more; matched through an
-    alternate name, it must be in that region and the name at least five
-    letters; a one-word name at the start of a sentence does not count.
+    Curated places always pass, and so do first-level units and cities of a million
+    people.  Otherwise a GeoNames place must be in the DPRK or the border provinces, or
+    be a city of 100,000 or more; matched through an alternate name, it must be in that
+    region and the name at least five letters (or a city of half a million and the name
+    six letters); a one-word name at the start of a sentence does not count.
     """
     p = c.place
     if p.source == "curated":
         return True
+    if len(span.surface) < 4:
+        return False
+    if p.kind == "province" and c.matched_by != "fuzzy":
+        return True
+    if p.population >= 1_000_000 and (c.matched_by == "exact" or len(span.surface) >= 6):
+        return True
     regional = p.country == "KP" or p.admin1 in _BORDER_ADMIN1
-    if len(span.surface) < 4 or (at_sentence_start and " " not in span.surface):
+    if at_sentence_start and " " not in span.surface:
         return False
     if c.matched_by == "alias":
-        return regional and len(span.surface) >= 5
+        return (regional and len(span.surface) >= 5) or (
+            p.population >= 500_000 and len(span.surface) >= 6
+        )
     return regional or p.population >= 100_000
+
+
+@dataclass
+class _Choice:
+    place: Place
+    score: float
+    matched_by: str
+    ambiguous: bool
+    pinned: bool  # a written container decided it; the article's sense does not override
 
 
 class Linker:
@@ -113,9 +256,9 @@ class Linker:
     def __init__(self, gazetteer: Gazetteer | None = None) -> None:
         self.gz = gazetteer or Gazetteer.default()
         self.finder = MentionFinder(self.gz)
-        self._south: list[int] = []
         self._sentences = _Sentences([])
         self._cache: dict[str, list[Candidate]] = {}
+        self._by_admin1: dict[str, list[tuple[str, Place]]] | None = None
 
     def mentions(
         self, text: str, bounds: list[tuple[int, int, int]] | None = None
@@ -127,35 +270,95 @@ class Linker:
         """
         spans = self.finder.spans(text)
         self._sentences = _Sentences(bounds if bounds is not None else sentences(text))
-        options = {s: self._candidates(s.surface) for s in spans if not s.fuzzy}
-        # Pass 1: what the article says without help: unambiguous names give its provinces.
-        context_admin1: dict[str, int] = {}
-        context_ids: set[str] = set()
-        self._south = []  # where confident South Korean places are named
-        for span, cands in options.items():
-            top = self._pick(span, cands, {}, set(), text)
-            if top is not None and top[1] >= 0.9:
-                place = top[0]
-                context_ids.add(place.id)
-                if place.country == "KR" and place.kind != "country":
-                    self._south.append(span.start)
-                if place.admin1 and place.country == "KP":
-                    context_admin1[place.admin1] = min(
-                        context_admin1.get(place.admin1, span.start), span.start
-                    )
-        # Pass 2: every span in context.
-        out: list[Mention] = []
-        for span in spans:
-            if span.fuzzy:
-                mention = self._fuzzy(span, text, context_admin1)
-            else:
-                picked = self._pick(span, options[span], context_admin1, context_ids, text)
-                mention = None
-                if picked is not None and picked[1] >= MIN_CONFIDENCE:
-                    mention = Mention.of(span, picked[0], picked[1], picked[2])
+        options: dict[int, list[Candidate]] = {}
+        held_back: dict[int, set[str]] = {}  # ids dropped only for opening a sentence
+        for i, s in enumerate(spans):
+            if not s.fuzzy:
+                starts = self._sentences.bounds(s.start)[0] == s.start
+                raw = self._candidates(s.surface)
+                options[i] = [c for c in raw if _plausible(c, s, at_sentence_start=starts)]
+                if starts and len(options[i]) < len(raw):
+                    held_back[i] = {
+                        c.place.id for c in raw if _plausible(c, s, at_sentence_start=False)
+                    }
+        # Pass 1: what the article says without help: unambiguous names give its context.
+        ctx = _Context()
+        first: dict[int, _Choice] = {}
+        for i, cands in options.items():
+            top = self._pick(spans[i], cands, None, None)
+            if top is not None:
+                first[i] = top
+                if top.score >= 0.9 and not top.ambiguous:
+                    ctx.add(top.place, spans[i].start, spans[i].key)
+        ctx.settle()
+        # Pass 2: every known name in context, then one sense per name.
+        chosen: dict[int, _Choice] = {}
+        for i, cands in options.items():
+            container = self._container(text, spans, i, first)
+            top = self._pick(spans[i], cands, ctx, container)
+            if container is not None and (top is None or not top.pinned):
+                # "Soncheon, Pyongan-Namdo": no namesake in the written province; the name
+                # is a spelling of one of its units.
+                top = self._fuzzy_within(spans[i], container) or top
+            if top is not None:
+                chosen[i] = top
+        # "Tongchuan disclosed ...": a sentence-opening name takes the sense the article
+        # gives it elsewhere.
+        senses = {spans[i].key: c for i, c in chosen.items() if not spans[i].fuzzy}
+        for i, ids in held_back.items():
+            sense = senses.get(spans[i].key)
+            if i not in chosen and sense is not None and sense.place.id in ids:
+                chosen[i] = _Choice(
+                    sense.place, sense.score, sense.matched_by, sense.ambiguous, False
+                )
+        self._one_sense(spans, chosen)
+        # Places linked with confidence also explain misspellings ("Lantou" beside Langtou).
+        support = {
+            (c.place.country, spans[i].key)
+            for i, c in chosen.items()
+            if c.score >= 0.9 and not spans[i].small and c.place.kind != "country"
+        }
+        for i, choice in chosen.items():
+            regional = choice.place.source == "curated" or choice.place.country == ctx.home
+            if choice.score >= 0.8 and not choice.ambiguous and regional:
+                ctx.add(choice.place, spans[i].start, spans[i].key)
+        ctx.typo_pool = None
+        linked: dict[int, Mention] = {}
+        for i, choice in chosen.items():
+            span = spans[i]
+            place = choice.place
+            if place.source != "curated" and not choice.pinned:
+                d = ctx.nearest_km(place, span.key)
+                if span.small and d > 150:
+                    continue  # "Osan Dong" in a Hoeryong story: not the far town; placed below
+                if d > 500 and place.country != ctx.home:
+                    typo = self._fuzzy(span, ctx)
+                    if typo is not None:  # "Hesan" in a Hyesan story: not Heshan, China
+                        linked[i] = typo
+                        continue
+            foreign = span.small and place.country != ctx.home
+            if foreign and not any(cc == place.country and k != span.key for cc, k in support):
+                continue  # "Geumcheon-gu" in a Seoul story: not Kumchon, North Hwanghae
+            confidence = choice.score - (0.1 if choice.ambiguous else 0.0)
+            if choice.place.source != "curated":
+                confidence -= 0.1
+            if confidence >= MIN_CONFIDENCE:
+                linked[i] = Mention.of(span, choice.place, confidence, choice.matched_by)
+        # Pass 3: names the gazetteer does not hold, placed through the article.
+        small_vias: dict[str, Place] = {}  # one small name, one place around it
+        for i, span in enumerate(spans):
+            if i in linked:
+                continue
+            # Unknown, or only a far namesake ("Hesan", a town in China, in a Hyesan story).
+            mention = self._fuzzy(span, ctx)
+            if mention is None and span.small:
+                via = small_vias.get(span.key) or self._via(text, spans, i, linked)
+                if via is not None:
+                    small_vias.setdefault(span.key, via)
+                    mention = Mention.through(span, via)
             if mention is not None:
-                out.append(mention)
-        return out
+                linked[i] = mention
+        return [linked[i] for i in sorted(linked)]
 
     def _candidates(self, surface: str) -> list[Candidate]:
         """Return the exact/alias candidates of a surface form (remembered across texts)."""
@@ -166,71 +369,273 @@ class Linker:
             found = self._cache[surface] = self.gz.resolve(surface, fuzzy=False, limit=25)
         return found
 
+    def _container(
+        self, text: str, spans: list[Span], i: int, first: dict[int, _Choice]
+    ) -> Place | None:
+        """Return the unit written right beside span ``i`` as containing it, if any.
+
+        "Unchon County, South Hwanghae Province", "Gwacheon, in Gyeonggi", "Ryanggang
+        Province's Bocheon County": a province, city or county next to the name.
+        """
+        span = spans[i]
+        for j, gap, pattern in (
+            (i + 1, lambda j: text[span.end : spans[j].start], _CONTAINER_GAP),
+            (i - 1, lambda j: text[spans[j].end : span.start], _POSSESSIVE_GAP),
+        ):
+            if not 0 <= j < len(spans) or j not in first:
+                continue
+            between = gap(j)
+            if len(between) > 12 or not pattern.fullmatch(between):
+                continue
+            place = first[j].place
+            if place.kind in ("province", "county", "city") and first[j].score >= 0.9:
+                if j == i + 1 and not between.strip() and place.kind != "province":
+                    continue  # "Hyesan City": one name, not a container
+                return place
+        return None
+
     def _pick(
         self,
         span: Span,
         cands: list[Candidate],
-        context_admin1: dict[str, int],
-        context_ids: set[str],
-        text: str,
-    ) -> tuple[Place, float, str] | None:
-        s_start, s_end = self._sentences.bounds(span.start)
-        cands = [c for c in cands if _plausible(c, span, at_sentence_start=span.start == s_start)]
+        ctx: _Context | None,
+        container: Place | None,
+    ) -> _Choice | None:
         if not cands:
             return None
-        sentence_admin1 = {a for a, pos in context_admin1.items() if s_start <= pos < s_end}
-        # "Seoul's Gangnam district": beside a South Korean place, a North Korean namesake is
-        # unlikely unless the sentence also names a place in the North.
-        south_here = any(s_start <= pos < s_end for pos in self._south)
-        north_here = any(s_start <= pos < s_end for pos in context_admin1.values())
+        s_start, s_end = self._sentences.bounds(span.start)
+        sentence_admin1: set[str] = set()
+        south_here = north_here = False
+        if ctx is not None:
+            sentence_admin1 = ctx.admin1_in(s_start, s_end)
+            # "Seoul's Gangnam district": beside a South Korean place, a North Korean namesake
+            # is unlikely unless the sentence also names a place in the North.
+            south_here = _any_in(ctx.kr_pos, s_start, s_end)
+            north_here = _any_in(ctx.kp_pos, s_start, s_end)
+        in_container = container is not None and any(
+            self._inside(c.place, container) for c in cands
+        )
         best: tuple[float, Candidate] | None = None
         for c in cands:
             p = c.place
             s = c.score
+            if c.matched_by == "exact":
+                s += 0.02
             if span.kind_hint:
                 s += 0.15 if p.kind in _KIND_GROUPS.get(span.kind_hint, {span.kind_hint}) else -0.05
-            if p.country == "KP" and south_here and not north_here:
-                s -= 0.6
-            elif p.country == "KP":
-                s += 0.1
-            elif p.admin1 in _BORDER_ADMIN1:
-                s += 0.05
-            if p.admin1 and p.admin1 in sentence_admin1:
-                s += 0.15
-            elif p.admin1 and p.admin1 in context_admin1:
-                s += 0.08
-            if p.pair and p.pair in context_ids:
-                s += 0.1
+            if ctx is None:
+                s += 0.1 if p.country == "KP" else 0.05 if p.admin1 in _BORDER_ADMIN1 else 0.0
+            else:
+                generic = c.matched_by == "alias" and len(span.surface.split()) <= 2
+                s += self._context_score(
+                    p, ctx, span.key, generic, sentence_admin1, south_here, north_here
+                )
+            if in_container and container is not None:
+                s += 0.3 if self._inside(p, container) else -0.2
             if p.source == "curated":
                 s += 0.05
             if best is None or s > best[0] + 1e-9:
                 best = (s, c)
         assert best is not None
         score, cand = best
-        ambiguous = sum(1 for c in cands if c.score >= cand.score - 0.05) > 1
-        confidence = min(1.0, score - (0.1 if ambiguous else 0.0))
-        if cand.place.source != "curated":
-            confidence -= 0.1
-        return cand.place, confidence, cand.matched_by
+        rivals = sum(
+            1 for c in cands if c.score >= cand.score - 0.05 and not _same_unit(c.place, cand.place)
+        )
+        return _Choice(cand.place, score, cand.matched_by, rivals > 1, in_container)
 
-    def _fuzzy(self, span: Span, text: str, context_admin1: dict[str, int]) -> Mention | None:
-        # "the Hamgyong region" where the article names North Hamgyong: the province it means.
-        if span.kind_hint == "province":
-            for admin1 in context_admin1:
-                if key(admin1) in ("north" + span.key, "south" + span.key):
-                    found = self.gz.resolve(admin1, kind="province", country="KP", fuzzy=False)
-                    if found:
-                        return Mention.of(span, found[0].place, 0.6, "context")
-        if not context_admin1:
+    @staticmethod
+    def _context_score(
+        p: Place,
+        ctx: _Context,
+        name_key: str,
+        generic: bool,
+        sentence_admin1: set[str],
+        south_here: bool,
+        north_here: bool,
+    ) -> float:
+        s = 0.0
+        # A name is no context for itself: its own province counts only if others name it.
+        own = ctx.admin1_keys.get(p.admin1) == {name_key}
+        if p.country == "KP" and south_here and not north_here:
+            s -= 0.6
+        elif p.country == ctx.home:
+            s += 0.1
+        elif p.country == "KP" or (p.admin1 in _BORDER_ADMIN1 and ctx.home == "KP"):
+            s += 0.05
+        if p.admin1 and not own and p.admin1 in sentence_admin1:
+            s += 0.15
+        elif p.admin1 and not own and p.admin1 in ctx.admin1_pos:
+            s += 0.08
+        if p.pair and p.pair in ctx.anchors:
+            s += 0.1
+        if ctx.anchors:
+            d = ctx.nearest_km(p, name_key)
+            s += 0.15 * max(0.0, 1.0 - d / 300.0)
+            # A facility named only by a generic alias ("Friendship Bridge") far from
+            # every place the article names is another thing of that name.
+            if p.kind in _FACILITY_KINDS and d > 150:
+                s -= 1.0 if generic else 0.3
+            elif (
+                p.source != "curated" and p.kind == "town" and d > 500 and p.population < 1_000_000
+            ):
+                s -= 0.3
+        return s
+
+    @staticmethod
+    def _inside(place: Place, container: Place) -> bool:
+        if container.kind == "province":
+            return bool(place.admin1) and place.admin1 == container.admin1
+        return place.parent == container.id or place.admin2 == container.name
+
+    @staticmethod
+    def _one_sense(spans: list[Span], chosen: dict[int, _Choice]) -> None:
+        """Give every occurrence of a name the sense its best-supported occurrence has."""
+        groups: dict[str, list[int]] = {}
+        for i in chosen:
+            groups.setdefault(spans[i].key, []).append(i)
+        for members in groups.values():
+            if len(members) < 2:
+                continue
+            top = max(members, key=lambda i: (chosen[i].pinned, chosen[i].score))
+            winner = chosen[top]
+            for i in members:
+                if not chosen[i].pinned and chosen[i].place.id != winner.place.id:
+                    chosen[i] = _Choice(
+                        winner.place, winner.score, winner.matched_by, winner.ambiguous, False
+                    )
+
+    def _province_places(self) -> dict[str, list[tuple[str, Place]]]:
+        """Return (key, place) of the curated places under each province name (built once)."""
+        if self._by_admin1 is None:
+            table: dict[str, list[tuple[str, Place]]] = {}
+            for p in self.gz.places(source="curated"):
+                if p.admin1 and p.kind not in ("country", "province"):
+                    for name in (p.name, *p.aliases):
+                        k = key(name)
+                        if len(k) >= 4:
+                            table.setdefault(p.admin1, []).append((k, p))
+            self._by_admin1 = table
+        return self._by_admin1
+
+    def _fuzzy_within(self, span: Span, container: Place) -> _Choice | None:
+        """Return the place of the container's province whose name ``span`` misspells."""
+        pool = self._province_places().get(container.admin1, [])
+        found = self._closest(span.key, pool, 80, same_initial=False)
+        if found is None:
             return None
-        s_start, s_end = self._sentences.bounds(span.start)
-        near = min(context_admin1, key=lambda a: 0 if s_start <= context_admin1[a] < s_end else 1)
-        kinds = _KIND_GROUPS.get(span.kind_hint) if span.kind_hint else None
-        cands = [
-            c
-            for c in self.gz.resolve(span.surface, near=near, kind=kinds, country="KP")
-            if c.matched_by == "fuzzy" and c.place.admin1 == near
+        place, ratio = found
+        return _Choice(place, 0.6 + 0.5 * (ratio - 80) / 20, "fuzzy", False, True)
+
+    @staticmethod
+    def _closest(
+        k: str, pool: list[tuple[str, Place]], cutoff: float, *, same_initial: bool = True
+    ) -> tuple[Place, float] | None:
+        """Return the pool's place whose key is most like ``k`` (ratio at least ``cutoff``).
+
+        Keys of another length (by more than 2) are skipped, and with ``same_initial``
+        (pools drawn from a whole article) keys with another first letter too.
+        """
+        from rapidfuzz.fuzz import ratio
+
+        best: tuple[Place, float] | None = None
+        for other, place in pool:
+            if abs(len(other) - len(k)) > 2 or (same_initial and other[:1] != k[:1]):
+                continue
+            r = ratio(k, other)
+            if r >= cutoff and (best is None or r > best[1]):
+                best = (place, r)
+        return best
+
+    def _fuzzy(self, span: Span, ctx: _Context) -> Mention | None:
+        """Return the mention of an unknown name the article's context explains, or None."""
+        if len(span.key) < 4:
+            return None
+        # "the Hamgyong region" where the article names North Hamgyong: the province it means.
+        if span.fuzzy and span.kind_hint == "province":
+            for admin1 in ctx.admin1_pos:
+                if key(admin1) in ("north" + span.key, "south" + span.key):
+                    unit = self.gz.resolve(admin1, kind="province", country="KP", fuzzy=False)
+                    if unit:
+                        return Mention.of(span, unit[0].place, 0.6, "context")
+        # A misspelling of a place the article names ("Hesan" in a Hyesan story).
+        if ctx.typo_pool is None:
+            ctx.typo_pool = {}
+            for p in ctx.anchors.values():
+                for k in dict.fromkeys(key(n) for n in (p.name, *p.aliases[:8])):
+                    if len(k) >= 4:
+                        ctx.typo_pool.setdefault(k[:1], []).append((k, p))
+        pool = [
+            (k, p)
+            for k, p in ctx.typo_pool.get(span.key[:1], ())
+            if k != span.key and ctx.anchor_keys[p.id] != {span.key}
         ]
-        if cands and cands[0].score >= MIN_CONFIDENCE:
-            return Mention.of(span, cands[0].place, cands[0].score, "fuzzy")
+        found = self._closest(span.key, pool, 80)
+        if found is not None:
+            place, ratio = found
+            return Mention.of(span, place, 0.5 + 0.4 * (ratio - 80) / 20, "fuzzy")
+        # "Unseong county": a kind-marked name like a unit of a province the article names.
+        if span.fuzzy and not span.small and span.kind_hint and span.kind_hint != "province":
+            s_start, s_end = self._sentences.bounds(span.start)
+            here = ctx.admin1_in(s_start, s_end)
+            kinds = _KIND_GROUPS.get(span.kind_hint, {span.kind_hint})
+            table = self._province_places()
+            for admin1 in sorted(ctx.admin1_pos, key=lambda a: a not in here):
+                pool = [(k, p) for k, p in table.get(admin1, ()) if p.kind in kinds]
+                found = self._closest(span.key, pool, 80, same_initial=False)
+                if found is not None:
+                    return Mention.of(span, found[0], 0.55, "fuzzy")
         return None
+
+    def _via(
+        self, text: str, spans: list[Span], i: int, linked: dict[int, Mention]
+    ) -> Place | None:
+        """Return the county, town or city that places the small place at span ``i``.
+
+        The most specific unit the same sentence names (the nearest on ties), else the
+        nearest town-level place named before it, else after it.  A district ("Songpa-gu",
+        "Yusun Labor District") is not placed through another district or a town.
+        """
+        span = spans[i]
+        tail = span.surface.lower().replace("-", " ").split()[-1]
+        lowest = 1 if tail in ("gu", "guyok", "kuyok", "district", "zone") else 0
+        s_start, s_end = self._sentences.bounds(span.start)
+        best: tuple[int, int, Mention] | None = None
+        for m in linked.values():
+            if m.via or not s_start <= m.start < s_end or m.kind not in _CONTAINER_RANK:
+                continue
+            if _CONTAINER_RANK[m.kind] < lowest:
+                continue
+            rank = (_CONTAINER_RANK[m.kind], abs(m.start - span.start))
+            if best is None or rank < best[:2]:
+                best = (*rank, m)
+        if best is None:
+            towns = sorted(
+                (
+                    m
+                    for m in linked.values()
+                    if not m.via and lowest <= _CONTAINER_RANK.get(m.kind, 9) <= 1
+                ),
+                key=lambda m: m.start,
+            )
+            before = [m for m in towns if m.start < span.start]
+            after = [m for m in towns if m.start > span.start]
+            nearest = before[-1] if before else after[0] if after else None
+            if nearest is None or not self._known(nearest.place_id):
+                return None
+            return self.gz.get(nearest.place_id)
+        m = best[2]
+        return self.gz.get(m.place_id) if self._known(m.place_id) else None
+
+    def _known(self, place_id: str) -> bool:
+        try:
+            self.gz.get(place_id)
+        except Exception:
+            return False
+        return True
+
+
+def _same_unit(a: Place, b: Place) -> bool:
+    """Return True for one place and its own province-level twin (Pyongyang city/province)."""
+    if a.id == b.id:
+        return True
+    return (a.parent == b.id or b.parent == a.id) and key(a.name) == key(b.name)

@@ -15,7 +15,7 @@ from functools import lru_cache
 from typing import NamedTuple
 
 from gazetteer import Gazetteer
-from gazetteer.names import key
+from gazetteer.names import key, tokens
 
 #: The most tokens one place name spans ("Sino-Korean Friendship Bridge", "Kim Hyong Jik county").
 MAX_WINDOW = 6
@@ -47,20 +47,56 @@ KIND_WORDS = {
     "up": "town",
     "eup": "town",
     "ri": "town",
+    "ni": "town",
+    "dong": "district",
+    "gu": "district",
     "customs": "crossing",
     "crossing": "crossing",
     "checkpoint": "crossing",
     "bridge": "bridge",
     "port": "port",
+    "ports": "port",
     "harbour": "port",
     "harbor": "port",
     "zone": "zone",
     "river": "river",
 }
 
-_SUFFIX_KINDS = frozenset({"gun", "kun", "si", "do", "up", "eup", "ri", "kuyok"})
+_SUFFIX_KINDS = frozenset(
+    {"gun", "kun", "si", "do", "up", "eup", "ri", "ni", "dong", "gu", "kuyok"}
+)
 _PLURAL_KINDS = frozenset(
-    {"county", "counties", "city", "cities", "town", "towns", "province", "provinces"}
+    {"county", "counties", "city", "cities", "town", "towns", "province", "provinces", "ports"}
+)
+
+#: Words after an unknown name that make it a small place or a facility ("Ryomyong Street",
+#: "Yusun Labor District", "Osan Dong"): its kind, and whether the word is part of the name.
+SMALL_PLACE_WORDS = {
+    "village": "town",
+    "dong": "district",
+    "street": "site",
+    "market": "site",
+    "airport": "site",
+    "airfield": "site",
+    "station": "site",
+    "port": "port",
+    "harbour": "port",
+    "harbor": "port",
+}
+_WORKERS = frozenset({"labor", "labour", "workers", "worker"})
+#: Lowercase tails that keep the place in a hyphenated adjective ("Seoul-based", "Dandong-bound").
+PLACE_ADJECTIVE_TAILS = frozenset(
+    {"based", "bound", "born", "made", "backed", "owned", "run", "led", "registered", "area"}
+)
+_SMALL_SUFFIXES = frozenset({"ri", "ni", "dong", "gu"})
+
+#: Titles before a first name: the next capitalised words are a person ("President Vladimir Putin").
+TITLES = frozenset(
+    """
+    president presidents minister ministers premier chancellor king queen prince princess
+    ambassador envoy secretary general gen governor mayor chairman chairwoman leader mr mrs ms
+    dr prof professor senator director commander marshal pope
+    """.split()
 )
 
 #: Lowercase words that may continue a capitalised place name inside a window.
@@ -116,7 +152,10 @@ class Span:
     ``kind_hint`` is the kind a neighbouring word gives ("county" in "Unsan
     county", "counties of Kunjang"); ``fuzzy`` is True for spans that matched
     no name exactly and were kept because the context calls them places
-    (their places come from a fuzzy lookup at link time).
+    (their places come from a fuzzy lookup at link time).  ``small`` marks an
+    unknown name written with a village, neighbourhood or facility word ("Hwajeon
+    Village", "Yokjon-dong", "Haeyang port"), which the linker may place through
+    the county or town around it.
     """
 
     surface: str
@@ -125,6 +164,7 @@ class Span:
     key: str
     kind_hint: str = ""
     fuzzy: bool = False
+    small: bool = False  # an unknown name with a village/neighbourhood/facility word
 
 
 class _Tok(NamedTuple):
@@ -139,7 +179,8 @@ class _Tok(NamedTuple):
 def _token_pattern() -> re.Pattern[str]:
     """The tokens that matter: words starting with a capital, Hangul or Chinese, and the
     lowercase words that may continue or qualify a name (kind words, "of", "and")."""
-    keep = "|".join(sorted(_CONTINUE | set(KIND_WORDS) | {"or"}, key=len, reverse=True))
+    words = _CONTINUE | set(KIND_WORDS) | set(SMALL_PLACE_WORDS) | _WORKERS | {"or"}
+    keep = "|".join(sorted(words, key=len, reverse=True))
     return re.compile(
         r"(?<![\w’ʼ'\-])(?:(?=[^\W\d_a-z])[^\W\d_](?:[\w’ʼ'\-]*\w)?|[\u4e00-\u9fff]+"
         rf"|(?:{keep})(?![\w’ʼ'\-]))"
@@ -198,11 +239,25 @@ class MentionFinder:
 
     def __init__(self, gazetteer: Gazetteer) -> None:
         self.gz = gazetteer
+        self._curated_keys: dict[str, bool] = {}
+        self._small_keys: dict[str, str] = {}  # the current text's small places, by key
+        self._lowercase: set[str] | None = None  # the current text's lowercase words
+
+    def _curated(self, folded: str) -> bool:
+        """Return True when a curated place has a name with this key (remembered)."""
+        found = self._curated_keys.get(folded)
+        if found is None:
+            found = any(p.source == "curated" for p in self.gz.places_for_key(folded))
+            if len(self._curated_keys) > 50_000:
+                self._curated_keys.clear()
+            self._curated_keys[folded] = found
+        return found
 
     def spans(self, text: str) -> list[Span]:
         """Return the place-name spans of ``text`` in order, none overlapping."""
         toks = tokenize(text)
-        lowercase_words: set[str] | None = None  # built on first need
+        self._small_keys = {}  # this text's small places, by key
+        self._lowercase = None
         spans: list[Span] = []
         i = 0
         n = len(toks)
@@ -215,35 +270,156 @@ class MentionFinder:
             ):
                 i += 1
                 continue
-            person = _is_person(toks, i)
+            person = _is_person(toks, i) or _titled_person(text, toks, i)
             found = self._longest(text, toks, i)
             if person and found is not None:
                 end_i = found[0]
-                curated = any(p.source == "curated" for p in self.gz.places_for_key(found[1]))
-                if end_i - i <= person or not curated:
+                if end_i - i <= person or not self._curated(found[1]):
                     found = None
             if person and found is None:
                 i += person
                 continue
             if found is None:
-                fuzzy = self._fuzzy_candidate(text, toks, i, spans)
-                if fuzzy is not None:
-                    spans.append(fuzzy)
+                if "-" in tok.text:
+                    spans.extend(self._hyphenated(text, tok))
+                else:
+                    fuzzy = self._fuzzy_candidate(text, toks, i, spans)
+                    if fuzzy is not None:
+                        spans.append(fuzzy)
+                        while i + 1 < n and toks[i + 1].start < fuzzy.end:
+                            i += 1
                 i += 1
                 continue
             end_i, k = found
             first, last = toks[i], toks[end_i - 1]
             surface = text[first.start : last.end]
-            # A one-word name that the text also writes in lowercase is a common word.
-            if end_i - i == 1 and first.text.lower() != first.text:
-                if lowercase_words is None:
-                    lowercase_words = set(_LOWER_WORD.findall(text))
-                if first.text.lower() in lowercase_words:
-                    i += 1
-                    continue
-            spans.append(Span(surface, first.start, last.end, k, _kind_hint(text, toks, i, end_i)))
+            # A one-word name that the text also writes in lowercase is a common word,
+            # unless the curated table knows it ("hyesan" as an image tag).
+            if (
+                end_i - i == 1
+                and first.text.lower() != first.text
+                and not self._curated(k)
+                and self._written_lowercase(text, first.text.lower())
+            ):
+                i += 1
+                continue
+            small = last.low in SMALL_PLACE_WORDS or (
+                "-" in last.low and last.low.rsplit("-", 1)[1] in _SMALL_SUFFIXES
+            )
+            hint = _kind_hint(text, toks, i, end_i)
+            spans.append(Span(surface, first.start, last.end, k, hint, small=small))
             i = end_i
-        return spans
+        return self._lowercase_mentions(text, spans)
+
+    def _hyphenated(self, text: str, tok: _Tok) -> list[Span]:
+        """Return the spans inside a hyphenated word no name covers whole.
+
+        "Dandong-Sinuiju" and "Wonjong-ni-Quanhe" hold two names; "Yokjon-dong" is one
+        unknown name with a neighbourhood suffix; "Hwasong-12" (a missile) holds none.
+        """
+        parts: list[tuple[str, int, int]] = []
+        pos = tok.start
+        for piece in text[tok.start : tok.end].split("-"):
+            parts.append((piece, pos, pos + len(piece)))
+            pos += len(piece) + 1
+        if not parts[-1][0] or not parts[-1][0][0].isalpha():
+            return []
+        tail = parts[-1][0]
+        lower = [p for p, _, _ in parts if p.islower() and p not in _SUFFIX_KINDS]
+        if any(p not in PLACE_ADJECTIVE_TAILS for p in lower):
+            return []  # "Hwasong-class", "Sinuiju-style": a word made from a name
+        if len(parts) == 2 and tail in _SUFFIX_KINDS:
+            name = parts[0][0]
+            if len(name) < 3 or not name.isalpha():
+                return []
+            return [
+                Span(
+                    tok.text,
+                    tok.start,
+                    tok.end,
+                    key(tok.text),
+                    KIND_WORDS[tail],
+                    fuzzy=True,
+                    small=tail in _SMALL_SUFFIXES,
+                )
+            ]
+        out: list[Span] = []
+        j = 0
+        while j < len(parts):
+            piece = parts[j][0]
+            if not piece[:1].isupper() or piece.lower() in STOP_WORDS or piece.lower() in DEMONYMS:
+                j += 1
+                continue
+            best: tuple[int, str] | None = None
+            for m in range(j, len(parts)):
+                words = tuple(p for p, _, _ in parts[j : m + 1])
+                k = _window_key(words)
+                if k and self.gz.has_key(k) and self._written_as(k, words):
+                    best = (m + 1, k)
+            if best is None:
+                j += 1
+                continue
+            end, k = best
+            start, stop = parts[j][1], parts[end - 1][2]
+            out.append(Span(text[start:stop], start, stop, k))
+            j = end
+        return out
+
+    def _written_lowercase(self, text: str, word: str) -> bool:
+        """Return True when ``text`` also writes ``word`` in lowercase (a common word)."""
+        if self._lowercase is None:
+            self._lowercase = set(_LOWER_WORD.findall(text))
+        return word in self._lowercase
+
+    def _written_as(self, folded: str, words: tuple[str, ...]) -> bool:
+        """Return True when a place of this key has a name spelt as ``words`` (suffixes kept).
+
+        Inside a hyphenated word ("Maritime-based") a name must be written whole: the key
+        of "Maritime Province" is no reason to read "Maritime" as a place.
+        """
+        written = tokens(" ".join(words))
+        if len(written) > 1 and written[-1] in _SUFFIX_KINDS:
+            written = written[:-1]  # "Wonjong-ni": the place Wonjong with its suffix
+        wanted = "".join(written)
+        return any(
+            "".join(tokens(n)) == wanted
+            for p in self.gz.places_for_key(folded)
+            for n in (p.name, *p.aliases)
+        )
+
+    def _lowercase_mentions(self, text: str, spans: list[Span]) -> list[Span]:
+        """Return ``spans`` with the lowercase writings of curated one-word names it holds.
+
+        An image tag "hyesan" in a text that names Hyesan is a mention; a lowercase word
+        whose capitalised form is no curated place is not looked at.
+        """
+        words = {
+            s.surface.lower()
+            for s in spans
+            if not s.fuzzy
+            and len(s.surface) >= 5
+            and s.surface.isalpha()
+            and s.surface[0].isupper()
+            and not s.surface.isupper()
+            and self._curated(s.key)
+        }
+        if words:
+            words = {w for w in words if self._written_lowercase(text, w)}
+        if not words:
+            return spans
+        extra = [
+            Span(m.group(), m.start(), m.end(), key(w))
+            for w in sorted(words)
+            for m in re.finditer(rf"(?<![\w’'\-]){re.escape(w)}(?![\w’'\-])", text)
+        ]
+        if not extra:
+            return spans
+        merged: list[Span] = []
+        for s in sorted(spans + extra, key=lambda s: (s.start, -s.end)):
+            if merged and s.start < merged[-1].end:
+                continue
+            merged.append(s)
+        return merged
 
     def _longest(self, text: str, toks: list[_Tok], i: int) -> tuple[int, str] | None:
         """Return (end token index, key) of the longest name starting at token ``i``."""
@@ -268,10 +444,28 @@ class MentionFinder:
     def _fuzzy_candidate(
         self, text: str, toks: list[_Tok], i: int, spans: list[Span]
     ) -> Span | None:
-        """Return a fuzzy span for an unknown capitalised word the context calls a place."""
+        """Return a span for an unknown capitalised word the context calls a place.
+
+        The context is a kind word beside it ("Unseong county"), a list it continues
+        ("Kusong, Kunjang and Unsan"), or a village, neighbourhood or facility word
+        after it ("Hwajeon Village", "Yusun Labor District"; the word joins the span).
+        """
         tok = toks[i]
         if len(tok.text) < 4 or tok.low in STOP_WORDS or not tok.text.isalpha():
             return None
+        small = _small_place_end(text, toks, i)
+        after_place = bool(spans) and text[spans[-1].end : tok.start] in (" ", "\u00a0")
+        if small is not None and (after_place or self._written_lowercase(text, tok.low)):
+            small = None  # "Heechon Power Station" is Heechon's; "Trade Port" is no name
+        if small is not None:
+            end_i, kind = small
+            end = toks[end_i - 1].end
+            k = key(tok.text)
+            self._small_keys[k] = kind
+            return Span(text[tok.start : end], tok.start, end, k, kind, True, True)
+        k = key(tok.text)
+        if k in self._small_keys:  # "the Ryomyong project" after "Ryomyong Street"
+            return Span(tok.text, tok.start, tok.end, k, self._small_keys[k], True, True)
         hint = _kind_hint(text, toks, i, i + 1)
         # "Kusong, Kunjang and Unsan": right after a place, joined by a comma, "and" or "or".
         in_list = (
@@ -279,9 +473,50 @@ class MentionFinder:
             and tok.start - spans[-1].end <= 8
             and text[spans[-1].end : tok.start].strip() in (",", "and", "or", ", and", ", or")
         )
-        if not hint and not in_list:
+        if not hint and not in_list and len(tok.text) < 5:
             return None
+        # With no kind word or list, only a misspelling of a place the article names
+        # will link it ("Hesan" in a Hyesan story).
         return Span(tok.text, tok.start, tok.end, key(tok.text), hint, fuzzy=True)
+
+
+def _adjacent(text: str, a: _Tok, b: _Tok) -> bool:
+    return text[a.end : b.start] in (" ", "\u00a0")
+
+
+def _small_place_end(text: str, toks: list[_Tok], i: int) -> tuple[int, str] | None:
+    """Return (end token, kind) when a village/neighbourhood/facility word follows token ``i``."""
+    j = i + 1
+    if j >= len(toks) or not _adjacent(text, toks[j - 1], toks[j]):
+        return None
+    word = toks[j].low
+    if word in SMALL_PLACE_WORDS:
+        return j + 1, SMALL_PLACE_WORDS[word]
+    if (
+        word in _WORKERS
+        and j + 1 < len(toks)
+        and toks[j + 1].low in ("district", "zone")
+        and text[toks[j].end : toks[j + 1].start].strip() in ("", "'", "’")
+    ):
+        return j + 2, "district"
+    return None
+
+
+def _titled_person(text: str, toks: list[_Tok], i: int) -> int:
+    """Return how many tokens from ``i`` are a name after a title ("President Vladimir Putin")."""
+    if i == 0 or toks[i - 1].low not in TITLES or not _adjacent(text, toks[i - 1], toks[i]):
+        return 0
+    n = 1
+    while i + n < len(toks) and n < 3:
+        t = toks[i + n]
+        if (
+            not t.text[:1].isupper()
+            or t.low in KIND_WORDS
+            or not _adjacent(text, toks[i + n - 1], t)
+        ):
+            break
+        n += 1
+    return n if n > 1 else 0
 
 
 def _kind_hint(text: str, toks: list[_Tok], i: int, end_i: int) -> str:

@@ -28,11 +28,10 @@ from collections import deque
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
-from pathlib import Path
 
 from gazetteer import Gazetteer
 from gazetteer.errors import FileError, InputError, NkmapError
-from geo.article import ReadFailure, ReadWarning, iter_article_files, read_articles
+from geo.article import ReadFailure, ReadWarning, expand_paths, read_articles
 from geo.events import ArticleResult, Event, EventExtractor
 
 __all__ = [
@@ -135,11 +134,26 @@ class _Worker:
             if article.content_hash in self.skip:
                 batch.skipped += 1
                 continue
-            result = self.extractor.process(article)
+            try:
+                result = self.extractor.process(article)
+            except Exception as exc:  # the input boundary: one article never costs the batch
+                if self.settings.raise_errors:
+                    raise
+                where = article.path or article.article_id
+                batch.failures.append(ReadFailure(where, f"events not extracted ({_reason(exc)})"))
+                continue
             if not self.settings.keep_text:
                 result = ArticleResult(replace(article, text=""), [], result.events)
             batch.results.append(result)
         return batch
+
+
+def _reason(exc: BaseException, limit: int = 300) -> str:
+    """Return an exception as one line: its type's name (unless nkmap's own) and message."""
+    text = " ".join(str(exc).split())
+    if not isinstance(exc, NkmapError):
+        text = f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 #: The worker of this process (set before forking, or by :func:`_init_worker`).
@@ -162,15 +176,13 @@ def plan_chunks(
     chunk_bytes: int = CHUNK_BYTES,
     chunk_files: int = CHUNK_FILES,
 ) -> tuple[list[list[str]], list[ReadFailure]]:
-    """Return the article files under ``paths`` in chunks (read order kept), and a failure for
-    each path that does not exist.  Raises nothing."""
-    files = [Path(p) for p in paths]
-    missing = [p for p in files if not p.exists()]
-    failures = read_articles(missing, on_error="skip").failures if missing else []
+    """Return the article files under ``paths`` in chunks (read order kept), and the failures
+    of :func:`geo.article.expand_paths` (missing paths, unreadable folders…).  Raises nothing."""
+    files, failures = expand_paths(paths)
     chunks: list[list[str]] = []
     current: list[str] = []
     size = 0
-    for path in iter_article_files(files):
+    for path in files:
         with contextlib.suppress(OSError):  # the reader reports it
             size += path.stat().st_size
         current.append(str(path))
@@ -185,8 +197,9 @@ def plan_chunks(
 class Pipeline:
     """Articles under ``paths`` → batches of results, streamed.
 
-    Iterate to get :class:`Batch` objects in input order; afterwards (or meanwhile) the
-    counters ``articles``, ``events``, ``skipped`` and the list ``failures`` sum them up.
+    Iterate to get :class:`Batch` objects in input order (paths that name no readable file
+    come first, as a batch of failures only); afterwards (or meanwhile) the counters
+    ``articles``, ``events``, ``skipped`` and the list ``failures`` sum them up.
 
     Args:
         paths: article files and folders (see :func:`geo.article.iter_article_files`).
@@ -261,10 +274,11 @@ class Pipeline:
             self.paths, chunk_bytes=self.chunk_bytes, chunk_files=self.chunk_files
         )
         self.files_total = sum(map(len, chunks))
-        if missing:
+        if missing:  # paths that name no readable file: a batch of failures only
             if self.settings.raise_errors:
                 raise FileError(str(missing[0]))
             self._fail(missing)
+            yield Batch(failures=list(missing))
         for batch in self._batches(chunks):
             if batch.error is not None:
                 raise batch.error

@@ -27,7 +27,7 @@ from datetime import date, datetime
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
-from gazetteer.errors import InputError, UnknownPlaceError
+from gazetteer.errors import DataError, InputError, UnknownPlaceError
 from geo.corridors import CORRIDOR_KM, crossings, lonlat, nearest_crossing
 
 if TYPE_CHECKING:
@@ -66,6 +66,49 @@ SUMMARY_KEYS = ("corridor", "province", "theme", "month")
 
 #: The column the distance verbs add.
 DISTANCE_COLUMN = "distance_km"
+#: Precisions that stand for a point: events at these are measured and attributed as points.
+POINT_PRECISIONS = ("site", "town", "county")
+#: Column saying what an approximate event's distance was measured from.
+MEASURED_COLUMN = "measured_from"
+
+
+def is_located(events: Any) -> Any:
+    """Return a boolean array: True for events whose precision stands for a point (site,
+    town or county), or that carry no precision column at all."""
+    import numpy as np
+
+    if "precision" not in events.columns:
+        return np.ones(len(events), dtype=bool)
+    return events["precision"].isin(POINT_PRECISIONS).to_numpy()
+
+
+def _area_border_km(events: Any, index: LineIndex) -> Any:
+    """Return, for each event, the distance in km from the nearest vertex of its DPRK
+    province's outline (by ``admin1``) to the border line; NaN when no outline is known."""
+    import numpy as np
+    import shapely
+
+    from gazetteer import boundaries
+    from gazetteer.names import key
+
+    frame = boundaries.provinces()
+    by_key = {key(n): g for n, g in zip(frame["name"], frame["geometry"], strict=True)}
+    out = np.full(len(events), np.nan)
+    admin = events["admin1"].fillna("").astype(str) if "admin1" in events.columns else None
+    if admin is None:
+        return out
+    cache: dict[str, float] = {}
+    for i, a in enumerate(admin):
+        if a not in cache:
+            geom = by_key.get(key(a)) if a else None
+            if geom is None:
+                cache[a] = np.nan
+            else:
+                coords = shapely.get_coordinates(shapely.boundary(geom))
+                cache[a] = float(np.min(index.distance_km(coords[:, 0], coords[:, 1])))
+        out[i] = cache[a]
+    return out
+
 
 _DATE = re.compile(r"(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?")
 
@@ -188,19 +231,34 @@ def border_distance_km(events: Any, border: str = "any") -> pd.Series:
     return pd.Series(index.distance_km(lon, lat), index=events.index, name=DISTANCE_COLUMN)
 
 
-def near_border(events: Any, km: float = 20.0, border: str = "china") -> Any:
+def near_border(
+    events: Any, km: float = 20.0, border: str = "china", *, approximate: bool = False
+) -> Any:
     """Return the events within ``km`` of a border, with their ``distance_km`` to it.
+
+    Only events located at a point (precision site, town or county) are measured, unless
+    ``approximate``: then province-level events count too, measured from the nearest edge of
+    their province, and the ``measured_from`` column says ``"point"`` or ``"area edge"``.
 
     Raises:
         InputError: negative ``km`` or unknown ``border``.
     """
+    import numpy as np
+
     limit = check_km(km, "--near-border")
     index = _border_index(check_border(border))
     lon, lat = lonlat(events)
-    dist = index.distance_km(lon, lat, max_km=limit)
+    located = is_located(events)
+    dist = np.full(len(events), np.inf)
+    if located.any():
+        dist[located] = index.distance_km(lon[located], lat[located], max_km=limit)
+    if approximate and (~located).any():
+        dist[~located] = np.nan_to_num(_area_border_km(events.loc[~located], index), nan=np.inf)
     keep = dist <= limit
     out = events.loc[keep].copy()
     out[DISTANCE_COLUMN] = dist[keep]
+    if approximate:
+        out[MEASURED_COLUMN] = np.where(located[keep], "point", "area edge")
     return out
 
 
@@ -223,7 +281,8 @@ def place_distance_km(events: Any, place: str | Place) -> pd.Series:
 def near_place(events: Any, place: str | Place, km: float = 20.0) -> Any:
     """Return the events within ``km`` of a place, with their ``distance_km`` to it.
 
-    Only events inside a bounding box of the circle are measured (geodesically).
+    Only events located at a point (precision site, town or county) are measured, and only
+    those inside a bounding box of the circle (geodesically).
 
     Raises:
         InputError: negative ``km``.
@@ -241,6 +300,7 @@ def near_place(events: Any, place: str | Place, km: float = 20.0) -> Any:
     dlon = limit / (111.0 * coslat) + 0.01
     with np.errstate(invalid="ignore"):
         box = (np.abs(lat - target.lat) <= dlat) & (np.abs(lon - target.lon) <= dlon)
+    box &= is_located(events)
     dist = np.full(lon.size, np.inf)
     dist[box] = geodesic_km(lon[box], lat[box], target.lon, target.lat)
     keep = dist <= limit
@@ -282,9 +342,9 @@ def province_name(name: str) -> str:
 def in_province(events: Any, name: str) -> Any:
     """Return the events in a DPRK province.
 
-    An event is in the province when its point lies inside the province's polygon, or when
-    its ``admin1`` names the province (border towns may fall a few hundred metres outside
-    the generalised 1:10m polygon).
+    An event is in the province when its ``admin1`` names the province; an event with no
+    ``admin1`` (an events file without the column, or an empty value) when its point lies
+    inside the province's polygon.
 
     Raises:
         UnknownPlaceError: ``name`` names no DPRK province.
@@ -306,8 +366,36 @@ def in_province(events: Any, name: str) -> Any:
         wanted = key(prov)
         admin = events["admin1"].fillna("").astype(str)
         folded = {a: key(a) == wanted for a in admin.unique()}
-        inside |= admin.map(folded).to_numpy(dtype=bool)
+        named = admin.map(folded).to_numpy(dtype=bool)
+        inside = np.where(admin.to_numpy() == "", inside, named)
     return events.loc[inside].copy()
+
+
+def _require(events: Any, column: str, purpose: str) -> None:
+    """Raise DataError naming ``column`` when ``events`` lacks it (it is needed ``purpose``)."""
+    if column not in events.columns:
+        have = ", ".join(str(c) for c in events.columns if c != "geometry") or "none"
+        raise DataError(f"the events have no {column!r} column, needed {purpose} (columns: {have})")
+
+
+def _dates(events: Any, purpose: str) -> pd.Series:
+    """The events' ``date`` column as naive UTC datetimes, ``NaT`` where unreadable.
+
+    Raises:
+        DataError: there is no ``date`` column.
+    """
+    import pandas as pd
+
+    _require(events, "date", purpose)
+    try:
+        dates = pd.to_datetime(events["date"], errors="coerce")
+    except (ValueError, TypeError):  # mixed time zones, or values of several types
+        dates = pd.to_datetime(events["date"].astype(str), errors="coerce", utc=True)
+    if not pd.api.types.is_datetime64_any_dtype(dates):
+        dates = pd.to_datetime(dates.astype(str), errors="coerce", utc=True)
+    if getattr(dates.dt, "tz", None) is not None:
+        dates = dates.dt.tz_convert("UTC").dt.tz_localize(None)
+    return dates
 
 
 def in_period(events: Any, since: Any = None, until: Any = None) -> Any:
@@ -318,20 +406,15 @@ def in_period(events: Any, since: Any = None, until: Any = None) -> Any:
 
     Raises:
         InputError: a malformed date, or ``since`` after ``until``.
+        DataError: the events have no ``date`` column.
     """
-    import pandas as pd
-
     if since is None and until is None:
         return events.copy()
     start = parse_date(since) if since is not None else None
     stop = parse_date(until, end=True) if until is not None else None
     if start is not None and stop is not None and start >= stop:
         raise InputError(f"--since {since} is after --until {until}")
-    dates = pd.to_datetime(events["date"], errors="coerce") if "date" in events else None
-    if dates is None:
-        return events.iloc[0:0].copy()
-    if getattr(dates.dt, "tz", None) is not None:
-        dates = dates.dt.tz_convert("UTC").dt.tz_localize(None)
+    dates = _dates(events, "by --since/--until")
     keep = dates.notna()
     if start is not None:
         keep &= dates >= start
@@ -350,10 +433,12 @@ def with_theme(events: Any, themes: str | Iterable[str]) -> Any:
 
     Raises:
         InputError: no theme given.
+        DataError: the events have no ``theme`` column.
     """
     wanted = _theme_set(themes)
     if not wanted:
         raise InputError(f"no theme given in {themes!r}")
+    _require(events, "theme", "by --theme")
     keep = events["theme"].fillna("").astype(str).str.lower().isin(wanted)
     return events.loc[keep.to_numpy()].copy()
 
@@ -373,8 +458,12 @@ def query(
     since: Any = None,
     until: Any = None,
     annotate: bool = True,
+    approximate: bool = False,
 ) -> Any:
     """Return the events that pass every filter given, cheapest filters first.
+
+    Distance filters and corridors use only events located at a point (site, town,
+    county) unless ``approximate`` (see :func:`near_border`).
 
     ``near_border_km`` keeps events within that distance of ``border``; ``near`` with ``km``
     (default 20) keeps events within ``km`` of a place.  With ``annotate`` the result has
@@ -405,7 +494,7 @@ def query(
     if since is not None or until is not None:
         out = in_period(out, since, until)
     if near_border_km is not None:
-        out = near_border(out, near_border_km, border)
+        out = near_border(out, near_border_km, border, approximate=approximate)
     if target is not None:
         out = near_place(out, target, 20.0 if km is None else km)
     if prov is not None:
@@ -415,8 +504,23 @@ def query(
     if not annotate:
         return out
     if target is None and near_border_km is None:
-        out[DISTANCE_COLUMN] = border_distance_km(out, border).to_numpy()
+        out[DISTANCE_COLUMN] = _annotated_border_km(out, border, approximate)
     return nearest_crossing(out)
+
+
+def _annotated_border_km(events: Any, border: str, approximate: bool) -> Any:
+    """Return each event's distance to ``border``: from its point when it is located, from
+    its province's nearest edge when ``approximate``, else NaN."""
+    import numpy as np
+
+    dist = border_distance_km(events, border).to_numpy().copy()
+    located = is_located(events)
+    if (~located).any():
+        if approximate:
+            dist[~located] = _area_border_km(events.loc[~located], _border_index(border))
+        else:
+            dist[~located] = np.nan
+    return dist
 
 
 def summary(events: Any, by: str = "corridor") -> pd.DataFrame:
@@ -427,6 +531,7 @@ def summary(events: Any, by: str = "corridor") -> pd.DataFrame:
 
     Raises:
         InputError: ``by`` is not one of :data:`SUMMARY_KEYS`.
+        DataError: ``by="month"`` and the events have no ``date`` column.
     """
     import pandas as pd
 
@@ -436,8 +541,7 @@ def summary(events: Any, by: str = "corridor") -> pd.DataFrame:
         frame = events if "corridor" in events.columns else nearest_crossing(events)
         values = frame["corridor"].fillna("").astype(str).replace("", "(none)")
     elif by == "month":
-        dates = pd.to_datetime(events["date"], errors="coerce")
-        values = dates.dt.strftime("%Y-%m").fillna("(undated)")
+        values = _dates(events, "to count by month").dt.strftime("%Y-%m").fillna("(undated)")
     else:
         column = "admin1" if by == "province" else "theme"
         if column in events.columns:

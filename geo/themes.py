@@ -14,11 +14,18 @@ from gazetteer.errors import DataError, FileError
 
 @dataclass(frozen=True)
 class Theme:
-    """One theme: its id, its label and the compiled pattern of its words."""
+    """One theme: its id, its label, the compiled pattern of its words, and of its weak words.
+
+    Weak words (``"weak"`` in the lexicon) mark the theme only in a sentence where no
+    theme's own words occur.  ``countries`` (ISO codes), when not empty, are the only
+    countries where the theme's events may lie.
+    """
 
     id: str
     label: str
     pattern: re.Pattern[str]
+    weak: re.Pattern[str] | None = None
+    countries: frozenset[str] = frozenset()
 
 
 _OPEN = r"(?<![\w-])(?:"
@@ -31,11 +38,22 @@ def _compile(theme_id: str, entry: object, where: str) -> Theme:
     words = [str(p) for p in entry["patterns"] if str(p).strip()]
     if not words:
         raise DataError(f"{where}: theme {theme_id!r} has no patterns")
+    weak_words = entry.get("weak") or []
+    if not isinstance(weak_words, list):
+        raise DataError(f'{where}: theme {theme_id!r}: "weak" must be a list')
+    weak_words = [str(p) for p in weak_words if str(p).strip()]
     try:
         pattern = re.compile(_OPEN + "|".join(words) + _CLOSE, re.IGNORECASE)
+        weak = (
+            re.compile(_OPEN + "|".join(weak_words) + _CLOSE, re.IGNORECASE) if weak_words else None
+        )
     except re.error as exc:
         raise DataError(f"{where}: theme {theme_id!r} has a bad pattern: {exc}") from exc
-    return Theme(theme_id, str(entry.get("label") or theme_id), pattern)
+    countries = entry.get("countries") or []
+    if not isinstance(countries, list):
+        raise DataError(f'{where}: theme {theme_id!r}: "countries" must be a list')
+    label = str(entry.get("label") or theme_id)
+    return Theme(theme_id, label, pattern, weak, frozenset(str(c) for c in countries))
 
 
 def _parse(text: str, where: str) -> dict[str, dict[str, object]]:
@@ -90,29 +108,68 @@ def themes_of(sentence: str, themes: list[Theme]) -> dict[str, int]:
 
     >>> t = load_themes()
     >>> themes_of("Smugglers moved goods across the river at night.", t)
-    {'trade': 2}
+    {'trade': 1}
     """
     return theme_counter(themes)(sentence)
 
 
-def theme_counter(themes: list[Theme]) -> Callable[[str], dict[str, int]]:
-    """Return a function counting every theme's words in a sentence, in one regex pass."""
-    groups = {f"t{i}": t.id for i, t in enumerate(themes)}
-    inner = "|".join(
-        f"(?P<t{i}>{_lower_pattern(t.pattern.pattern[len(_OPEN) : -len(_CLOSE)])})"
-        for i, t in enumerate(themes)
-    )
+def _inner(pattern: re.Pattern[str]) -> str:
+    return _lower_pattern(pattern.pattern[len(_OPEN) : -len(_CLOSE)])
+
+
+def _combined(themes: list[Theme]) -> tuple[re.Pattern[str], dict[str, tuple[str, bool]]]:
+    """Return one pattern of every theme's words (strong first, in lexicon order), and what
+    each of its groups stands for: ``(theme id, weak?)``."""
+    groups: dict[str, tuple[str, bool]] = {}
+    parts = []
+    for i, t in enumerate(themes):
+        groups[f"t{i}"] = (t.id, False)
+        parts.append(f"(?P<t{i}>{_inner(t.pattern)})")
+    for i, t in enumerate(themes):
+        if t.weak is not None:
+            groups[f"w{i}"] = (t.id, True)
+            parts.append(f"(?P<w{i}>{_inner(t.weak)})")
     # Matching lowercased text with a case-sensitive pattern is ~3x faster than IGNORECASE.
-    combined = re.compile(_OPEN + inner + _CLOSE)
+    return re.compile(_OPEN + "|".join(parts) + _CLOSE), groups
+
+
+def theme_counter(themes: list[Theme]) -> Callable[[str], dict[str, int]]:
+    """Return a function counting every theme's words in a sentence, in one regex pass
+    (weak words count only when no theme's own words occur)."""
+    combined, groups = _combined(themes)
 
     def count(sentence: str) -> dict[str, int]:
-        out: dict[str, int] = {}
+        strong: dict[str, int] = {}
+        weak: dict[str, int] = {}
         for m in combined.finditer(sentence.lower()):
-            theme = groups[m.lastgroup or ""]
-            out[theme] = out.get(theme, 0) + 1
-        return out
+            theme, is_weak = groups[m.lastgroup or ""]
+            into = weak if is_weak else strong
+            into[theme] = into.get(theme, 0) + 1
+        return strong or weak
 
     return count
+
+
+def theme_chooser(themes: list[Theme]) -> Callable[[str], list[tuple[str, int]]]:
+    """Return a function ranking a sentence's themes, best first, with their word counts.
+
+    The best theme is the one whose words the sentence holds most, ties going to the theme
+    listed first in the lexicon (its priority order); a sentence with no theme word gets [].
+
+    >>> choose = theme_chooser(load_themes())
+    >>> choose("Kim Jong Un visited the new factory in Kusong.")[0]
+    ('factory', 1)
+    >>> choose("Police stepped up crackdowns on smuggling in Hyesan.")
+    [('security', 1), ('trade', 1)]
+    """
+    count = theme_counter(themes)
+    rank = {t.id: i for i, t in enumerate(themes)}
+
+    def choose(sentence: str) -> list[tuple[str, int]]:
+        found = count(sentence)
+        return sorted(found.items(), key=lambda item: (-item[1], rank[item[0]]))
+
+    return choose
 
 
 def _lower_pattern(pattern: str) -> str:

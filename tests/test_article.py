@@ -49,9 +49,13 @@ def test_plain_text(tmp_path: Path) -> None:
     assert article.date == dt.date(2024, 3, 8)
     assert article.date_source == "byline"
     assert article.author == "Lee Ha-na"
-    assert article.text == (
+    assert article.body == (
         "Customs officers in Sinuiju fined traders on March 7, a source told the newsroom."
     )
+    assert article.text == PAGE  # offsets count from the start of the file
+    assert [article.text[x.start : x.end] for x in article.lines if x.role == "title"] == [
+        "Customs tightened at Sinuiju"
+    ]
     assert article.content_hash == hashlib.sha256(raw).hexdigest()
     assert article.article_id == article.content_hash[:16]
     assert article.path == str(path)
@@ -68,7 +72,7 @@ def test_same_bytes_same_id_anywhere(tmp_path: Path) -> None:
 def test_utf8_bom(tmp_path: Path) -> None:
     article = read_article(_write(tmp_path, "bom.txt", b"\xef\xbb\xbf" + PAGE.encode()))
     assert article.title == "Customs tightened at Sinuiju"
-    assert "\ufeff" not in article.text
+    assert "\ufeff" not in article.body
 
 
 @pytest.mark.parametrize("encoding", ["euc-kr", "cp949"])
@@ -80,7 +84,7 @@ def test_korean_legacy_encodings(tmp_path: Path, encoding: str) -> None:
     article = read_article(_write(tmp_path, "k.txt", text.encode(encoding)))
     assert article.title == "혜산 세관 밀수 단속 강화"
     assert article.date == dt.date(2024, 3, 8)
-    assert article.text == "혜산 세관은 3월 7일 밀수꾼들에게 벌금을 부과했다."
+    assert article.body == "혜산 세관은 3월 7일 밀수꾼들에게 벌금을 부과했다."
 
 
 def test_utf16_with_bom(tmp_path: Path) -> None:
@@ -94,7 +98,7 @@ def test_detected_fallback_encoding(tmp_path: Path) -> None:
         "седьмого марта, сообщили торговцы. Грузовики снова пересекают границу каждый день."
     )
     article = read_article(_write(tmp_path, "ru.txt", text.encode("cp1251")))
-    assert "Туманганом" in article.text
+    assert "Туманганом" in article.body
 
 
 def test_sidecar_overrides(tmp_path: Path) -> None:
@@ -135,7 +139,7 @@ def test_json_object_and_list(tmp_path: Path) -> None:
     assert first.title == "Trade fair opens"
     assert first.date == dt.date(2019, 5, 4) and first.date_source == "metadata"
     assert first.source == "Example Wire" and first.url == "https://example.org/1"
-    assert first.text == "A trade fair opened in Rason on May 3."
+    assert first.body == "A trade fair opened in Rason on May 3."
     assert second.title == "Aid arrives" and second.date == dt.date(2024, 11, 3)
     assert first.article_id != second.article_id  # records of one file get their own ids
     assert single.title == first.title
@@ -178,16 +182,16 @@ def test_html(tmp_path: Path) -> None:
     assert article.date == dt.date(2023, 9, 12) and article.date_source == "metadata"
     assert article.source == "Example News"
     assert article.author == "Park Su-jin"
-    assert article.text.startswith("Border guards in Hyesan fined three smugglers")
-    assert "Read in Korean" not in article.text
-    assert "Copyright" not in article.text
-    assert "\n\n" in article.text
+    assert article.body.startswith("Border guards in Hyesan fined three smugglers")
+    assert "Read in Korean" not in article.body
+    assert "Copyright" not in article.body
+    assert "\n\n" in article.body
 
 
 def test_malformed_html_does_not_crash(tmp_path: Path) -> None:
     html = "<html><body><div><p>Trucks crossed at <b>Namyang on March 7</p></div></span></td"
     article = read_article(_write(tmp_path, "broken.htm", html))
-    assert "Namyang on March 7" in article.text
+    assert "Namyang on March 7" in article.body
     path = _write(tmp_path, "tags.html", "<html><body><script>var x=1;</script></body></html>")
     with pytest.raises(DataError, match="tags.html: no article text"):
         read_article(path)
@@ -303,7 +307,7 @@ def test_seeds_read(seeds_dir: Path) -> None:
     assert by_prefix["002"].source == "NK News"
     for article in result:
         assert article.article_id == article.content_hash[:16]
-        assert len(article.text) > 1000
+        assert len(article.body) > 1000
 
 
 def test_bundled_samples(samples_dir: Path) -> None:
@@ -318,13 +322,13 @@ def test_bundled_samples(samples_dir: Path) -> None:
         assert dt.date(2017, 1, 1) <= article.date <= dt.date(2026, 12, 31)
         assert article.source == "nkmap sample dispatch", article.path
         assert article.title, article.path
-        assert 150 <= len(article.text.split()) <= 400, article.path
-        assert "©" not in article.text and "Read in Korean" not in article.text
-        assert "Related articles" not in article.text
+        assert 150 <= len(article.body.split()) <= 400, article.path
+        assert "©" not in article.body and "Read in Korean" not in article.body
+        assert "Related articles" not in article.body
     assert len({a.article_id for a in result}) == len(result)
     years = {a.date.year for a in result if a.date}
     assert min(years) == 2017 and max(years) == 2026
-    assert sum("Pyongyang" in a.text for a in result) >= 3
+    assert sum("Pyongyang" in a.body for a in result) >= 3
     assert (samples_dir / "README.md").read_text().count("fictional") >= 1
 
 
@@ -341,7 +345,7 @@ def test_html_byline_date_when_metadata_has_none(tmp_path: Path) -> None:
     article = read_article(_write(tmp_path, "noindex.html", html))
     assert article.date == dt.date(2024, 3, 8)  # not the related article's date
     assert article.date_source in ("metadata", "byline")
-    assert article.text.startswith("Border guard units in Hyesan were rotated on March 4")
+    assert article.body.startswith("Border guard units in Hyesan were rotated on March 4")
 
 
 def test_json_list_bad_item_is_one_failure(tmp_path: Path) -> None:

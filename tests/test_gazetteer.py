@@ -184,3 +184,22 @@ def test_admin_names_follow_the_parent_chain() -> None:
     places = {p.id: p for p in CuratedSource(MINI).places()}
     assert places["kp.b"].admin1 == "Alpha"
     assert places["kp.b"].aliases == ("Bravo-gun",)
+
+
+def test_directly_governed_cities_resolve_as_the_city_first() -> None:
+    gz = Gazetteer.default()
+    for name in ("Pyongyang", "Nampo"):
+        top, second = gz.resolve(name)[:2]
+        assert (top.place.kind, top.place.precision) == ("city", "town"), name
+        assert second.place.kind == "province", name
+    assert gz.resolve("Pyongyang Province")[0].place.id == "kp.pyongyang"
+
+
+def test_world_capitals_and_first_level_units_resolve() -> None:
+    gz = Gazetteer.default()
+    assert gz.resolve("Hanoi")[0].place.country == "VN"
+    assert gz.resolve("Washington")[0].place.country == "US"
+    shaanxi = gz.resolve("Shaanxi Province")[0].place
+    assert (shaanxi.kind, shaanxi.country) == ("province", "CN")
+    assert shaanxi.coord_source.startswith("geonames:")
+    assert gz.resolve("Hokkaido")[0].place.country == "JP"

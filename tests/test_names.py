@@ -29,6 +29,12 @@ SAME = [
     ("South Hwanghae", "Hwanghaenam-do", "Hwanghae-namdo"),
     ("혜산", "혜산시"),
     ("Kim Hyong Jik", "Kim Hyong Jik county", "Kim Hyong Jik-gun"),
+    ("North Hamgyong", "Hamgyeong Bukdo", "North Hamkyung"),
+    ("Amnok", "Amrok"),
+    ("Unryul", "Unnyul"),
+    ("Hoeryong", "Hoeryung"),
+    ("Gangnam", "Gangnam-gu"),
+    ("滿浦", "滿浦市"),
 ]
 
 DIFFERENT = [

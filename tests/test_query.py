@@ -161,7 +161,7 @@ def test_point_index_finds_the_nearest_point() -> None:
 def test_near_border_keeps_exactly_the_events_within_km(synthetic_events: Any) -> None:
     events = synthetic_events(3000, seed=3)
     near = q.near_border(events, km=20, border="china")
-    every = q.border_distance_km(events, "china")
+    every = q.border_distance_km(events, "china")[q.is_located(events)]
     assert set(near.index) == set(every.index[every <= 20])
     assert np.allclose(near["distance_km"], every[near.index])
     assert "Pyongyang" not in set(near["place"])
@@ -320,7 +320,10 @@ def test_events_without_geometry_and_empty_frames(synthetic_events: Any) -> None
     events.loc[events.index[0], "geometry"] = None
     out = q.query(events)
     assert np.isnan(out["distance_km"].iloc[0]) and out["corridor"].iloc[0] == ""
-    assert np.isfinite(out["distance_km"].iloc[1:]).all()
+    rest = out.iloc[1:]
+    located = q.is_located(rest)
+    assert np.isfinite(rest["distance_km"][located]).all()
+    assert np.isnan(rest["distance_km"][~located]).all()  # an area has no point distance
     assert events.index[0] not in q.near_border(events, km=1000).index
     empty = q.query(empty_events(), near_border_km=20, since="2024")
     assert len(empty) == 0 and {"distance_km", "corridor"} <= set(empty.columns)
@@ -347,3 +350,28 @@ def test_candidate_search_never_misses_the_nearest_segment() -> None:
     measured = np.isfinite(capped)
     assert capped[measured] == pytest.approx(brute[measured], rel=1e-12)
     assert (brute[~measured] > 30).all() and (brute <= 30).sum() > 100
+
+
+def test_approximate_events_are_left_out_of_distances_and_corridors_unless_asked() -> None:
+    events = _events(
+        [("Hyesan", 41.40, 128.18), ("Ryanggang", 41.1, 128.3), ("Liaoning", 41.3, 122.6)],
+        admin1=["Ryanggang", "Ryanggang", "Liaoning"],
+    )
+    events["precision"] = ["town", "province", "province"]
+    near = q.near_border(events, km=20)
+    assert list(near["place"]) == ["Hyesan"]
+    wide = q.near_border(events, km=20, approximate=True)
+    assert list(wide["place"]) == ["Hyesan", "Ryanggang"]  # Liaoning has no DPRK outline
+    assert list(wide["measured_from"]) == ["point", "area edge"]
+    assert wide["distance_km"].iloc[1] < 1  # Ryanggang's outline runs along the border
+    corridors = q.nearest_crossing(events)["corridor"].tolist()
+    assert corridors[0] and corridors[1:] == ["", ""]
+    assert q.summary(events, by="corridor").set_index("corridor")["events"]["(none)"] == 2
+
+
+def test_province_filter_uses_admin1_not_the_polygon() -> None:
+    # Changbai lies in China a few hundred metres from Hyesan, inside coarse DPRK polygons
+    events = _events(
+        [("Changbai", 41.42, 128.17), ("Hyesan", 41.40, 128.18)], admin1=["Jilin", "Ryanggang"]
+    )
+    assert list(q.in_province(events, "Ryanggang")["place"]) == ["Hyesan"]

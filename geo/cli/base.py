@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import os
 import sys
+import warnings
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
@@ -22,12 +23,30 @@ from gazetteer.errors import InputError, NkmapError
 T = TypeVar("T")
 
 
+def _show_warning(
+    message: Warning | str,
+    category: type[Warning],
+    filename: str,
+    lineno: int,
+    file: Any = None,
+    line: str | None = None,
+) -> None:
+    """Print a warning as nkmap's one line (no file and line of the code that issued it);
+    deprecation notices of libraries keep Python's own form."""
+    if issubclass(category, (DeprecationWarning, PendingDeprecationWarning, FutureWarning)):
+        sys.stderr.write(warnings.formatwarning(message, category, filename, lineno, line))
+        return
+    warn(str(message))
+
+
 class _Group(click.Group):
     """A click group that turns nkmap's own errors into one line and an exit code."""
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
-            return super().invoke(ctx)
+            with warnings.catch_warnings():
+                warnings.showwarning = _show_warning
+                return super().invoke(ctx)
         except InputError as exc:
             click.echo(f"nkmap: error: {exc}", err=True)
             ctx.exit(2)
@@ -76,7 +95,16 @@ def progress(items: Iterable[T], *, total: int | None = None, label: str = "") -
 
 def warn(message: str) -> None:
     """Print one warning line on stderr."""
-    click.echo(f"nkmap: warning: {message}", err=True)
+    click.echo(f"nkmap: warning: {one_line(message)}", err=True)
+
+
+def one_line(what: object, limit: int = 300) -> str:
+    """Return ``what`` (a message or an exception) as one line of at most ``limit``
+    characters; an exception not of nkmap's own is prefixed with its type's name."""
+    text = " ".join(str(what).split())
+    if isinstance(what, BaseException) and not isinstance(what, NkmapError):
+        text = f"{type(what).__name__}: {text}" if text else type(what).__name__
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def jobs_option(f: Callable[..., Any]) -> Callable[..., Any]:

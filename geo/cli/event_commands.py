@@ -25,12 +25,17 @@ from geo.cli.base import (
 def _parse_date(value: str | None) -> dt.date | None:
     if value is None:
         return None
+    from geo.dates import DATE_RANGE_TEXT, sane_date
+
     try:
-        return dt.date.fromisoformat(value)
+        day = dt.date.fromisoformat(value)
     except ValueError as exc:
         raise click.BadParameter(
             f"{value!r} is not a date (YYYY-MM-DD)", param_hint="--date"
         ) from exc
+    if sane_date(day) is None:
+        raise click.BadParameter(f"{value} is {DATE_RANGE_TEXT}", param_hint="--date")
+    return day
 
 
 def article_options(f: Callable[..., Any]) -> Callable[..., Any]:

@@ -26,11 +26,12 @@ FILTER_OPTIONS: dict[str, Any] = {
     "theme": (),
     "since": None,
     "until": None,
+    "approximate": False,
 }
 
 
 #: The filters :func:`spatial_filters` adds (a command with its own period/theme options).
-SPATIAL_OPTIONS = ("near_border", "border", "near", "km", "province")
+SPATIAL_OPTIONS = ("near_border", "border", "near", "km", "province", "approximate")
 
 
 def _options() -> dict[str, Callable[[Callable[..., Any]], Callable[..., Any]]]:
@@ -61,6 +62,12 @@ def _options() -> dict[str, Callable[[Callable[..., Any]], Callable[..., Any]]]:
         ),
         click.option("--since", metavar="D", help="Keep events dated D or later (YYYY[-MM[-DD]])."),
         click.option("--until", metavar="D", help="Keep events dated up to D, D included."),
+        click.option(
+            "--approximate",
+            is_flag=True,
+            help="Measure province-level events too, from their province's nearest edge "
+            "(distance_km is otherwise for events located at a site, town or county).",
+        ),
     ]
     return dict(zip(FILTER_OPTIONS, options, strict=True))
 
@@ -86,7 +93,11 @@ def spatial_filters(f: Callable[..., Any]) -> Callable[..., Any]:
 
 def has_filters(**options: Any) -> bool:
     """Return True when any filter option is set (``--border`` alone sets none)."""
-    return any(options.get(name) not in (None, ()) for name in FILTER_OPTIONS if name != "border")
+    return any(
+        options.get(name) not in (None, (), False)
+        for name in FILTER_OPTIONS
+        if name not in ("border", "approximate")
+    )
 
 
 def apply_filters(events: Any, **options: Any) -> Any:
@@ -123,4 +134,5 @@ def apply_filters(events: Any, **options: Any) -> Any:
         themes=themes or None,
         since=opts["since"],
         until=opts["until"],
+        approximate=bool(opts["approximate"]),
     )

@@ -7,6 +7,7 @@ from typing import Any
 
 import click
 
+from gazetteer.sources.online import COMMAND_SECONDS, LOOKUP_SECONDS
 from geo.cli.base import json_option, main, warn
 
 
@@ -46,7 +47,25 @@ def _candidate_record(c: Any) -> dict[str, Any]:
 @click.option(
     "--online",
     is_flag=True,
-    help="Ask OpenStreetMap's Nominatim when nothing offline matches (sends the name).",
+    help="Ask OpenStreetMap's Nominatim when nothing offline matches (sends the name). "
+    "Each lookup gets --online-timeout seconds in all and the command --online-budget; "
+    "after a failure the rest are answered offline, with one warning.",
+)
+@click.option(
+    "--online-timeout",
+    type=click.FloatRange(min=0.1),
+    default=LOOKUP_SECONDS,
+    show_default=True,
+    metavar="SECONDS",
+    help="With --online: the most one lookup may take, however slowly the server answers.",
+)
+@click.option(
+    "--online-budget",
+    type=click.FloatRange(min=0.1),
+    default=COMMAND_SECONDS,
+    show_default=True,
+    metavar="SECONDS",
+    help="With --online: the most all lookups of this command may take together.",
 )
 @json_option
 def resolve(
@@ -57,6 +76,8 @@ def resolve(
     within_km: float | None,
     limit: int,
     online: bool,
+    online_timeout: float,
+    online_budget: float,
     as_json: bool,
 ) -> None:
     """Resolve place NAMES to ranked candidates (offline unless --online).
@@ -76,7 +97,9 @@ def resolve(
     if online:
         from gazetteer.sources.online import OnlineFallback
 
-        gz.online = OnlineFallback.nominatim()
+        gz.online = OnlineFallback.nominatim(
+            lookup_seconds=online_timeout, command_seconds=online_budget
+        )
     out: dict[str, list[dict[str, Any]]] = {}
     unresolved = []
     for name in names:

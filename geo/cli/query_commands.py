@@ -19,6 +19,7 @@ TABLE_COLUMNS = (
     ("admin1", "admin1", 14),
     ("precision", "precision", 9),
     ("distance_km", "distance_km", 11),
+    ("measured_from", "from", 9),
     ("corridor", "corridor", 19),
     ("evidence", "evidence", 50),
 )
@@ -34,6 +35,7 @@ JSON_FIELDS = (
     "admin1",
     "precision",
     "distance_km",
+    "measured_from",
     "crossing",
     "crossing_km",
     "corridor",
@@ -141,7 +143,11 @@ def query(
     )
     result = apply_filters(events, **filters)
     if result is events:  # no filter: still annotate, so every row has distance_km
-        result = run_query(events, border=filters.get("border") or "china")
+        result = run_query(
+            events,
+            border=filters.get("border") or "china",
+            approximate=bool(filters.get("approximate")),
+        )
     if len(result) and {"date", "distance_km"} <= set(result.columns):
         result = result.sort_values(["date", "distance_km"], na_position="last", kind="stable")
     if output:

@@ -1,0 +1,131 @@
+"""Accuracy on real reports: nkmap over ../shared/devset, scored by the dev set's own scorer.
+
+Run: python bench/bench_accuracy.py [-v] [--out PRED.json]
+
+Reads every text of the dev set as a user's file (plain text, offsets from the start of the
+file), extracts mentions and events with the default gazetteer and themes, writes the
+predictions in the scorer's format and prints the scorer's table, then the issue's targets
+beside the figures measured in this run.  ``-v`` passes through to the scorer (every miss).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+DEVSET = Path(__file__).resolve().parents[1].parent / "shared" / "devset"
+
+#: (label in the scorer's output, target)
+TARGETS = [
+    ("recognition F1", 0.95),
+    ("end-to-end: resolved", 0.90),
+    ("events F1", 0.75),
+    ("events F1, same theme id", 0.70),
+]
+
+
+def predictions(devset: Path) -> dict[str, object]:
+    """Return nkmap's predictions for every dev-set text, in the scorer's format."""
+    from geo.article import read_article
+    from geo.events import EventExtractor
+
+    extractor = EventExtractor()
+    gold = json.loads((devset / "gold.json").read_text("utf-8"))
+    articles = []
+    for entry in gold:
+        article = read_article(devset / entry["text_file"])
+        result = extractor.process(article)
+        articles.append(
+            {
+                "text_file": entry["text_file"],
+                "mentions": [
+                    {
+                        "surface": m.surface,
+                        "start": m.start,
+                        "end": m.end,
+                        "name": m.name,
+                        "country": m.country,
+                        "kind": m.kind,
+                        "lat": m.lat,
+                        "lon": m.lon,
+                    }
+                    for m in result.mentions
+                ],
+                "events": [
+                    {
+                        "theme": e.theme,
+                        "lat": e.lat,
+                        "lon": e.lon,
+                        "place": e.place,
+                        "evidence_start": e.evidence_start,
+                        "evidence_end": e.evidence_end,
+                        "date": e.date.isoformat() if e.date else None,
+                    }
+                    for e in result.events
+                ],
+            }
+        )
+    return {"system": "nkmap", "articles": articles}
+
+
+def _list_events(devset: Path, preds: dict[str, object]) -> None:
+    """Print, per article, the gold events and nkmap's, with their evidence."""
+    gold = {g["text_file"]: g for g in json.loads((devset / "gold.json").read_text("utf-8"))}
+    for art in preds["articles"]:  # type: ignore[attr-defined]
+        g = gold[art["text_file"]]
+        text = (devset / art["text_file"]).read_text("utf-8")
+        print(f"## {art['text_file']}")
+        for e in g["events"]:
+            quote = e["evidence"][:90].replace("\n", " ")
+            print(f"  gold {e['theme']:<11} {e['place'][:24]:<24} {e['date'] or '':<10} {quote}")
+        for e in art["events"]:
+            quote = text[e["evidence_start"] : e["evidence_end"]][:90].replace("\n", " ")
+            print(f"  ours {e['theme']:<11} {e['place'][:24]:<24} {e['date'] or '':<10} {quote}")
+
+
+def _figure(output: str, label: str) -> float | None:
+    for line in output.splitlines():
+        if line.strip().startswith(label):
+            m = re.search(r"(\d\.\d{3})", line[len(line.split(label)[0]) + len(label) :])
+            if m:
+                return float(m.group(1))
+    return None
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the benchmark; return the exit status (2 when the dev set is missing)."""
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("-v", action="store_true", help="list every miss (the scorer's -v)")
+    ap.add_argument("--out", help="keep the predictions file here")
+    ap.add_argument("--events", action="store_true", help="list gold and predicted events")
+    ap.add_argument("--devset", default=str(DEVSET))
+    args = ap.parse_args(argv)
+    devset = Path(args.devset)
+    if not (devset / "score.py").is_file():
+        print(f"dev set not found at {devset} (expected ../shared/devset beside the repository)")
+        return 2
+    preds = predictions(devset)
+    out = Path(args.out) if args.out else Path(tempfile.mkdtemp()) / "nkmap-devset.json"
+    out.write_text(json.dumps(preds, ensure_ascii=False, indent=1), "utf-8")
+    if args.events:
+        _list_events(devset, preds)
+    cmd = [sys.executable, str(devset / "score.py"), str(out)] + (["-v"] if args.v else [])
+    scored = subprocess.run(cmd, capture_output=True, text=True, check=False)
+    print(scored.stdout, end="")
+    print(scored.stderr, end="", file=sys.stderr)
+    print("\nTargets (issue 9), this run:")
+    for label, target in TARGETS:
+        got = _figure(scored.stdout, label)
+        mark = "?" if got is None else ("met" if got >= target else "below")
+        shown = "n/a" if got is None else f"{got:.3f}"
+        print(f"  {label:<28} {shown:>6}  target ≥ {target:.2f}  {mark}")
+    return scored.returncode
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

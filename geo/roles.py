@@ -1,0 +1,178 @@
+"""What a place mention is in its sentence, and whether a sentence reports a happening.
+
+A place named in a news sentence is not always where something happened.  It may be an
+actor's origin ("the governor of Liaoning met … in Pyongyang"), where a source sits ("a
+source in North Hamgyong said"), a government speaking ("Pyongyang said"), or the wire
+dateline.  :func:`mention_role` tells these apart by the words around the name;
+:func:`is_background` tells a sentence that states background, habit, intention or
+speculation from one that reports a happening.  Both are rules on the surface text, cheap
+enough for archives of hundreds of thousands of reports.
+
+>>> s = "The governor of Liaoning met officials in Pyongyang."
+>>> mention_role(s, 16, 24), mention_role(s, 42, 51)
+('origin', 'locus')
+"""
+
+from __future__ import annotations
+
+import re
+
+#: Roles of a place mention in its sentence; only ``locus`` places an event.
+ROLES = ("locus", "origin", "source", "speaker")
+
+_ACTOR = (
+    r"(?:governor|vice[- ]governor|mayor|vice[- ]mayor|officials?|head|heads|chief|secretary|"
+    r"vice[- ]chair(?:man|woman|person)?|chair(?:man|woman|person)?|delegations?|delegates?|"
+    r"consul(?:[- ]general)?|consulate|ambassador|envoy|representatives?|minister|ministry|"
+    r"premier|president|leaders?|cadres?|committee|commission|department|bureau|office|"
+    r"embassy|mission|company|companies|firm|firms|enterprise|businessm[ae]n|investors?|"
+    r"natives?|defectors?|workers?|students?|team|teams)"
+)
+# "the governor of (China's) Liaoning (province)", "a delegation from Hunchun"
+_ORIGIN_LEFT = re.compile(
+    r"\b" + _ACTOR + r"\s+(?:of|from)\s+(?:the\s+)?(?:[A-Z][\w'’-]*(?:'s|’s)\s+)?"
+    r"(?:(?:city|province|county|prefecture|region)\s+of\s+)?$",
+    re.IGNORECASE,
+)
+# "Liaoning's governor", "Liaoning Province party secretary", "a Hunchun delegation"
+_ORIGIN_RIGHT = re.compile(
+    r"^(?:\s+(?:province|city|county|prefecture|municipal|provincial|region))?(?:'s|’s)?"
+    r"(?:\s+(?:party|people's|people’s|municipal|provincial|city|county|government|state))?\s+"
+    + _ACTOR
+    + r"\b(?!\s+(?:in|at|of)\b)",
+    re.IGNORECASE,
+)
+# "a source in North Hamgyong", "a reporting partner living near Hyesan"
+_SOURCE_LEFT = re.compile(
+    r"\b(?:sources?|informants?|partners?|correspondents?|reporters?|interviewees?|"
+    r"contacts?)\b(?:\s+(?!said|says|told|reported|explained|added)[\w'’-]+){0,10}?\s+"
+    r"(?:in|from|of|near|inside|based in|living in|"
+    r"living near|residing in|familiar with)\s+(?:the\s+)?(?:[\w'’-]+\s+){0,2}$",
+    re.IGNORECASE,
+)
+# "Pyongyang said", "Beijing has decided", "Moscow's gesture"
+# "the Mongolian Mt. Paektu Association", "Liaoning Daily": a name inside an organisation's
+_ORG_RIGHT = re.compile(
+    r"^(?:\s+[A-Z][\w'’-]*){0,4}\s+(?:Association|Society|Committee|University|Institute|"
+    r"Company|Corporation|Group|Bank|Daily|Times|News|Federation|Union|Cent(?:re|er)|"
+    r"Foundation|Council|Club|Agency|Party|Academy|Ministry|Embassy|Consulate|School|College|"
+    r"Hospital|Steelworks|Works)\b"
+)
+_BASED_RIGHT = re.compile(r"^-based\b", re.IGNORECASE)
+_SPEAKER_RIGHT = re.compile(
+    r"^(?:'s|’s)?\s+(?:has\s+|have\s+|had\s+|also\s+|then\s+)?(?:said|says|say|announced|"
+    r"stated|claimed|warned|denied|accused|insisted|urged|rejected|responded|carried out|"
+    r"conducted|launched|test-fired|fired|threatened|protested|demanded|called|criticized|"
+    r"criticised|condemned|vowed|pledged|decided|agreed|hopes|wants|government|regime|"
+    r"leadership|gesture|stance|position|policy|media|state media|state news)\b",
+    re.IGNORECASE,
+)
+_CLAUSE_CUT = re.compile(r"[;:()\[\]“”\"]|,\s+(?:and|but|while|where|which|who)\b|\.\s")
+
+#: Sentences of background, habit, intention or speculation (not a happening).
+_BACKGROUND = re.compile(
+    r"\b(?:would|could|might|should)\b|\bmay\s+(?!\d)|\bif\b|\bunless\b|"
+    r"\bhop(?:e|es|ed|ing)\b|"
+    r"\b(?:plans?|planning|planned|aims?|aimed|intends?|intended|"
+    r"proposed|proposes|wishes|wished)\s+to\b|\b(?:is|are|was|were)\s+(?:expected|likely|"
+    r"set|due|supposed)\s+to\b|\bfor\s+(?:years|decades|centuries|generations)\b|"
+    r"\b(?:has|have)\s+long\b|\btraditionally\b|\bhistorically\b|\busually\b|\btypically\b|"
+    r"\bgenerally\b|\binclude[sd]?\b|\b(?:is|are)\s+home\s+to\b|\bis\s+(?:known|famous)\b|\balways\b|"
+    r"\b(?:is|are)\s+(?:the|one of the)\s+"
+    r"(?:largest|biggest|main|major|only|key)\b|\bsees?\s+(?:weekly|daily|regular)\b|"
+    r"\bunclear\b|\bwhether\b|\bspeculat\w*|\bperhaps\b|"
+    r"\bit remains to be seen\b|\bin the (?:past|future)\b|\bneeds?\s+to\b|\bmust\b|"
+    r"\bthis (?:article|paper|report|post|essay|study|analysis)\b|\bover the years\b|"
+    r"\bfor (?:over |more than |nearly |almost |about )?\d+ (?:years|decades)\b",
+    re.IGNORECASE,
+)
+#: Where a sentence's main clause ends: a relative or concessive clause after a comma.
+_SUBORDINATE = re.compile(
+    r",\s+(?:[\w'’-]+\s+){0,2}?(?:which|who|whom|whose|where|although|though|but|while|"
+    r"as|and)\b",
+    re.IGNORECASE,
+)
+#: An announced visit or event is a happening even though it is in the future tense.
+_ANNOUNCED = re.compile(r"\bwill\s+(?:visit|hold|attend|travel|arrive|open)\b", re.IGNORECASE)
+
+
+def mention_role(sentence: str, start: int, end: int) -> str:
+    """Return the role (one of :data:`ROLES`) of the place named at ``sentence[start:end]``.
+
+    ``origin``: an actor's home ("the governor of Liaoning", "Liaoning's governor", "a
+    delegation from Hunchun"); ``source``: where a source of the report sits ("a source in
+    North Hamgyong"); ``speaker``: a capital standing for its government ("Pyongyang
+    said"); ``locus`` otherwise.  Only the clause around the name is read.  Raises nothing.
+
+    >>> mention_role("A source in Hyesan said prices rose.", 12, 18)
+    'source'
+    >>> mention_role("Pyongyang said the talks failed.", 0, 9)
+    'speaker'
+    """
+    left = sentence[max(0, start - 80) : start]
+    cut = list(_CLAUSE_CUT.finditer(left))
+    if cut:
+        left = left[cut[-1].end() :]
+    right = sentence[end : end + 60]
+    if _SOURCE_LEFT.search(left):
+        return "source"
+    if _ORIGIN_LEFT.search(left) or _ORIGIN_RIGHT.match(right) or _BASED_RIGHT.match(right):
+        return "origin"
+    if _ORG_RIGHT.match(right) and not _SCENE_LEFT.search(left):
+        return "origin"  # an organisation named after its home, not the scene
+    if _SPEAKER_RIGHT.match(right) and not _SCENE_LEFT.search(left):
+        return "speaker"  # "Pyongyang said", not "the embassy in Pyongyang carried out"
+    return "locus"
+
+
+_SCENE_LEFT = re.compile(
+    r"\b(?:in|at|inside|within|into)\s+(?:the\s+)?(?:[\w'’-]+\s+){0,4}?(?:of\s+)?$",
+    re.IGNORECASE,
+)
+_LIST_GAP = re.compile(
+    r"^(?:\s+[A-Z][\w'’-]*){0,3}(?:\s+(?i:city|county|province|district|port|village|town)s?)?"
+    r"(?:,\s*|\s+)(?:and\s+|or\s+)?$"
+)
+
+
+def is_scene(sentence: str, start: int) -> bool:
+    """Return True when the name at ``sentence[start:]`` follows "in" or "at" in its clause
+    ("in Sinuiju", "at the Quanhe customs", "in the border city of Dandong").  Raises nothing.
+
+    >>> is_scene("Police in Dandong inspected trucks from Sinuiju.", 10)
+    True
+    """
+    left = sentence[max(0, start - 60) : start]
+    cut = list(_CLAUSE_CUT.finditer(left))
+    if cut:
+        left = left[cut[-1].end() :]
+    return _SCENE_LEFT.search(left) is not None
+
+
+def in_list(sentence: str, prev_end: int, start: int) -> bool:
+    """Return True when only a comma or "and" separates a name from the one before it
+    ("in Sinuiju, Kangnam and Maengsan").  Raises nothing."""
+    return _LIST_GAP.match(sentence[prev_end:start]) is not None
+
+
+def is_background(sentence: str) -> bool:
+    """Return True when ``sentence`` states background, habit, intention or speculation.
+
+    A question is background.  Only the main clause is read (up to a comma opening a
+    relative or concessive clause): "visited the site, after which it could have been
+    opened" reports the visit.
+
+    An announced visit ("will visit Pyongyang this week") still reports a happening.
+    Raises nothing.
+
+    >>> is_background("For years, cigarettes have been smuggled into China.")
+    True
+    >>> is_background("Border guards arrested three smugglers on March 7.")
+    False
+    """
+    if sentence.rstrip("\"”’' )").endswith("?"):
+        return True  # a question reports nothing
+    main = _SUBORDINATE.split(sentence, maxsplit=1)[0]
+    if _ANNOUNCED.search(main):
+        return False
+    return _BACKGROUND.search(main) is not None
