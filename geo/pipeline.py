@@ -18,7 +18,6 @@ the Dask workers of :mod:`geo.cluster`.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import multiprocessing
 import os
@@ -28,6 +27,7 @@ from collections import deque
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 
 from gazetteer import Gazetteer
 from gazetteer.errors import FileError, InputError, NkmapError
@@ -49,6 +49,8 @@ CHUNK_BYTES = 1_000_000
 CHUNK_FILES = 256
 #: Chunks in flight per worker process.
 IN_FLIGHT = 2
+#: Chunks per worker process at least, when the input allows (to balance the last ones).
+CHUNKS_PER_JOB = 4
 
 
 def default_jobs() -> int:
@@ -170,23 +172,38 @@ def _run_chunk(files: Sequence[str]) -> Batch:
     return _WORKER.run(files)
 
 
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:  # the reader reports it
+        return 0
+
+
 def plan_chunks(
     paths: Iterable[str | os.PathLike[str]],
     *,
     chunk_bytes: int = CHUNK_BYTES,
     chunk_files: int = CHUNK_FILES,
+    min_chunks: int = 1,
 ) -> tuple[list[list[str]], list[ReadFailure]]:
     """Return the article files under ``paths`` in chunks (read order kept), and the failures
-    of :func:`geo.article.expand_paths` (missing paths, unreadable folders…).  Raises nothing."""
+    of :func:`geo.article.expand_paths` (missing paths, unreadable folders…).
+
+    A chunk holds about ``chunk_bytes`` of files and at most ``chunk_files`` files; smaller
+    when that makes at least ``min_chunks`` chunks (so that every worker gets several).
+    Raises nothing.
+    """
     files, failures = expand_paths(paths)
+    sizes = [_size(path) for path in files]
+    target = max(1, min(chunk_bytes, sum(sizes) // max(1, min_chunks)))
+    limit = max(1, min(chunk_files, -(-len(files) // max(1, min_chunks))))
     chunks: list[list[str]] = []
     current: list[str] = []
     size = 0
-    for path in files:
-        with contextlib.suppress(OSError):  # the reader reports it
-            size += path.stat().st_size
+    for path, n in zip(files, sizes, strict=True):
+        size += n
         current.append(str(path))
-        if size >= chunk_bytes or len(current) >= chunk_files:
+        if size >= target or len(current) >= limit:
             chunks.append(current)
             current, size = [], 0
     if current:
@@ -271,7 +288,10 @@ class Pipeline:
 
     def __iter__(self) -> Iterator[Batch]:
         chunks, missing = plan_chunks(
-            self.paths, chunk_bytes=self.chunk_bytes, chunk_files=self.chunk_files
+            self.paths,
+            chunk_bytes=self.chunk_bytes,
+            chunk_files=self.chunk_files,
+            min_chunks=1 if self.jobs == 1 else CHUNKS_PER_JOB * self.jobs,
         )
         self.files_total = sum(map(len, chunks))
         if missing:  # paths that name no readable file: a batch of failures only
