@@ -46,7 +46,7 @@ def test_store_is_one_events_layer_with_a_style_and_real_dates(
     assert {name for name, _ in layers} <= {"events", "layer_styles"}  # no bookkeeping layer
     info = pyogrio.read_info(db, layer="events")
     types = dict(zip(info["fields"], info["ogr_types"], strict=True))
-    assert types["date"] == "OFTDate"
+    assert types["date"] == "OFTDate" and types["published"] == "OFTDate"
     assert types["evidence_start"] == "OFTInteger64" and types["confidence"] == "OFTReal"
     assert info["crs"] == "EPSG:4326" and info["features"] > 30
     styles = pyogrio.read_dataframe(db, layer="layer_styles", read_geometry=False)
