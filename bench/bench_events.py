@@ -1,6 +1,6 @@
 """Events benchmark: articles per second end to end, on every core, and peak memory by size.
 
-Run: python bench/bench_events.py [--quick]
+Run: python bench/bench_events.py [--quick] [--no-memory]
 
 1. Throughput, ``nkmap events FOLDER --jobs J -o out.geojson`` run as a user runs it (a
    new process: CLI start, gazetteer load and output included), at ``--jobs 1`` and
@@ -205,7 +205,8 @@ def main() -> None:
         os.environ["NKMAP_CACHE_DIR"] = str(work / "cache")
         subprocess.run(_nkmap("resolve", "Hyesan"), cwd=ROOT, check=True, capture_output=True)
         throughput(work, 400 if quick else 2000)
-        peak_memory(work, [1000, 10_000] if quick else [1000, 10_000, 100_000])
+        if "--no-memory" not in sys.argv:
+            peak_memory(work, [1000, 10_000] if quick else [1000, 10_000, 100_000])
 
 
 if __name__ == "__main__":
