@@ -295,10 +295,11 @@ class MentionFinder:
             surface = text[first.start : last.end]
             # A one-word name that the text also writes in lowercase is a common word,
             # unless the curated table knows it ("hyesan" as an image tag).
-            if end_i - i == 1 and first.text.lower() != first.text and not self._curated(k):
-                if self._written_lowercase(text, first.text.lower()):
-                    i += 1
-                    continue
+            word = first.text.lower()
+            one_word = end_i - i == 1 and word != first.text
+            if one_word and not self._curated(k) and self._written_lowercase(text, word):
+                i += 1
+                continue
             small = last.low in SMALL_PLACE_WORDS or (
                 "-" in last.low and last.low.rsplit("-", 1)[1] in _SMALL_SUFFIXES
             )
