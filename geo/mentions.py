@@ -3,8 +3,15 @@
 The text is cut into word tokens once; at each capitalised token (or Hangul
 or Chinese word) the longest run of up to :data:`MAX_WINDOW` tokens whose
 folded key is a gazetteer name is a span.  Keys are cached, so the work is
-linear in the length of the text.  Person names (Kim Yong Jae, Ri Su Yong),
-demonyms (Chinese, North Korean) and capitalised common words are not spans.
+linear in the length of the text.  Person names (Kim Yong Jae, Ri Su Yong,
+President Vladimir Putin), demonyms (Chinese, North Korean) and capitalised
+common words are not spans.
+
+A hyphenated word no name covers whole is read part by part ("Dandong-Sinuiju",
+"Seoul-based"); a lowercase writing of a curated name the text also capitalises
+is a span (the image tag "hyesan").  Unknown capitalised words become ``fuzzy``
+spans for the linker to explain from the article; with a village, neighbourhood
+or facility word ("Hwajeon Village", "Yokjon-dong") they are ``small`` spans.
 """
 
 from __future__ import annotations
