@@ -270,17 +270,7 @@ class Linker:
         """
         spans = self.finder.spans(text)
         self._sentences = _Sentences(bounds if bounds is not None else sentences(text))
-        options: dict[int, list[Candidate]] = {}
-        held_back: dict[int, set[str]] = {}  # ids dropped only for opening a sentence
-        for i, s in enumerate(spans):
-            if not s.fuzzy:
-                starts = self._sentences.bounds(s.start)[0] == s.start
-                raw = self._candidates(s.surface)
-                options[i] = [c for c in raw if _plausible(c, s, at_sentence_start=starts)]
-                if starts and len(options[i]) < len(raw):
-                    held_back[i] = {
-                        c.place.id for c in raw if _plausible(c, s, at_sentence_start=False)
-                    }
+        options, held_back = self._options(spans)
         # Pass 1: what the article says without help: unambiguous names give its context.
         ctx = _Context()
         first: dict[int, _Choice] = {}
@@ -292,6 +282,50 @@ class Linker:
                     ctx.add(top.place, spans[i].start, spans[i].key)
         ctx.settle()
         # Pass 2: every known name in context, then one sense per name.
+        chosen = self._in_context(text, spans, options, held_back, first, ctx)
+        linked = self._accept(spans, chosen, ctx)
+        # Pass 3: names the gazetteer does not hold, placed through the article.
+        small_vias: dict[str, Place] = {}  # one small name, one place around it
+        for i, span in enumerate(spans):
+            if i in linked:
+                continue
+            # Unknown, or only a far namesake ("Hesan", a town in China, in a Hyesan story).
+            mention = self._fuzzy(span, ctx)
+            if mention is None and span.small:
+                via = small_vias.get(span.key) or self._via(spans, i, linked)
+                if via is not None:
+                    small_vias.setdefault(span.key, via)
+                    mention = Mention.through(span, via)
+            if mention is not None:
+                linked[i] = mention
+        return [linked[i] for i in sorted(linked)]
+
+    def _options(self, spans: list[Span]) -> tuple[dict[int, list[Candidate]], dict[int, set[str]]]:
+        """Return the plausible candidates of each known span, and the ids held back only
+        because the span opens a sentence."""
+        options: dict[int, list[Candidate]] = {}
+        held_back: dict[int, set[str]] = {}
+        for i, s in enumerate(spans):
+            if not s.fuzzy:
+                starts = self._sentences.bounds(s.start)[0] == s.start
+                raw = self._candidates(s.surface)
+                options[i] = [c for c in raw if _plausible(c, s, at_sentence_start=starts)]
+                if starts and len(options[i]) < len(raw):
+                    held_back[i] = {
+                        c.place.id for c in raw if _plausible(c, s, at_sentence_start=False)
+                    }
+        return options, held_back
+
+    def _in_context(
+        self,
+        text: str,
+        spans: list[Span],
+        options: dict[int, list[Candidate]],
+        held_back: dict[int, set[str]],
+        first: dict[int, _Choice],
+        ctx: _Context,
+    ) -> dict[int, _Choice]:
+        """Return the choice for each known span in the article's context, one sense a name."""
         chosen: dict[int, _Choice] = {}
         for i, cands in options.items():
             container = self._container(text, spans, i, first)
@@ -312,7 +346,16 @@ class Linker:
                     sense.place, sense.score, sense.matched_by, sense.ambiguous, False
                 )
         self._one_sense(spans, chosen)
-        # Places linked with confidence also explain misspellings ("Lantou" beside Langtou).
+        return chosen
+
+    def _accept(
+        self, spans: list[Span], chosen: dict[int, _Choice], ctx: _Context
+    ) -> dict[int, Mention]:
+        """Return the mentions of the choices the article supports (by span index).
+
+        Confident choices join the context first, so that they too explain misspellings
+        ("Lantou" beside Langtou).
+        """
         support = {
             (c.place.country, spans[i].key)
             for i, c in chosen.items()
@@ -330,7 +373,7 @@ class Linker:
             if place.source != "curated" and not choice.pinned:
                 d = ctx.nearest_km(place, span.key)
                 if span.small and d > 150:
-                    continue  # "Osan Dong" in a Hoeryong story: not the far town; placed below
+                    continue  # "Osan Dong" in a Hoeryong story: not the far town; placed later
                 if d > 500 and place.country != ctx.home:
                     typo = self._fuzzy(span, ctx)
                     if typo is not None:  # "Hesan" in a Hyesan story: not Heshan, China
@@ -340,25 +383,11 @@ class Linker:
             if foreign and not any(cc == place.country and k != span.key for cc, k in support):
                 continue  # "Geumcheon-gu" in a Seoul story: not Kumchon, North Hwanghae
             confidence = choice.score - (0.1 if choice.ambiguous else 0.0)
-            if choice.place.source != "curated":
+            if place.source != "curated":
                 confidence -= 0.1
             if confidence >= MIN_CONFIDENCE:
-                linked[i] = Mention.of(span, choice.place, confidence, choice.matched_by)
-        # Pass 3: names the gazetteer does not hold, placed through the article.
-        small_vias: dict[str, Place] = {}  # one small name, one place around it
-        for i, span in enumerate(spans):
-            if i in linked:
-                continue
-            # Unknown, or only a far namesake ("Hesan", a town in China, in a Hyesan story).
-            mention = self._fuzzy(span, ctx)
-            if mention is None and span.small:
-                via = small_vias.get(span.key) or self._via(text, spans, i, linked)
-                if via is not None:
-                    small_vias.setdefault(span.key, via)
-                    mention = Mention.through(span, via)
-            if mention is not None:
-                linked[i] = mention
-        return [linked[i] for i in sorted(linked)]
+                linked[i] = Mention.of(span, place, confidence, choice.matched_by)
+        return linked
 
     def _candidates(self, surface: str) -> list[Candidate]:
         """Return the exact/alias candidates of a surface form (remembered across texts)."""
@@ -586,9 +615,7 @@ class Linker:
                     return Mention.of(span, found[0], 0.55, "fuzzy")
         return None
 
-    def _via(
-        self, text: str, spans: list[Span], i: int, linked: dict[int, Mention]
-    ) -> Place | None:
+    def _via(self, spans: list[Span], i: int, linked: dict[int, Mention]) -> Place | None:
         """Return the county, town or city that places the small place at span ``i``.
 
         The most specific unit the same sentence names (the nearest on ties), else the
