@@ -27,6 +27,7 @@ from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 
 from gazetteer import Candidate, Gazetteer, Place
+from gazetteer.errors import UnknownPlaceError
 from gazetteer.gazetteer import haversine_km
 from gazetteer.names import key
 from geo.mentions import MentionFinder, Span
@@ -286,13 +287,14 @@ class Linker:
         linked = self._accept(spans, chosen, ctx)
         # Pass 3: names the gazetteer does not hold, placed through the article.
         small_vias: dict[str, Place] = {}  # one small name, one place around it
+        placed = _Placed(linked)
         for i, span in enumerate(spans):
             if i in linked:
                 continue
             # Unknown, or only a far namesake ("Hesan", a town in China, in a Hyesan story).
             mention = self._fuzzy(span, ctx)
             if mention is None and span.small:
-                via = small_vias.get(span.key) or self._via(spans, i, linked)
+                via = small_vias.get(span.key) or self._via(span, placed)
                 if via is not None:
                     small_vias.setdefault(span.key, via)
                     mention = Mention.through(span, via)
@@ -615,50 +617,55 @@ class Linker:
                     return Mention.of(span, found[0], 0.55, "fuzzy")
         return None
 
-    def _via(self, spans: list[Span], i: int, linked: dict[int, Mention]) -> Place | None:
-        """Return the county, town or city that places the small place at span ``i``.
+    def _via(self, span: Span, placed: _Placed) -> Place | None:
+        """Return the county, town or city that places the small place at ``span``.
 
         The most specific unit the same sentence names (the nearest on ties), else the
         nearest town-level place named before it, else after it.  A district ("Songpa-gu",
         "Yusun Labor District") is not placed through another district or a town.
         """
-        span = spans[i]
         tail = span.surface.lower().replace("-", " ").split()[-1]
         lowest = 1 if tail in ("gu", "guyok", "kuyok", "district", "zone") else 0
         s_start, s_end = self._sentences.bounds(span.start)
         best: tuple[int, int, Mention] | None = None
-        for m in linked.values():
-            if m.via or not s_start <= m.start < s_end or m.kind not in _CONTAINER_RANK:
-                continue
-            if _CONTAINER_RANK[m.kind] < lowest:
-                continue
-            rank = (_CONTAINER_RANK[m.kind], abs(m.start - span.start))
-            if best is None or rank < best[:2]:
-                best = (*rank, m)
-        if best is None:
-            towns = sorted(
-                (
-                    m
-                    for m in linked.values()
-                    if not m.via and lowest <= _CONTAINER_RANK.get(m.kind, 9) <= 1
-                ),
-                key=lambda m: m.start,
-            )
-            before = [m for m in towns if m.start < span.start]
-            after = [m for m in towns if m.start > span.start]
-            nearest = before[-1] if before else after[0] if after else None
-            if nearest is None or not self._known(nearest.place_id):
-                return None
-            return self.gz.get(nearest.place_id)
-        m = best[2]
-        return self.gz.get(m.place_id) if self._known(m.place_id) else None
-
-    def _known(self, place_id: str) -> bool:
+        for m in placed.between(s_start, s_end):
+            rank = _CONTAINER_RANK.get(m.kind, 9)
+            if lowest <= rank < 9:
+                key_ = (rank, abs(m.start - span.start))
+                if best is None or key_ < best[:2]:
+                    best = (*key_, m)
+        found = best[2] if best is not None else placed.nearest_town(span.start, lowest)
+        if found is None:
+            return None
         try:
-            self.gz.get(place_id)
-        except Exception:
-            return False
-        return True
+            return self.gz.get(found.place_id)
+        except UnknownPlaceError:
+            return None
+
+
+class _Placed:
+    """The mentions linked to gazetteer places, sorted, for "what is near here?" lookups."""
+
+    def __init__(self, linked: dict[int, Mention]) -> None:
+        self.mentions = sorted((m for m in linked.values() if not m.via), key=lambda m: m.start)
+        self.starts = [m.start for m in self.mentions]
+        self.towns: dict[int, list[Mention]] = {
+            lowest: [m for m in self.mentions if lowest <= _CONTAINER_RANK.get(m.kind, 9) <= 1]
+            for lowest in (0, 1)
+        }
+        self.town_starts = {k: [m.start for m in v] for k, v in self.towns.items()}
+
+    def between(self, start: int, end: int) -> list[Mention]:
+        """Return the mentions starting in [start, end)."""
+        return self.mentions[bisect_left(self.starts, start) : bisect_left(self.starts, end)]
+
+    def nearest_town(self, pos: int, lowest: int) -> Mention | None:
+        """Return the last town-level mention before ``pos``, else the first after it."""
+        towns, starts = self.towns[lowest], self.town_starts[lowest]
+        j = bisect_left(starts, pos)
+        if j > 0:
+            return towns[j - 1]
+        return towns[j] if j < len(towns) else None
 
 
 def _same_unit(a: Place, b: Place) -> bool:
