@@ -595,12 +595,12 @@ class Linker:
                 for k in dict.fromkeys(key(n) for n in (p.name, *p.aliases[:8])):
                     if len(k) >= 4:
                         ctx.typo_pool.setdefault(k[:1], []).append((k, p))
-        pool = [
-            (k, p)
-            for k, p in ctx.typo_pool.get(span.key[:1], ())
-            if k != span.key and ctx.anchor_keys[p.id] != {span.key}
-        ]
-        found = self._closest(span.key, pool, 80)
+        bucket = ctx.typo_pool.get(span.key[:1])
+        found = None
+        if bucket:
+            own = {span.key}
+            pool = [(k, p) for k, p in bucket if k != span.key and ctx.anchor_keys[p.id] != own]
+            found = self._closest(span.key, pool, 80)
         if found is not None:
             place, ratio = found
             return Mention.of(span, place, 0.5 + 0.4 * (ratio - 80) / 20, "fuzzy")
