@@ -77,15 +77,13 @@ _PLURAL_KINDS = frozenset(
 )
 
 #: Words after an unknown name that make it a small place or a facility ("Ryomyong Street",
-#: "Yusun Labor District", "Osan Dong"): its kind, and whether the word is part of the name.
+#: "Yusun Labor District", "Osan Dong"), and the kind they give.  Stations, markets and
+#: airports are left out: an unknown name before them is mostly English ("Central
+#: Broadcasting Station"), and a known one ("Hyesan Station") is its town.
 SMALL_PLACE_WORDS = {
     "village": "town",
     "dong": "district",
     "street": "site",
-    "market": "site",
-    "airport": "site",
-    "airfield": "site",
-    "station": "site",
     "port": "port",
     "harbour": "port",
     "harbor": "port",
