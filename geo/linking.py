@@ -406,7 +406,8 @@ class Linker:
         """Return the unit written right beside span ``i`` as containing it, if any.
 
         "Unchon County, South Hwanghae Province", "Gwacheon, in Gyeonggi", "Ryanggang
-        Province's Bocheon County": a province, city or county next to the name.
+        Province's Bocheon County", "Gangwon Province in South Korea": a country,
+        province, city or county next to the name.
         """
         span = spans[i]
         for j, gap, pattern in (
@@ -419,7 +420,7 @@ class Linker:
             if len(between) > 12 or not pattern.fullmatch(between):
                 continue
             place = first[j].place
-            if place.kind in ("province", "county", "city") and first[j].score >= 0.9:
+            if place.kind in ("country", "province", "county", "city") and first[j].score >= 0.9:
                 if j == i + 1 and not between.strip() and place.kind != "province":
                     continue  # "Hyesan City": one name, not a container
                 return place
@@ -514,6 +515,8 @@ class Linker:
 
     @staticmethod
     def _inside(place: Place, container: Place) -> bool:
+        if container.kind == "country":
+            return place.country == container.country
         if container.kind == "province":
             return bool(place.admin1) and place.admin1 == container.admin1
         return place.parent == container.id or place.admin2 == container.name
