@@ -204,9 +204,7 @@ class EventExtractor:
             visits = self._visits_to(sent, sentence)
             found: list[tuple[Mention, str, int, float]] = []  # (place, theme, hits, factor)
             if not is_background(sentence):
-                found = self._located(
-                    sent, sentence, after, text, body_places, story, bool(visits)
-                )
+                found = self._located(sent, sentence, after, text, body_places, story, bool(visits))
             taken = {m.place_id for m, *_ in found}
             found += [v for v in visits if v[0].place_id not in taken]
             if not found:
@@ -258,7 +256,8 @@ class EventExtractor:
         rows: its best theme at the places it names (or the places of the paragraph's
         previous sentence naming one), else, when that theme cannot lie there, ``other``.
         A happening outside every theme in a story whose headline has one (``story``) is
-        told as part of that story.  When the sentence names a visit's destination
+        told as part of that story, and so is a visit in a factory story (the leader at the
+        factory's opening).  When the sentence names a visit's destination
         (``visit_named``), the visit is located there, and the rest of the sentence tells
         its other happening."""
         ranked = self._rank_themes(sentence)
@@ -267,8 +266,8 @@ class EventExtractor:
         if not ranked:
             return []
         theme, hits = ranked[0]
-        if theme == OTHER and story is not None:
-            theme = story  # the ceremony of a factory story is the factory's
+        if story is not None and (theme == OTHER or (theme == "visit" and story == "factory")):
+            theme = story  # a factory story's ceremony, or the leader's visit, is the factory's
         if theme == "fundraising" and _FOREIGN.search(sentence):
             theme = "aid"
         if theme == "visit" and _REPORTER.search(sentence):
@@ -289,13 +288,10 @@ class EventExtractor:
         return []
 
     def _story_theme(self, article: Article) -> str | None:
-        """Return the theme of the article's headline, when it has one besides ``other``."""
-        for line in article.lines:
-            if line.role == "title":
-                ranked = [t for t, _ in self._rank_themes(article.text[line.start : line.end])]
-                ranked = [t for t in ranked if t != OTHER]
-                return ranked[0] if ranked else None
-        return None
+        """Return the theme of the article's headline (or of the first sentence standing in
+        for it), when it has one besides ``other``."""
+        ranked = [t for t, _ in self._rank_themes(article.title) if t != OTHER]
+        return ranked[0] if ranked else None
 
     def _container_names(self, place_id: str) -> tuple[str, ...]:
         """Return the names of the first- and second-level units holding ``place_id``."""
@@ -328,6 +324,8 @@ class EventExtractor:
         Samjiyon")."""
         spec = self._themes_by_id.get("visit")
         if spec is None:
+            return []
+        if _REPORTER.search(sentence):
             return []
         out = []
         for m in sent.mentions:

@@ -58,6 +58,12 @@ _ORG_RIGHT = re.compile(
     r"Foundation|Council|Club|Agency|Party|Academy|Ministry|Embassy|Consulate|School|College|"
     r"Hospital|Steelworks|Works)\b"
 )
+# "left Pyongyang to visit China", "returned to Liaoning": where the actor set out from
+_DEPARTURE_LEFT = re.compile(
+    r"\b(?:left|leaving|leaves|departed|departing|departs|flew\s+out\s+of|returned(?:\s+home)?"
+    r"\s+to|returning(?:\s+home)?\s+to)\s+(?:from\s+)?(?:the\s+)?$",
+    re.IGNORECASE,
+)
 _BASED_RIGHT = re.compile(r"^-based\b", re.IGNORECASE)
 _SPEAKER_RIGHT = re.compile(
     r"^(?:'s|’s)?\s+(?:has\s+|have\s+|had\s+|also\s+|then\s+)?(?:said|says|say|announced|"
@@ -100,8 +106,8 @@ def mention_role(sentence: str, start: int, end: int) -> str:
     """Return the role (one of :data:`ROLES`) of the place named at ``sentence[start:end]``.
 
     ``origin``: an actor's home ("the governor of Liaoning", "Liaoning's governor", "a
-    delegation from Hunchun"); ``source``: where a source of the report sits ("a source in
-    North Hamgyong"); ``speaker``: a capital standing for its government ("Pyongyang
+    delegation from Hunchun", "left Pyongyang", "returned to Liaoning"); ``source``: where a
+    source of the report sits ("a source in North Hamgyong"); ``speaker``: a capital standing for its government ("Pyongyang
     said"); ``locus`` otherwise.  Only the clause around the name is read.  Raises nothing.
 
     >>> mention_role("A source in Hyesan said prices rose.", 12, 18)
@@ -116,7 +122,12 @@ def mention_role(sentence: str, start: int, end: int) -> str:
     right = sentence[end : end + 60]
     if _SOURCE_LEFT.search(left):
         return "source"
-    if _ORIGIN_LEFT.search(left) or _ORIGIN_RIGHT.match(right) or _BASED_RIGHT.match(right):
+    if (
+        _ORIGIN_LEFT.search(left)
+        or _ORIGIN_RIGHT.match(right)
+        or _BASED_RIGHT.match(right)
+        or _DEPARTURE_LEFT.search(left)
+    ):
         return "origin"
     if _ORG_RIGHT.match(right) and not _SCENE_LEFT.search(left):
         return "origin"  # an organisation named after its home, not the scene
