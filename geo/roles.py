@@ -89,7 +89,9 @@ _BACKGROUND = re.compile(
     r"\bunclear\b|\bwhether\b|\bspeculat\w*|\bperhaps\b|"
     r"\bit remains to be seen\b|\bin the (?:past|future)\b|\bneeds?\s+to\b|\bmust\b|"
     r"\bthis (?:article|paper|report|post|essay|study|analysis)\b|\bover the years\b|"
-    r"\bfor (?:over |more than |nearly |almost |about )?\d+ (?:years|decades)\b",
+    r"\bfor (?:over |more than |nearly |almost |about )?\d+ (?:years|decades)\b|"
+    r"\brequires? (?:further )?confirmation\b|\bunconfirmed\b|\bcould not be "
+    r"(?:independently )?(?:confirmed|verified)\b",
     re.IGNORECASE,
 )
 #: Where a sentence's main clause ends: a relative or concessive clause after a comma.
@@ -107,8 +109,9 @@ def mention_role(sentence: str, start: int, end: int) -> str:
 
     ``origin``: an actor's home ("the governor of Liaoning", "Liaoning's governor", "a
     delegation from Hunchun", "left Pyongyang", "returned to Liaoning"); ``source``: where a
-    source of the report sits ("a source in North Hamgyong"); ``speaker``: a capital standing for its government ("Pyongyang
-    said"); ``locus`` otherwise.  Only the clause around the name is read.  Raises nothing.
+    source of the report sits ("a source in North Hamgyong"); ``speaker``: a capital
+    standing for its government ("Pyongyang said"); ``locus`` otherwise.  Only the clause
+    around the name is read.  Raises nothing.
 
     >>> mention_role("A source in Hyesan said prices rose.", 12, 18)
     'source'
