@@ -118,7 +118,7 @@ def mention_role(sentence: str, start: int, end: int) -> str:
     >>> mention_role("Pyongyang said the talks failed.", 0, 9)
     'speaker'
     """
-    left = sentence[max(0, start - 80) : start]
+    left = sentence[max(0, start - 120) : start]
     cut = list(_CLAUSE_CUT.finditer(left))
     if cut:
         left = left[cut[-1].end() :]
