@@ -108,6 +108,12 @@ _ANYWHERE_THEMES = frozenset({"visit", "other"})
 #: The theme of happenings outside every other theme; also the theme of a happening whose
 #: theme cannot lie where it happened (a factory fire in South Korea).
 OTHER = "other"
+#: Words pointing back to a place named before ("visited the site", "trade there").
+_ANAPHOR = re.compile(
+    r"\b(?:the|this|that) (?:site|crossing|border crossing|bridge|port|city|town|county|"
+    r"customs house|customs office|facility|market|zone|complex|checkpoint)\b|\bthere\b",
+    re.I,
+)
 #: "Kim Jong Un's visit to Samjiyon": the phrase names the visit's own place.
 _VISIT_TO = re.compile(
     r"\b(?:visits?|trip|tour|travell?ed|went)\s+to\s+(?:the\s+)?(?:[\w'’-]+\s+){0,2}$", re.I
@@ -193,9 +199,19 @@ class EventExtractor:
         story = self._story_theme(article)
         by_key: dict[tuple[str, str, str, dt.date | None], Event] = {}
         previous: _Sentence | None = None  # the sentence before, in the same paragraph
+        named: _Sentence | None = None  # the last sentence naming a place, anywhere before
         for sent in self._sentences(article, bounds, mentions):
             after = previous if previous is not None and previous.para == sent.para else None
+            if (
+                not sent.mentions
+                and named is not None
+                and (after is None or not after.mentions)
+                and _ANAPHOR.search(text[sent.start : sent.end])
+            ):
+                after = named  # "visited the site": the place last named
             previous = sent
+            if sent.mentions:
+                named = sent
             if sent.role not in _EVENT_ROLES:
                 continue
             if not sent.mentions and (after is None or not after.mentions):
