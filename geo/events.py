@@ -108,6 +108,8 @@ _ANYWHERE_THEMES = frozenset({"visit", "other"})
 #: The theme of happenings outside every other theme; also the theme of a happening whose
 #: theme cannot lie where it happened (a factory fire in South Korea).
 OTHER = "other"
+#: A source's words: only then does the source's location stand in for the scene.
+_SPEECH = re.compile(r"\b(?:said|says|say|told|tells|explained|added|according to)\b", re.I)
 #: Words pointing back to a place named before ("visited the site", "trade there").
 _ANAPHOR = re.compile(
     r"\b(?:the|this|that) (?:site|crossing|border crossing|bridge|port|city|town|county|"
@@ -294,7 +296,7 @@ class EventExtractor:
             if spec is None:
                 continue
             places, factor = self._places(sent, sentence, spec)
-            if not places and after is not None:
+            if not places and not sent.mentions and after is not None:
                 places, factor = self._places(after, text[after.start : after.end], spec)
                 factor *= 0.7
             if sent.role == "caption":
@@ -373,8 +375,8 @@ class EventExtractor:
 
     def _places(self, sent: _Sentence, sentence: str, theme: Theme) -> tuple[list[Mention], float]:
         """Return the sentence's event places for ``theme`` and a confidence factor: the
-        scene's places, else actors' origins and sources' locations (factor 0.8); the most
-        specific ones, each place once."""
+        scene's places, else actors' origins and, when the source is quoted as saying it,
+        sources' locations (factor 0.8); the most specific ones, each place once."""
         by_role: dict[str, list[Mention]] = {}
         for m in sent.mentions:
             if not _eventful(m, theme):
@@ -383,7 +385,9 @@ class EventExtractor:
             by_role.setdefault(role, []).append(m)
         chosen, factor = _scenes(by_role.get("locus", []), sentence, sent.start), 1.0
         if not chosen and theme.id not in _ANYWHERE_THEMES:  # a visitor's home is not the visit's
-            chosen, factor = by_role.get("origin", []) + by_role.get("source", []), 0.8
+            told = _SPEECH.search(sentence) is not None  # "…, a source in Hyesan said"
+            chosen = by_role.get("origin", []) + (by_role.get("source", []) if told else [])
+            factor = 0.8
         unique = list({m.place_id: m for m in chosen}.values())
         inner_admin1 = {m.admin1 for m in unique if m.precision not in ("province", "country")}
         containers = {a for m in unique for a in self._ancestors(m.place_id)}
