@@ -100,6 +100,13 @@ MOUTH_M = {"china": 3000.0, "russia": 1000.0}
 #: Surveyed lengths of the land borders (km), printed beside the built ones.
 SURVEYED_KM = {"china": 1416.0, "russia": 17.0}
 
+#: Islands smaller than this (km²) are left out of every country but the DPRK when they lie
+#: farther than KEEP_NEAR_KM from it (hundreds of skerries off Korea, Japan and China).
+MIN_ISLAND_KM2 = {"JP": 5.0, "default": 1.0}
+KEEP_NEAR_KM = 50.0
+#: Countries drawn for context only, simplified (metres) to keep the map pages small.
+CONTEXT_SIMPLIFY_M = {"JP": 1000.0}
+
 #: The geo-maps ``A3`` code → (alpha-2, English name).
 COUNTRIES = {
     "PRK": ("KP", "North Korea"),
@@ -456,6 +463,32 @@ def read_countries(path: Path) -> dict[str, tuple[str, BaseGeometry]]:
     return out
 
 
+def generalise_context(
+    countries: dict[str, tuple[str, BaseGeometry]], proj: Projection
+) -> dict[str, tuple[str, BaseGeometry]]:
+    """Return ``countries`` without the small far islands, context countries simplified.
+
+    The DPRK is returned as it is; see MIN_ISLAND_KM2, KEEP_NEAR_KM and CONTEXT_SIMPLIFY_M.
+    """
+    near = proj.to_metric(countries["KP"][1]).buffer(KEEP_NEAR_KM * 1000)
+    shapely.prepare(near)
+    out = {}
+    for alpha2, (name, geom) in countries.items():
+        if alpha2 != "KP":
+            least = MIN_ISLAND_KM2.get(alpha2, MIN_ISLAND_KM2["default"]) * 1e6
+            parts = [
+                part
+                for part in getattr(geom, "geoms", [geom])
+                if (metric := proj.to_metric(part)).area >= least or near.intersects(metric)
+            ]
+            geom = MultiPolygon(parts)  # lon/lat as read, so shared edges stay shared
+            if alpha2 in CONTEXT_SIMPLIFY_M:
+                simple = proj.to_metric(geom).simplify(CONTEXT_SIMPLIFY_M[alpha2])
+                geom = polygonal(shapely.make_valid(proj.to_lonlat(simple)))
+        out[alpha2] = (name, geom)
+    return out
+
+
 # --- output ---------------------------------------------------------------------------------
 
 
@@ -493,6 +526,7 @@ def main(argv: list[str] | None = None) -> int:
         admin1 = json.loads(extract_member(places, ADMIN1_MEMBER, folder).read_text("utf-8"))
 
     proj = Projection.metric()
+    countries = generalise_context(countries, proj)
     window = proj.to_metric(box(*WINDOW))
     here = {
         c: shapely.make_valid(proj.to_metric(g).intersection(window))
