@@ -93,6 +93,15 @@ def main() -> None:
     start = time.perf_counter()
     q.near_border(make_events(10, seed=1), km=KM, border="china")
     print(f"cold start (boundaries + border index): {time.perf_counter() - start:.3f} s")
+    from pyproj import Geod
+
+    from gazetteer import boundaries
+
+    line = boundaries.border("china")
+    print(
+        f"china line: {shapely.get_num_coordinates(line):,} vertices, "
+        f"{Geod(ellps='WGS84').geometry_length(line) / 1000:,.1f} km ({boundaries.SOURCE})"
+    )
     start = time.perf_counter()
     q.nearest_crossing(make_events(10, seed=1))
     print(f"cold start (gazetteer crossings): {time.perf_counter() - start:.3f} s")
