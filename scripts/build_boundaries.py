@@ -13,7 +13,7 @@ Outputs (coordinates rounded to 5 decimals, EPSG:4326):
 
 - ``countries.geojson``: DPRK, China, Russia, South Korea (and Japan, Mongolia for context),
   clipped to the region box, at the source's own resolution (not simplified: the DPRK has
-  about 9,000 vertices, one every 250 m or so); properties ``iso_a2``, ``name``;
+  about 9,100 vertices, about one every 400 m); properties ``iso_a2``, ``name``;
 - ``provinces.geojson``: DPRK first-level divisions, Natural Earth's internal lines clipped to
   the OpenStreetMap outline, the strips Natural Earth leaves out given to the nearest province;
   properties ``name`` (English news form), ``hangul``, ``iso_3166_2``, ``place_id``;
