@@ -169,7 +169,7 @@ def source_towns() -> dict[tuple[str, str], tuple[Town, ...]]:
 def compare(rows: dict[str, dict[str, str]]) -> list[Comparison]:
     """Return, per settlement row and source, the nearest town of that source with its name."""
     towns = source_towns()
-    out = []
+    out: list[Comparison] = []
     for row in rows.values():
         if row["kind"] not in SETTLEMENTS:
             continue
