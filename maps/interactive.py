@@ -2,8 +2,9 @@
 
 :func:`interactive_map` returns a :class:`folium.Map` whose page loads only
 three pinned packages (Leaflet, Leaflet.markercluster, Leaflet.heat) — from a
-CDN with subresource integrity online, or inlined from the verified asset cache
-offline — plus nkmap's own script (:mod:`maps.controls`).  Events are embedded
+CDN with subresource integrity online, or inlined from the verified installed
+packages offline (the heat layer is left out, and the legend says so, when its
+optional script is not there) — plus nkmap's own script (:mod:`maps.controls`).  Events are embedded
 once, as one compact FeatureCollection per theme; popups are built in the
 browser from those properties with ``textContent``.  :func:`save_map` writes
 the page atomically.
@@ -61,13 +62,19 @@ DEFAULT_BOUNDS = [[37.6, 124.1], [43.1, 130.9]]
 
 #: Pinned files each mode needs: (package, path) for scripts, then styles.
 SCRIPTS = (
-    ("leaflet", "dist/leaflet.js"),
-    ("leaflet.markercluster", "dist/leaflet.markercluster.js"),
+    ("leaflet", "leaflet.js"),
+    ("leaflet.markercluster", "leaflet.markercluster.js"),
     ("leaflet.heat", "dist/leaflet-heat.js"),
 )
 STYLES = (
-    ("leaflet", "dist/leaflet.css"),
-    ("leaflet.markercluster", "dist/MarkerCluster.css"),
+    ("leaflet", "leaflet.css"),
+    ("leaflet.markercluster", "MarkerCluster.css"),
+)
+
+#: What the legend says when the optional heat script is not there (offline maps only).
+HEAT_LEFT_OUT = (
+    "Heat map left out: its script (leaflet.heat) is not installed; "
+    "`nkmap assets fetch leaflet.heat` adds it (needs npm)."
 )
 
 _EPOCH_NS = 86_400 * 10**9
@@ -247,14 +254,14 @@ def _inline_css(package: str, path: str, css: str) -> str:
     """
     from maps.assets import asset_bytes, pinned
 
-    folder = path.rsplit("/", 1)[0]
+    folder = path.rsplit("/", 1)[0] + "/" if "/" in path else ""
     files = pinned()[package].files
 
     def repl(match: re.Match[str]) -> str:
         ref = match.group(2)
         if ref.startswith(("#", "data:")):
             return match.group(0)
-        target = f"{folder}/{ref}"
+        target = f"{folder}{ref}"
         if target not in files:
             return "url(data:,)"  # never leave a request behind
         data = base64.b64encode(asset_bytes(package, target)).decode("ascii")
@@ -402,7 +409,8 @@ def interactive_map(
 
     ``events`` is an events GeoDataFrame (DESIGN.md data contract); it may be
     empty.  With ``offline`` every script and style is inlined from the
-    verified asset cache and only the vector basemap is offered, so the page
+    verified installed packages (a heat layer without its optional script is
+    left out, with a note in the legend) and only the vector basemap is offered, so the page
     makes no network request; otherwise the pinned files load from a CDN with
     integrity checks and the tiled base layers are offered too.  ``m`` is an
     existing map to draw on: Leaflet is loaded once (the pinned copy); offline,
@@ -411,13 +419,18 @@ def interactive_map(
 
     Raises:
         InputError: ``events`` is not a GeoDataFrame.
-        AssetError: offline and an asset is missing from the cache ("run `nkmap assets fetch`").
+        AssetError: offline and Leaflet or Leaflet.markercluster is not installed or
+            damaged (the message says which pip package to install).
     """
     import folium
 
+    from maps.assets import available
     from maps.controls import CONTROLS_CSS, CONTROLS_JS
 
     prepared = prepare(events)
+    heat_left_out = heat and offline and not available("leaflet.heat")
+    if heat_left_out:
+        heat = False
     head = _asset_html(offline, cluster, heat)
     if m is None:
         m = folium.Map(location=[40.3, 127.5], zoom_start=6, tiles=None, prefer_canvas=True)
@@ -442,6 +455,8 @@ def interactive_map(
         minimap=minimap,
         refs=reference_layers,
     )
+    if heat_left_out:
+        data["notes"].append(HEAT_LEFT_OUT)
     script = CONTROLS_JS.replace("__NKMAP_MAP__", m.get_name()).replace(
         "__NKMAP_DATA__", _json_for_script(data)
     )

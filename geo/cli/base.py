@@ -75,3 +75,46 @@ def progress(items: Iterable[T], *, total: int | None = None, label: str = "") -
 def warn(message: str) -> None:
     """Print one warning line on stderr."""
     click.echo(f"nkmap: warning: {message}", err=True)
+
+
+def plural(n: int, word: str, many: str | None = None) -> str:
+    """Return ``n`` and ``word`` in the right number: ``1 article``, ``2 articles``.
+
+    >>> plural(1, "article"), plural(0, "event"), plural(3, "entry", "entries")
+    ('1 article', '0 events', '3 entries')
+    """
+    return f"{n} {word if n == 1 else (many or word + 's')}"
+
+
+def aligned(rows: list[list[str]], header: list[str] | None = None) -> str:
+    """Return ``rows`` as a text table, every column padded to its widest cell (last not padded).
+
+    Columns whose every cell reads as a number are right-aligned.
+
+    >>> print(aligned([["a", "1"], ["bcd", "22"]], ["name", "n"]))
+    name   n
+    a      1
+    bcd   22
+    """
+    table = ([header] if header else []) + rows
+    if not table:
+        return ""
+    widths = [max(len(r[i]) for r in table) for i in range(len(table[0]))]
+    numeric = [all(_numeric(r[i]) for r in rows) and bool(rows) for i in range(len(table[0]))]
+    lines = []
+    for row in table:
+        cells = [
+            c.rjust(w) if num else c.ljust(w)
+            for c, w, num in zip(row, widths, numeric, strict=True)
+        ]
+        lines.append("  ".join(cells).rstrip())
+    return "\n".join(lines)
+
+
+def _numeric(text: str) -> bool:
+    """Return True when ``text`` reads as a number (``12``, ``0.80``, ``-3``)."""
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True

@@ -7,7 +7,7 @@ from typing import Any
 
 import click
 
-from geo.cli.base import json_option, main, warn
+from geo.cli.base import aligned, json_option, main, warn
 
 
 def _candidate_record(c: Any) -> dict[str, Any]:
@@ -71,6 +71,7 @@ def resolve(
       nkmap resolve Kunjang --near "North Pyongan" --json
     """
     from gazetteer import Gazetteer, best
+    from gazetteer.gazetteer import THRESHOLD
 
     gz = Gazetteer.default()
     if online:
@@ -90,18 +91,28 @@ def resolve(
         click.echo(json.dumps(out, ensure_ascii=False, indent=2))
     else:
         for name, records in out.items():
-            click.echo(f"{name}")
+            click.echo(name)
             if not records:
                 click.echo("  (no candidate)")
+                continue
+            if records[0]["score"] < THRESHOLD:
+                click.echo(f"  no confident match (all below {THRESHOLD:.2f}); closest:")
+            rows = []
             for r in records:
                 path = " › ".join(
                     x for x in (r["country"], r["admin1"], r["admin2"]) if x and x != r["name"]
                 )
-                click.echo(
-                    f"  {r['score']:.2f} {r['matched_by']:<6} {r['name']} [{r['kind']}] {path}"
-                    f"  {r['lat']:.4f}, {r['lon']:.4f}"
-                    f"  ({r['id']}; point: {r['coord_source'] or r['source']})"
+                rows.append(
+                    [
+                        f"{r['score']:.2f}",
+                        r["matched_by"],
+                        f"{r['name']} [{r['kind']}]",
+                        path,
+                        f"{r['lat']:.4f}, {r['lon']:.4f}",
+                        f"({r['id']}; point: {r['coord_source'] or r['source']})",
+                    ]
                 )
+            click.echo("\n".join("  " + line for line in aligned(rows).splitlines()))
     if unresolved:
         warn(f"no confident match for {', '.join(repr(n) for n in unresolved)}")
         raise SystemExit(1)
