@@ -18,13 +18,14 @@ import json
 import math
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 from gazetteer.atomic import write_text
 from gazetteer.errors import InputError
+from maps.reference import APPROXIMATE, area_key, areas
 from maps.style import PRECISIONS, THEMES, theme_style
 
 #: Base layers of online maps: (name, URL template, attribution HTML, max zoom, subdomains).
@@ -79,6 +80,9 @@ HEAT_LEFT_OUT = (
 
 _EPOCH_NS = 86_400 * 10**9
 
+#: Simplification of the outlines approximate events are drawn as (degrees; ~200 m).
+AREA_TOLERANCE_DEG = 0.002
+
 
 @dataclass(frozen=True)
 class Prepared:
@@ -87,7 +91,10 @@ class Prepared:
     ``themes`` holds dicts ``{id, label, color, fc}`` in legend order; ``arts``
     rows are ``[title, source, url]``; ``time`` is ``[first, last]`` in days
     since 1970 or None; ``bounds`` is ``[[s, w], [n, e]]``; ``search`` rows are
-    ``[place, lat, lon, kind]``; ``dropped`` counts events without coordinates.
+    ``[place, lat, lon, kind]``; ``dropped`` counts events without coordinates;
+    ``areas`` maps the key of each outline an approximate (province- or
+    country-level) event is drawn as to ``{name, level, label: [lat, lon],
+    geometry}`` (those events carry the key as property ``A``).
     """
 
     themes: list[dict[str, Any]]
@@ -98,6 +105,7 @@ class Prepared:
     dropped: int
     undated: int
     total: int
+    areas: dict[str, dict[str, Any]] = field(default_factory=dict)
 
 
 def _column(frame: Any, name: str, default: Any) -> Any:
@@ -183,6 +191,11 @@ def prepare(events: Any) -> Prepared:
     conf_raw = pd.to_numeric(_column(frame, "confidence", np.nan), errors="coerce").to_numpy()
     conf = [None if math.isnan(c) else round(float(c), 2) for c in conf_raw]
     themes = [t or "other" for t in _text(_column(frame, "theme", ""))]
+    place_ids = _text(_column(frame, "place_id", ""))
+    area_keys = [
+        area_key(pid, (p, a), c, pr)
+        for pid, p, a, c, pr in zip(place_ids, place, admin1, country, precision, strict=True)
+    ]
     xr = np.round(xs, 5).tolist()
     yr = np.round(ys, 5).tolist()
 
@@ -201,6 +214,7 @@ def prepare(events: Any) -> Prepared:
                     "D": date_prec[i],
                     "e": evidence[i],
                     "c": conf[i],
+                    **({"A": area_keys[i]} if area_keys[i] else {}),
                 },
             }
         )
@@ -230,8 +244,35 @@ def prepare(events: Any) -> Prepared:
         if name and name not in seen:
             seen[name] = [name, y, x, "event place"]
     return Prepared(
-        theme_list, arts, time, bounds, list(seen.values()), dropped, int(nat.sum()), total
+        theme_list,
+        arts,
+        time,
+        bounds,
+        list(seen.values()),
+        dropped,
+        int(nat.sum()),
+        total,
+        _area_shapes({k for k in area_keys if k}),
     )
+
+
+def _area_shapes(keys: set[str]) -> dict[str, dict[str, Any]]:
+    """Return the outlines of ``keys`` as simplified GeoJSON geometries with a label point."""
+    import shapely
+    import shapely.geometry
+
+    table = areas()
+    out = {}
+    for key in sorted(keys):
+        area = table[key]
+        geom = shapely.set_precision(area.geometry.simplify(AREA_TOLERANCE_DEG), 1e-4)
+        out[key] = {
+            "name": area.name,
+            "level": area.level,
+            "label": [round(area.label.y, 4), round(area.label.x, 4)],
+            "geometry": shapely.geometry.mapping(geom),
+        }
+    return out
 
 
 def _json_for_script(value: Any) -> str:
@@ -341,6 +382,7 @@ def map_data(
         "bounds": prepared.bounds,
         "prec": {k: [v.radius, v.fill_opacity, v.dash, v.label] for k, v in PRECISIONS.items()},
         "precOrder": list(PRECISIONS),
+        "approximate": list(APPROXIMATE),
         "ref": {
             "countries": ref.countries,
             "provinces": ref.provinces,
@@ -349,6 +391,7 @@ def map_data(
             "pairs": ref.pairs,
             "labels": labels,
         },
+        "areas": prepared.areas,
         "search": prepared.search + ref.search,
         "notes": notes,
         "opt": {
