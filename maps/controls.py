@@ -389,7 +389,13 @@ CONTROLS_JS = r"""
   overlays[label("#fcf5e3", "DPRK provinces")] = provinces;
   provinces.addTo(map); borders.addTo(map); crossings.addTo(map);
   api.overlays.crossings = crossings; api.overlays.borders = borders; api.overlays.provinces = provinces;
-  if (heat) { overlays[label("#f03b20", "Heat map (events shown)")] = heat; api.overlays.heat = heat; }
+  if (heat) {
+    // In a plain group: Leaflet's layer control greys out a layer whose options.maxZoom is
+    // below the current zoom, and leaflet.heat's maxZoom only scales intensity.
+    var heatGroup = L.layerGroup([heat]);
+    overlays[label("#f03b20", "Heat map (events shown)")] = heatGroup;
+    api.overlays.heat = heatGroup;
+  }
   api.layerControl = L.control.layers(bases, overlays, {collapsed: false, position: "topright"}).addTo(map);
 
   // ---- time filter -------------------------------------------------------------------

@@ -39,7 +39,7 @@ def test_prepare_groups_by_theme_with_trade_and_factories_first() -> None:
     assert sum(len(t["fc"]["features"]) for t in prepared.themes) == 200
     feature = prepared.themes[0]["fc"]["features"][0]
     assert feature["geometry"]["type"] == "Point"
-    assert set(feature["properties"]) == {"i", "a", "p", "P", "d", "D", "e", "c"}
+    assert set(feature["properties"]) - {"A"} == {"i", "a", "p", "P", "d", "D", "e", "c"}
     assert len(prepared.arts) == len({(a[0], a[2]) for a in prepared.arts}) < 200  # deduplicated
     assert prepared.time is not None and prepared.time[0] < prepared.time[1]
 
@@ -291,7 +291,13 @@ def test_cli_assets_list_json() -> None:
     assert result.exit_code == 0
     rows = json.loads(result.output)
     assert [r["name"] for r in rows] == ["leaflet", "leaflet.markercluster", "leaflet.heat"]
-    assert all(r["integrity"].startswith("sha512-") for r in rows)
+    assert [r["source"] for r in rows] == ["pypi", "pypi", "npm"]
+    assert rows[0]["available"] and rows[1]["available"]  # pip installed them with nkmap
+    assert rows[2]["integrity"].startswith("sha512-")
+    assert "pip install 'xstatic-leaflet==1.9.3.0'" in rows[0]["install"]
+    table = CliRunner().invoke(main, ["assets", "list"]).output.splitlines()
+    assert table[0].split() == ["package", "from", "state", "folder"]
+    assert table[1].index("pypi") == table[3].index("npm")  # aligned columns
 
 
 @pytest.mark.parametrize(
@@ -308,6 +314,6 @@ def test_drawing_on_an_existing_map_loads_leaflet_once() -> None:
 
     m = folium.Map()
     html = map_html(interactive_map(_events(5), m=m))
-    assert html.count("leaflet.js") == 1 and "leaflet@1.9.4/dist/leaflet.js" in html
+    assert html.count("leaflet.js") == 1 and "leaflet@1.9.3/dist/leaflet.js" in html
     offline = map_html(interactive_map(_events(5), m=folium.Map(), offline=True))
     assert not NETWORK_TAG.search(offline)

@@ -65,7 +65,8 @@ def filter_period(events: Any, since: str | None, until: str | None) -> tuple[An
     "--labels",
     type=click.IntRange(0, 50),
     default=None,
-    help="How many of the most-reported places to name [default: 10, 3 per facet].",
+    help="How many of the most-reported places to name [default: every place that fits, up "
+    "to 40; up to 6 per facet].",
 )
 @click.option(
     "--tiles",
@@ -135,7 +136,7 @@ def static_command(
             extent=extent,
             title=title,
             themes=theme_list,
-            labels=3 if labels is None else labels,
+            labels=labels,
         )
     else:
         fig = static_map(
@@ -143,7 +144,7 @@ def static_command(
             extent=extent,
             title=title,
             themes=theme_list,
-            labels=10 if labels is None else labels,
+            labels=labels,
             tiles=tiles,
         )
     save_figure(fig, output, dpi=dpi)
