@@ -93,7 +93,7 @@ def _per_pt(ax: Any) -> float:
     return float((x1 - x0) / (ax.get_window_extent().width * 72.0 / ax.figure.dpi))
 
 
-def _furniture_boxes(ax: Any, crs: Any) -> dict[str, tuple[Any, float, float]]:
+def _furniture_boxes(ax: Any, crs: Any) -> dict[str, tuple[Any, int, float]]:
     """Return, per corner ("ll", "lr", "ul", "ur"), the furniture's box, its bar's km and length."""
     from matplotlib.transforms import Bbox
 
@@ -104,7 +104,7 @@ def _furniture_boxes(ax: Any, crs: Any) -> dict[str, tuple[Any, float, float]]:
     per_pt = _per_pt(ax)
     margin = 10 * per_pt
     height = 36 * per_pt
-    out = {}
+    out: dict[str, tuple[Any, int, float]] = {}
     for corner in ("ll", "lr", "ul", "ur"):
         left, bottom = corner[1] == "l", corner[0] == "l"
         probe_x = x0 + (x1 - x0) * (0.15 if left else 0.85)

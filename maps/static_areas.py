@@ -64,10 +64,10 @@ def _tag_spot(
     hw, hh = half
     span = max(bx1 - bx0, by1 - by0, 4 * hw)
     pad = 1.5 * max(hw, hh)
-    gx, gy = np.meshgrid(
+    mx, my = np.meshgrid(
         np.linspace(bx0 - pad, bx1 + pad, 25), np.linspace(by0 - pad, by1 + pad, 25)
     )
-    gx, gy = np.append(gx.ravel(), middle.x), np.append(gy.ravel(), middle.y)
+    gx, gy = np.append(mx.ravel(), middle.x), np.append(my.ravel(), middle.y)
     inside = shapely.contains_xy(largest, gx, gy)
     clear = np.full(len(gx), span)
     if len(obstacles):
