@@ -129,7 +129,15 @@ def draw_markers(ax: Any, points: Points, max_count: float) -> list[Any]:
         ax.add_collection(
             LineCollection(segments, colors="#333333", linewidths=0.6, zorder=4.8), autolim=False
         )
-        ax.scatter(true_x[moved], true_y[moved], s=4, color="#222222", zorder=4.9, linewidths=0)
+        ax.plot(
+            true_x[moved],
+            true_y[moved],
+            linestyle="none",
+            marker="o",
+            markersize=1.8,
+            color="#222222",
+            zorder=4.9,
+        )
     wedges: dict[bool, list[Any]] = {True: [], False: []}
     colours: dict[bool, list[Any]] = {True: [], False: []}
     outlines: list[Any] = []

@@ -170,6 +170,42 @@ def test_sample_map_renders_offline_and_is_kept(sample_map: Opened) -> None:
     assert sample_map.requests == []
 
 
+def test_sample_map_badges_never_hide_each_other(sample_map: Opened) -> None:
+    """One cluster group for all themes: each badge's count is on top at its own centre."""
+    badges = sample_map.page.evaluate(
+        """() => [...document.querySelectorAll('.nk-cluster-badge')].map((b) => {
+            const r = b.getBoundingClientRect(), cx = r.x + r.width / 2, cy = r.y + r.height / 2;
+            const top = document.elementFromPoint(cx, cy);
+            return {cx, cy, w: r.width, text: b.innerText.trim(),
+                    themes: b.dataset.themes, mine: b.contains(top)};
+        })"""
+    )
+    assert len(badges) >= 3
+    assert any(len(b["themes"].split()) > 1 for b in badges)  # a mixed place: one badge
+    for i, a in enumerate(badges):
+        assert a["mine"], f"badge {a['text']} is covered"
+        for b in badges[i + 1 :]:
+            gap = ((a["cx"] - b["cx"]) ** 2 + (a["cy"] - b["cy"]) ** 2) ** 0.5
+            assert gap >= (a["w"] + b["w"]) / 2 * 0.75, (a["text"], b["text"])
+
+
+def test_sample_map_draws_approximate_events_as_areas(sample_map: Opened) -> None:
+    page = sample_map.page
+    areas = page.evaluate("window.nkmap.areas")
+    assert {"cn.jilin", "cn.liaoning", "ru.primorsky", "kp.chagang"} <= set(areas)
+    assert areas["cn.jilin"]["label"].startswith("Jilin · ")
+    points = page.evaluate(
+        """() => Object.values(window.nkmap.themes).flatMap((r) => r.markers)
+            .filter((m) => ['province', 'country'].includes(m.feature.properties.P)
+                           && m.feature.properties.A).length"""
+    )
+    assert points == 0  # none drawn as a point at a centroid
+    tags = page.locator(".nk-area-label").all_inner_texts()
+    assert any(t.startswith("Liaoning · ") for t in tags)
+    legend = page.locator(".nk-legend").inner_text()
+    assert "Province (approximate): the area shaded, with its count" in legend
+
+
 def test_sample_map_layer_control_lists_themes_first(sample_map: Opened) -> None:
     labels = sample_map.page.locator(".leaflet-control-layers-overlays label").all_inner_texts()
     text = [x.strip() for x in labels]
@@ -279,6 +315,9 @@ def test_heat_measure_full_screen_and_mini_map_work(synthetic_map: Opened) -> No
 
     page = synthetic_map.page
     page.keyboard.press("Escape")
+    page.evaluate(
+        "() => { window.nkmap.map.setView([40.3, 127.5], 7, {animate: false}); }"
+    )  # after zooming in
     heat = page.locator(".leaflet-control-layers-overlays label", has_text="Heat map")
     if available("leaflet.heat"):
         heat.locator("input").check()

@@ -119,7 +119,7 @@ def _spiderfy(page: Any) -> str:
 
 
 def test_popups_open_after_spiderfy_unspiderfy_and_zoom(page: Any) -> None:
-    page.evaluate("window.nkmap.map.setView([40.1006, 124.42], 12, {animate: false})")
+    page.evaluate("() => { window.nkmap.map.setView([40.1006, 124.42], 12, {animate: false}); }")
     page.wait_for_timeout(300)
     spider = _spiderfy(page)
     canvases = page.locator(".leaflet-overlay-pane canvas").count()
@@ -132,12 +132,14 @@ def test_popups_open_after_spiderfy_unspiderfy_and_zoom(page: Any) -> None:
     spider = _spiderfy(page)  # the spiderfied one again
     _click_expect_popup(page, _screen(page, event_id=spider), spider)
 
-    page.evaluate("window.nkmap.map.zoomOut(2, {animate: false})")  # zoom out and back in
+    page.evaluate(
+        "() => { window.nkmap.map.zoomOut(2, {animate: false}); }"
+    )  # zoom out and back in
     page.wait_for_timeout(350)
-    page.evaluate("window.nkmap.map.setView([40.1006, 124.437], 17, {animate: false})")
+    page.evaluate("() => { window.nkmap.map.setView([40.1006, 124.437], 17, {animate: false}); }")
     page.wait_for_timeout(350)
     _click_expect_popup(page, _screen(page, event_id="lone"), "lone")
-    page.evaluate("window.nkmap.map.setView([40.1006, 124.398], 17, {animate: false})")
+    page.evaluate("() => { window.nkmap.map.setView([40.1006, 124.398], 17, {animate: false}); }")
     page.wait_for_timeout(350)
     spider = _spiderfy(page)
     _click_expect_popup(page, _screen(page, event_id=spider), spider)
@@ -145,7 +147,7 @@ def test_popups_open_after_spiderfy_unspiderfy_and_zoom(page: Any) -> None:
 
 
 def test_cluster_badge_shows_the_themes_inside(page: Any) -> None:
-    page.evaluate("window.nkmap.map.setView([40.1006, 124.42], 8, {animate: false})")
+    page.evaluate("() => { window.nkmap.map.setView([40.1006, 124.42], 8, {animate: false}); }")
     page.wait_for_timeout(400)
     badges = page.locator(".nk-cluster-badge")
     assert badges.count() == 1  # every theme in one badge: none hides another
