@@ -291,7 +291,8 @@ def _draw_panel(
         renderer = renderer_of(ax.figure)
         avoid.extend(t.get_window_extent(renderer) for t in names)
     _draw_labels(ax, prep.points, markers, avoid, labels, label_size)
-    ax.nkmap_markers = markers  # read by tests: the pies as drawn (after dodging)
+    ax.nkmap_markers = markers  # read by tests and the inset: the pies as drawn (after dodging)
+    ax.nkmap_avoid = avoid  # display boxes taken by furniture, tags and names
     if prep.summary.n_shown == 0:
         message = prep.summary.notes[0] if prep.summary.notes else "No events to show."
         ax.text(
@@ -307,6 +308,20 @@ def _draw_panel(
             zorder=10,
         )
     return bool(furniture)
+
+
+def _enlarge_crowded_spot(fig: Any, map_ax: Any, prep: Prepared, max_count: float) -> Any:
+    """Add an enlarged inset of the most crowded spot when some of its places went unlabelled."""
+    from maps.static_inset import crowded_group, draw_inset
+
+    at = {
+        (t.nkmap_marker[0], t.nkmap_marker[1]) for t in map_ax.texts if hasattr(t, "nkmap_marker")
+    }
+    labelled = {m.text for m in map_ax.nkmap_markers if (m.x, m.y) in at}
+    keys = crowded_group(prep, labelled)
+    if not keys:
+        return None
+    return draw_inset(fig, map_ax, prep, keys, max_count, list(map_ax.nkmap_avoid))
 
 
 def _add_tiles(ax: Any, crs: Any) -> None:
@@ -404,6 +419,7 @@ def static_map(
     _draw_panel(
         map_ax, prep, fitted, max_count=max_count, labels=labels, furniture=True, tiles=tiles
     )
+    _enlarge_crowded_spot(fig, map_ax, prep, max_count)
     panel = ((MARGIN + map_w + _GAP) / fig_w, bottom / fig_h, _PANEL_WIDTH / fig_w, map_h / fig_h)
     draw_side_panel(fig, panel, prep.bounds, prep.summary.theme_counts, prep.points, max_count)
     draw_title(

@@ -129,3 +129,20 @@ def test_default_label_count_adapts_to_the_places(synthetic_events: Any) -> None
     n_places = len({(round(p.x, 4), round(p.y, 4)) for p in few.axes[0].nkmap_markers})
     assert len(_labels(few.axes[0])) >= min(n_places, 6)
     assert default_labels(3) == 3 and default_labels(1000) == 40
+
+
+def test_the_yalu_mouth_gets_an_enlarged_inset(sample_map: Any, sample_events: Any) -> None:
+    insets = [ax for ax in sample_map.axes if hasattr(ax, "nkmap_keys")]
+    assert len(insets) == 1
+    inset = insets[0]
+    ids = set(sample_events.loc[sample_events["place"].isin(["Sinuiju", "Dandong"]), "place_id"])
+    assert ids <= set(inset.nkmap_keys)
+    named = {t.get_text() for t in _labels(inset)}
+    assert {"Sinuiju", "Dandong"} <= named and len(named) >= 3
+    main = sample_map.axes[0]
+    box = inset.get_window_extent()
+    for m in main.nkmap_markers:  # the inset covers no pie of the main map
+        x, y = main.transData.transform((m.x, m.y))
+        assert not (box.x0 < x < box.x1 and box.y0 < y < box.y1), m.text
+    for other in main.nkmap_avoid:  # nor the scale bar or a tag
+        assert other.x1 <= box.x0 or other.x0 >= box.x1 or other.y1 <= box.y0 or other.y0 >= box.y1
