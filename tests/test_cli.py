@@ -151,7 +151,7 @@ def test_gazetteer_import_reports_corrupt_lines(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["gazetteer", "import", str(dump)])
     assert result.exit_code == 1
     assert f"{dump}:2: expected 19 tab-separated columns, found 1" in result.output
-    assert "imported 1 places" in result.output
+    assert "imported 1 place " in result.output
     resolved = CliRunner().invoke(main, ["resolve", "Tesutori", "--json"])
     assert json.loads(resolved.stdout)["Tesutori"][0]["source"] == "geonames-dump"
     stats = CliRunner().invoke(main, ["gazetteer", "stats", "--json"])

@@ -7,7 +7,7 @@ from typing import Any
 
 import click
 
-from geo.cli.base import aligned, json_option, main, warn
+from geo.cli.base import aligned, json_option, main, plural, warn
 
 
 def _candidate_record(c: Any) -> dict[str, Any]:
@@ -179,7 +179,7 @@ def import_(dump: str, alternate_names: str | None) -> None:
         warn(f"skipped {line}")
     if len(report.bad_lines) > 20:
         warn(f"… and {len(report.bad_lines) - 20} more skipped lines")
-    click.echo(f"imported {report.places} places from {dump} into {target}")
+    click.echo(f"imported {plural(report.places, 'place')} from {dump} into {target}")
     if report.bad_lines:
         raise SystemExit(1)
 
@@ -204,4 +204,4 @@ def export(output: str, country: str | None, kind: str | None, source: str | Non
     from gazetteer.sources.geonames import write_csv
 
     n = write_csv(Gazetteer.default().places(kind=kind, country=country, source=source), output)
-    click.echo(f"wrote {n} places to {output}")
+    click.echo(f"wrote {plural(n, 'place')} to {output}")

@@ -9,7 +9,7 @@ from typing import Any
 import click
 
 from gazetteer.errors import InputError
-from geo.cli.base import aligned, json_option, main, warn
+from geo.cli.base import aligned, json_option, main, plural, warn
 from geo.cli.filters import apply_filters, query_filters
 
 
@@ -70,7 +70,7 @@ def map_command(
         geom = events.geometry
         missing = int((geom.isna() | geom.is_empty).sum())
         if missing:
-            warn(f"{missing} of {len(events)} events have no coordinates and are not drawn")
+            warn(f"{missing} of {plural(len(events), 'event')} have no coordinates: not drawn")
     m = interactive_map(
         events,
         offline=offline,
@@ -81,7 +81,7 @@ def map_command(
     )
     save_map(m, output)
     size = output.stat().st_size
-    click.echo(f"{output}: {len(events)} events, {size / 1e6:.1f} MB")
+    click.echo(f"{output}: {plural(len(events), 'event')}, {size / 1e6:.1f} MB")
 
 
 @main.group("assets")

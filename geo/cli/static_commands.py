@@ -8,7 +8,7 @@ from typing import Any
 import click
 
 from gazetteer.errors import InputError
-from geo.cli.base import main, warn
+from geo.cli.base import main, plural, warn
 from geo.cli.filters import apply_filters, spatial_filters
 
 #: Map formats by extension (kept here too so a bad name fails before any work).
@@ -150,5 +150,6 @@ def static_command(
     save_figure(fig, output, dpi=dpi)
     size = output.stat().st_size
     click.echo(
-        f"{output}: {summary.n_shown} events at {summary.n_places} places, {size / 1e3:,.0f} kB"
+        f"{output}: {plural(summary.n_shown, 'event')} at {plural(summary.n_places, 'place')}, "
+        f"{size / 1e3:,.0f} kB"
     )
