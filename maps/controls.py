@@ -1,14 +1,19 @@
 """nkmap's own JavaScript and CSS for the interactive map: layers, popups, and every control.
 
 One small script builds everything from one data object (see
-:func:`maps.interactive.map_data`): the base layers, the reference layers, one
-layer per theme from its GeoJSON FeatureCollection (canvas circle markers,
-clustered when asked), popups built with ``textContent`` (article text never
-reaches ``innerHTML``), a categorical legend, one time slider filtering every
-theme layer, place search, full screen, measuring, a mini-map and a scale.
-It needs only Leaflet, Leaflet.markercluster (when clustering) and
-Leaflet.heat (for the heat layer), and uses no font files: icons are
-characters and inline SVG.  ``window.nkmap`` exposes the state for tests.
+:func:`maps.interactive.map_data`): the base layers, the reference layers, the
+events — point events (site, town, county) as canvas circle markers in ONE
+cluster group for all themes, whose badges are rings split by theme so badges
+of different themes never hide each other; approximate events (province,
+country) as their area, shaded, with a tag giving the count — popups built
+with ``textContent`` (article text never reaches ``innerHTML``), a categorical
+legend, one time slider filtering every theme, place search, full screen,
+measuring, a mini-map and a scale.  Every vector layer of the overlay pane
+shares one canvas renderer, so nothing (spiderfy legs included) lays a second
+canvas over the markers.  It needs only Leaflet, Leaflet.markercluster (when
+clustering) and Leaflet.heat (for the heat layer), and uses no font files:
+icons are characters and inline SVG.  ``window.nkmap`` exposes the state for
+tests.
 """
 
 # The JavaScript below keeps its own line structure; long JS lines are not Python style issues.
