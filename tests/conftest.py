@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -30,6 +31,21 @@ def shared_folder(folder: Path) -> Path:
     if os.environ.get("CI"):
         pytest.fail(reason.replace("test skipped", "required under CI"))
     pytest.skip(reason)
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    """Say once, at the end, which ../shared folders were absent and how many tests skipped."""
+    counts: dict[str, int] = {}
+    for report in terminalreporter.stats.get("skipped", []):
+        reason = str(report.longrepr[2]) if isinstance(report.longrepr, tuple) else ""
+        if "(the ../shared folder beside the repository)" in reason:
+            folder = reason.split(" is absent", 1)[0].removeprefix("Skipped: ")
+            counts[folder] = counts.get(folder, 0) + 1
+    for folder, n in counts.items():
+        terminalreporter.write_line(
+            f"nkmap: {n} test{'s' if n != 1 else ''} skipped: {folder} is absent "
+            "(the ../shared folder beside the repository; present in CI)"
+        )
 
 
 @pytest.fixture(scope="session")
