@@ -9,7 +9,17 @@ from typing import Any
 
 import click
 
-from geo.cli.base import json_option, main, one_line, output_option, progress, warn
+from geo.cli.base import (
+    aligned,
+    exit_if_failed,
+    json_option,
+    main,
+    one_line,
+    output_option,
+    plural,
+    progress,
+    warn,
+)
 
 
 def _parse_date(value: str | None) -> dt.date | None:
@@ -76,9 +86,7 @@ def _process(
 
 def _finish(failures: list[Any], done: str) -> None:
     click.echo(done, err=True)
-    if failures:
-        click.echo(f"nkmap: {len(failures)} input(s) failed; the others were processed", err=True)
-        raise SystemExit(1)
+    exit_if_failed(failures)
 
 
 @main.command()
@@ -106,21 +114,42 @@ def events(
     frame = events_frame([e for r in results for e in r.events])
     if output:
         write_events(frame, output)
-        done = f"{len(frame)} events from {len(results)} articles written to {output}"
+        done = f"{_counts(len(frame), len(results))} written to {output}"
     elif as_json:
         from geo.store import _serialisable
 
         click.echo(_serialisable(frame).to_json(drop_id=True, ensure_ascii=False, indent=1))
-        done = f"{len(frame)} events from {len(results)} articles"
+        done = _counts(len(frame), len(results))
     else:
-        for row in frame.itertuples(index=False):
-            date_text = str(row.date)[:10] if str(row.date) != "NaT" else "????-??-??"
-            click.echo(
-                f"{date_text} {row.date_precision:<7} {row.theme:<11} {row.place} "
-                f"[{row.precision}]  {row.evidence[:90]}"
-            )
-        done = f"{len(frame)} events from {len(results)} articles"
+        if len(frame):
+            click.echo(event_table(frame))
+        done = _counts(len(frame), len(results))
     _finish(failures, done)
+
+
+def _counts(events: int, articles: int) -> str:
+    """Return ``"N events from M articles"`` with correct plurals."""
+    return f"{plural(events, 'event')} from {plural(articles, 'article')}"
+
+
+def _date_text(value: Any) -> str:
+    """Return a date as ``YYYY-MM-DD``, or ``undated`` when missing."""
+    text = "" if value is None else str(value)
+    return text[:10] if text and text not in ("NaT", "None", "nan") else "undated"
+
+
+def event_table(frame: Any, evidence: int = 90) -> str:
+    """Return events as an aligned table: date, date precision, theme, place [precision], quote."""
+    rows = []
+    for row in frame.itertuples(index=False):
+        date_text = _date_text(row.date)
+        dp = str(row.date_precision or "") if date_text != "undated" else ""
+        quote = " ".join(str(row.evidence or "").split())
+        if len(quote) > evidence:
+            quote = quote[: evidence - 1] + "…"
+        place = f"{row.place} [{row.precision}]"
+        rows.append([date_text, dp, str(row.theme), place, quote])
+    return aligned(rows, ["date", "dated by", "theme", "place [precision]", "evidence"])
 
 
 def _mention_record(m: Any) -> dict[str, Any]:
@@ -188,7 +217,7 @@ def mentions(paths: tuple[str, ...], date: str | None, lexicon: str | None, as_j
         click.echo(json.dumps(records, ensure_ascii=False, indent=1))
     else:
         for rec in records:
-            click.echo(f"{rec['text_file']}  {rec['date'] or '(no date)'}  {rec['title']}")
+            click.echo(f"{rec['text_file']}  {rec['date'] or 'undated'}  {rec['title']}")
             for m in rec["mentions"]:
                 click.echo(
                     f"  {m['start']:>6}-{m['end']:<6} {m['surface']!r} → {m['name']} "
@@ -196,10 +225,11 @@ def mentions(paths: tuple[str, ...], date: str | None, lexicon: str | None, as_j
                 )
             for e in rec["events"]:
                 click.echo(
-                    f"  event {e['theme']} @ {e['place']} ({e['precision']}) {e['date'] or ''} "
+                    f"  event {e['theme']} @ {e['place']} ({e['precision']}) "
+                    f"{e['date'] or 'undated'} "
                     f"[{e['evidence_start']}:{e['evidence_end']}]"
                 )
-    _finish(failures, f"{len(records)} articles")
+    _finish(failures, plural(len(records), "article"))
 
 
 @main.command()
@@ -247,6 +277,6 @@ def ingest(paths: tuple[str, ...], db: str, date: str | None, lexicon: str | Non
         )
     _finish(
         failures,
-        f"ingested {len(fresh)} new articles ({len(frame)} events) into {db}; "
-        f"{len(seen)} were already there",
+        f"ingested {plural(len(fresh), 'new article')} ({plural(len(frame), 'event')}) "
+        f"into {db}; {len(seen)} {'was' if len(seen) == 1 else 'were'} already there",
     )
