@@ -218,8 +218,11 @@ def test_aligned_right_aligns_numbers_and_plural_counts() -> None:
 
 def test_resolve_does_not_answer_delhi_with_delingha() -> None:
     result = CliRunner().invoke(main, ["resolve", "Delhi"])
-    assert result.exit_code == 1
-    assert "no confident match" in result.output
+    answers = [line.split() for line in result.output.splitlines() if line.startswith("  ")]
+    assert answers[0][2:4] == ["Delhi", "[city]"]  # the world layer's capital, not Delingha
+    assert all(float(a[0]) < 0.5 for a in answers if "Delingha" in a)
+    far = CliRunner().invoke(main, ["resolve", "Delingha Qx"])
+    assert far.exit_code == 1 and "no confident match" in far.output
     ok = CliRunner().invoke(main, ["resolve", "Moskva", "Sinuiju"])  # big cities keep aliases
     assert ok.exit_code == 0, ok.output
     assert "Moscow" in ok.output and "no confident" not in ok.output

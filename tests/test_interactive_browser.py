@@ -192,7 +192,7 @@ def test_sample_map_badges_never_hide_each_other(sample_map: Opened) -> None:
 def test_sample_map_draws_approximate_events_as_areas(sample_map: Opened) -> None:
     page = sample_map.page
     areas = page.evaluate("window.nkmap.areas")
-    assert {"cn.jilin", "cn.liaoning", "ru.primorsky", "kp.chagang"} <= set(areas)
+    assert {"cn.jilin", "cn.liaoning", "kp.ryanggang", "kp.north-pyongan"} <= set(areas)
     assert areas["cn.jilin"]["label"].startswith("Jilin · ")
     points = page.evaluate(
         """() => Object.values(window.nkmap.themes).flatMap((r) => r.markers)
