@@ -321,7 +321,9 @@ def _enlarge_crowded_spot(fig: Any, map_ax: Any, prep: Prepared, max_count: floa
     keys = crowded_group(prep, labelled)
     if not keys:
         return None
-    return draw_inset(fig, map_ax, prep, keys, max_count, list(map_ax.nkmap_avoid))
+    renderer = fig.canvas.get_renderer()
+    labels = [t.get_window_extent(renderer) for t in map_ax.texts if hasattr(t, "nkmap_marker")]
+    return draw_inset(fig, map_ax, prep, keys, max_count, list(map_ax.nkmap_avoid) + labels)
 
 
 def _add_tiles(ax: Any, crs: Any) -> None:

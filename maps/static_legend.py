@@ -91,7 +91,7 @@ def legend_handles(
                 edgecolor="#4d4d4d",
                 linestyle=(0, (4, 3)),
                 linewidth=0.9,
-                label="Province or country only:\nthe area shaded, with\nits count",
+                label="Province or country: shaded area",
             )
         )
     return themes, sizes, precision
