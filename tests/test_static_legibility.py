@@ -89,7 +89,7 @@ def test_province_events_are_areas_not_points(sample_map: Any, sample_events: An
     legend += " ".join(
         t.get_text() for a in sample_map.axes if a.get_legend() for t in a.get_legend().get_texts()
     )
-    assert "area shaded" in legend
+    assert "shaded area" in legend
 
 
 def test_country_level_events_are_counted_not_labelled(sample_events: Any) -> None:
