@@ -18,7 +18,9 @@ import sys
 import tempfile
 from pathlib import Path
 
-DEVSET = Path(__file__).resolve().parents[1].parent / "shared" / "devset"
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))  # this checkout's packages, not an installed copy
+DEVSET = ROOT.parent / "shared" / "devset"
 
 #: (label in the scorer's output, target)
 TARGETS = [
