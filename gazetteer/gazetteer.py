@@ -56,6 +56,10 @@ _KIND_WEIGHT = {
 }
 _BASE_SCORE = {("curated", 0): 1.0, ("curated", 1): 0.95}
 _OTHER_SCORE = {0: 0.85, 1: 0.8}
+#: A broad-layer place matched only by an alternate name, far from the DPRK and small, is a
+#: doubtful answer ("Delhi" is an alternate name of Delingha, Qinghai): it scores below THRESHOLD.
+_REMOTE_KM, _REMOTE_POPULATION, _REMOTE_ALIAS_SCORE = 1000.0, 100_000, 0.45
+_REGION_CENTRE = (40.3, 127.5)  # lat, lon: the middle of the DPRK
 
 # Index version: bump when the index's layout or the key function changes.
 _INDEX_VERSION = "6"
@@ -436,6 +440,13 @@ class Gazetteer:
         for i, how in ix.names.get(k, ()):
             place = ix.places[i]
             score = _BASE_SCORE.get((place.source, how), _OTHER_SCORE[how])
+            if (
+                how == 1
+                and place.source != "curated"
+                and place.population < _REMOTE_POPULATION
+                and haversine_km(*_REGION_CENTRE, place.lat, place.lon) > _REMOTE_KM
+            ):
+                score = _REMOTE_ALIAS_SCORE
             matched = "exact" if how == 0 and _plain(place.name) == plain else "alias"
             scored[i] = (score, matched, place.name)
         has_curated = any(ix.places[i].source == "curated" for i in scored)

@@ -99,7 +99,7 @@ class LineIndex:
 
     ``cell_km`` is the side of the cells points are bucketed into; smaller cells mean
     fewer candidate segments per point and more cells.  The default suits lines whose
-    segments are a few kilometres long (Natural Earth 1:10m borders).
+    segments are a few hundred metres to a few kilometres long, like the shipped borders.
 
     Segments are straight in lon/lat, as shapely and the line's makers draw them; those
     longer than ``densify_deg`` are split, so that the pieces, straight in the Mercator

@@ -108,6 +108,14 @@ _ANYWHERE_THEMES = frozenset({"visit", "other"})
 #: The theme of happenings outside every other theme; also the theme of a happening whose
 #: theme cannot lie where it happened (a factory fire in South Korea).
 OTHER = "other"
+#: A source's words: only then does the source's location stand in for the scene.
+_SPEECH = re.compile(r"\b(?:said|says|say|told|tells|explained|added|according to)\b", re.I)
+#: Words pointing back to a place named before ("visited the site", "trade there").
+_ANAPHOR = re.compile(
+    r"\b(?:the|this|that) (?:site|crossing|border crossing|bridge|port|city|town|county|"
+    r"customs house|customs office|facility|market|zone|complex|checkpoint)\b|\bthere\b",
+    re.I,
+)
 #: "Kim Jong Un's visit to Samjiyon": the phrase names the visit's own place.
 _VISIT_TO = re.compile(
     r"\b(?:visits?|trip|tour|travell?ed|went)\s+to\s+(?:the\s+)?(?:[\w'’-]+\s+){0,2}$", re.I
@@ -193,9 +201,19 @@ class EventExtractor:
         story = self._story_theme(article)
         by_key: dict[tuple[str, str, str, dt.date | None], Event] = {}
         previous: _Sentence | None = None  # the sentence before, in the same paragraph
+        named: _Sentence | None = None  # the last sentence naming a place, anywhere before
         for sent in self._sentences(article, bounds, mentions):
             after = previous if previous is not None and previous.para == sent.para else None
+            if (
+                not sent.mentions
+                and named is not None
+                and (after is None or not after.mentions)
+                and _ANAPHOR.search(text[sent.start : sent.end])
+            ):
+                after = named  # "visited the site": the place last named
             previous = sent
+            if sent.mentions:
+                named = sent
             if sent.role not in _EVENT_ROLES:
                 continue
             if not sent.mentions and (after is None or not after.mentions):
@@ -256,7 +274,8 @@ class EventExtractor:
         rows: its best theme at the places it names (or the places of the paragraph's
         previous sentence naming one), else, when that theme cannot lie there, ``other``.
         A happening outside every theme in a story whose headline has one (``story``) is
-        told as part of that story.  When the sentence names a visit's destination
+        told as part of that story, and so is a visit in a factory story (the leader at the
+        factory's opening).  When the sentence names a visit's destination
         (``visit_named``), the visit is located there, and the rest of the sentence tells
         its other happening."""
         ranked = self._rank_themes(sentence)
@@ -265,8 +284,8 @@ class EventExtractor:
         if not ranked:
             return []
         theme, hits = ranked[0]
-        if theme == OTHER and story is not None:
-            theme = story  # the ceremony of a factory story is the factory's
+        if story is not None and (theme == OTHER or (theme == "visit" and story == "factory")):
+            theme = story  # a factory story's ceremony, or the leader's visit, is the factory's
         if theme == "fundraising" and _FOREIGN.search(sentence):
             theme = "aid"
         if theme == "visit" and _REPORTER.search(sentence):
@@ -277,7 +296,7 @@ class EventExtractor:
             if spec is None:
                 continue
             places, factor = self._places(sent, sentence, spec)
-            if not places and after is not None:
+            if not places and not sent.mentions and after is not None:
                 places, factor = self._places(after, text[after.start : after.end], spec)
                 factor *= 0.7
             if sent.role == "caption":
@@ -287,13 +306,10 @@ class EventExtractor:
         return []
 
     def _story_theme(self, article: Article) -> str | None:
-        """Return the theme of the article's headline, when it has one besides ``other``."""
-        for line in article.lines:
-            if line.role == "title":
-                ranked = [t for t, _ in self._rank_themes(article.text[line.start : line.end])]
-                ranked = [t for t in ranked if t != OTHER]
-                return ranked[0] if ranked else None
-        return None
+        """Return the theme of the article's headline (or of the first sentence standing in
+        for it), when it has one besides ``other``."""
+        ranked = [t for t, _ in self._rank_themes(article.title) if t != OTHER]
+        return ranked[0] if ranked else None
 
     def _container_names(self, place_id: str) -> tuple[str, ...]:
         """Return the names of the first- and second-level units holding ``place_id``."""
@@ -327,6 +343,8 @@ class EventExtractor:
         spec = self._themes_by_id.get("visit")
         if spec is None:
             return []
+        if _REPORTER.search(sentence):
+            return []
         out = []
         for m in sent.mentions:
             lo = m.start - sent.start
@@ -357,8 +375,8 @@ class EventExtractor:
 
     def _places(self, sent: _Sentence, sentence: str, theme: Theme) -> tuple[list[Mention], float]:
         """Return the sentence's event places for ``theme`` and a confidence factor: the
-        scene's places, else actors' origins and sources' locations (factor 0.8); the most
-        specific ones, each place once."""
+        scene's places, else actors' origins and, when the source is quoted as saying it,
+        sources' locations (factor 0.8); the most specific ones, each place once."""
         by_role: dict[str, list[Mention]] = {}
         for m in sent.mentions:
             if not _eventful(m, theme):
@@ -367,7 +385,9 @@ class EventExtractor:
             by_role.setdefault(role, []).append(m)
         chosen, factor = _scenes(by_role.get("locus", []), sentence, sent.start), 1.0
         if not chosen and theme.id not in _ANYWHERE_THEMES:  # a visitor's home is not the visit's
-            chosen, factor = by_role.get("origin", []) + by_role.get("source", []), 0.8
+            told = _SPEECH.search(sentence) is not None  # "…, a source in Hyesan said"
+            chosen = by_role.get("origin", []) + (by_role.get("source", []) if told else [])
+            factor = 0.8
         unique = list({m.place_id: m for m in chosen}.values())
         inner_admin1 = {m.admin1 for m in unique if m.precision not in ("province", "country")}
         containers = {a for m in unique for a in self._ancestors(m.place_id)}

@@ -27,6 +27,7 @@ from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 
 from gazetteer import Candidate, Gazetteer, Place
+from gazetteer.errors import UnknownPlaceError
 from gazetteer.gazetteer import haversine_km
 from gazetteer.names import key
 from geo.mentions import MentionFinder, Span
@@ -270,17 +271,7 @@ class Linker:
         """
         spans = self.finder.spans(text)
         self._sentences = _Sentences(bounds if bounds is not None else sentences(text))
-        options: dict[int, list[Candidate]] = {}
-        held_back: dict[int, set[str]] = {}  # ids dropped only for opening a sentence
-        for i, s in enumerate(spans):
-            if not s.fuzzy:
-                starts = self._sentences.bounds(s.start)[0] == s.start
-                raw = self._candidates(s.surface)
-                options[i] = [c for c in raw if _plausible(c, s, at_sentence_start=starts)]
-                if starts and len(options[i]) < len(raw):
-                    held_back[i] = {
-                        c.place.id for c in raw if _plausible(c, s, at_sentence_start=False)
-                    }
+        options, held_back = self._options(spans)
         # Pass 1: what the article says without help: unambiguous names give its context.
         ctx = _Context()
         first: dict[int, _Choice] = {}
@@ -292,6 +283,51 @@ class Linker:
                     ctx.add(top.place, spans[i].start, spans[i].key)
         ctx.settle()
         # Pass 2: every known name in context, then one sense per name.
+        chosen = self._in_context(text, spans, options, held_back, first, ctx)
+        linked = self._accept(spans, chosen, ctx)
+        # Pass 3: names the gazetteer does not hold, placed through the article.
+        small_vias: dict[str, Place] = {}  # one small name, one place around it
+        placed = _Placed(linked)
+        for i, span in enumerate(spans):
+            if i in linked:
+                continue
+            # Unknown, or only a far namesake ("Hesan", a town in China, in a Hyesan story).
+            mention = self._fuzzy(span, ctx)
+            if mention is None and span.small:
+                via = small_vias.get(span.key) or self._via(span, placed)
+                if via is not None:
+                    small_vias.setdefault(span.key, via)
+                    mention = Mention.through(span, via)
+            if mention is not None:
+                linked[i] = mention
+        return [linked[i] for i in sorted(linked)]
+
+    def _options(self, spans: list[Span]) -> tuple[dict[int, list[Candidate]], dict[int, set[str]]]:
+        """Return the plausible candidates of each known span, and the ids held back only
+        because the span opens a sentence."""
+        options: dict[int, list[Candidate]] = {}
+        held_back: dict[int, set[str]] = {}
+        for i, s in enumerate(spans):
+            if not s.fuzzy:
+                starts = self._sentences.bounds(s.start)[0] == s.start
+                raw = self._candidates(s.surface)
+                options[i] = [c for c in raw if _plausible(c, s, at_sentence_start=starts)]
+                if starts and len(options[i]) < len(raw):
+                    held_back[i] = {
+                        c.place.id for c in raw if _plausible(c, s, at_sentence_start=False)
+                    }
+        return options, held_back
+
+    def _in_context(
+        self,
+        text: str,
+        spans: list[Span],
+        options: dict[int, list[Candidate]],
+        held_back: dict[int, set[str]],
+        first: dict[int, _Choice],
+        ctx: _Context,
+    ) -> dict[int, _Choice]:
+        """Return the choice for each known span in the article's context, one sense a name."""
         chosen: dict[int, _Choice] = {}
         for i, cands in options.items():
             container = self._container(text, spans, i, first)
@@ -312,7 +348,16 @@ class Linker:
                     sense.place, sense.score, sense.matched_by, sense.ambiguous, False
                 )
         self._one_sense(spans, chosen)
-        # Places linked with confidence also explain misspellings ("Lantou" beside Langtou).
+        return chosen
+
+    def _accept(
+        self, spans: list[Span], chosen: dict[int, _Choice], ctx: _Context
+    ) -> dict[int, Mention]:
+        """Return the mentions of the choices the article supports (by span index).
+
+        Confident choices join the context first, so that they too explain misspellings
+        ("Lantou" beside Langtou).
+        """
         support = {
             (c.place.country, spans[i].key)
             for i, c in chosen.items()
@@ -330,7 +375,7 @@ class Linker:
             if place.source != "curated" and not choice.pinned:
                 d = ctx.nearest_km(place, span.key)
                 if span.small and d > 150:
-                    continue  # "Osan Dong" in a Hoeryong story: not the far town; placed below
+                    continue  # "Osan Dong" in a Hoeryong story: not the far town; placed later
                 if d > 500 and place.country != ctx.home:
                     typo = self._fuzzy(span, ctx)
                     if typo is not None:  # "Hesan" in a Hyesan story: not Heshan, China
@@ -340,25 +385,11 @@ class Linker:
             if foreign and not any(cc == place.country and k != span.key for cc, k in support):
                 continue  # "Geumcheon-gu" in a Seoul story: not Kumchon, North Hwanghae
             confidence = choice.score - (0.1 if choice.ambiguous else 0.0)
-            if choice.place.source != "curated":
+            if place.source != "curated":
                 confidence -= 0.1
             if confidence >= MIN_CONFIDENCE:
-                linked[i] = Mention.of(span, choice.place, confidence, choice.matched_by)
-        # Pass 3: names the gazetteer does not hold, placed through the article.
-        small_vias: dict[str, Place] = {}  # one small name, one place around it
-        for i, span in enumerate(spans):
-            if i in linked:
-                continue
-            # Unknown, or only a far namesake ("Hesan", a town in China, in a Hyesan story).
-            mention = self._fuzzy(span, ctx)
-            if mention is None and span.small:
-                via = small_vias.get(span.key) or self._via(text, spans, i, linked)
-                if via is not None:
-                    small_vias.setdefault(span.key, via)
-                    mention = Mention.through(span, via)
-            if mention is not None:
-                linked[i] = mention
-        return [linked[i] for i in sorted(linked)]
+                linked[i] = Mention.of(span, place, confidence, choice.matched_by)
+        return linked
 
     def _candidates(self, surface: str) -> list[Candidate]:
         """Return the exact/alias candidates of a surface form (remembered across texts)."""
@@ -375,7 +406,8 @@ class Linker:
         """Return the unit written right beside span ``i`` as containing it, if any.
 
         "Unchon County, South Hwanghae Province", "Gwacheon, in Gyeonggi", "Ryanggang
-        Province's Bocheon County": a province, city or county next to the name.
+        Province's Bocheon County", "Gangwon Province in South Korea": a country,
+        province, city or county next to the name.
         """
         span = spans[i]
         for j, gap, pattern in (
@@ -388,7 +420,7 @@ class Linker:
             if len(between) > 12 or not pattern.fullmatch(between):
                 continue
             place = first[j].place
-            if place.kind in ("province", "county", "city") and first[j].score >= 0.9:
+            if place.kind in ("country", "province", "county", "city") and first[j].score >= 0.9:
                 if j == i + 1 and not between.strip() and place.kind != "province":
                     continue  # "Hyesan City": one name, not a container
                 return place
@@ -483,6 +515,8 @@ class Linker:
 
     @staticmethod
     def _inside(place: Place, container: Place) -> bool:
+        if container.kind == "country":
+            return place.country == container.country
         if container.kind == "province":
             return bool(place.admin1) and place.admin1 == container.admin1
         return place.parent == container.id or place.admin2 == container.name
@@ -564,12 +598,12 @@ class Linker:
                 for k in dict.fromkeys(key(n) for n in (p.name, *p.aliases[:8])):
                     if len(k) >= 4:
                         ctx.typo_pool.setdefault(k[:1], []).append((k, p))
-        pool = [
-            (k, p)
-            for k, p in ctx.typo_pool.get(span.key[:1], ())
-            if k != span.key and ctx.anchor_keys[p.id] != {span.key}
-        ]
-        found = self._closest(span.key, pool, 80)
+        bucket = ctx.typo_pool.get(span.key[:1])
+        found = None
+        if bucket:
+            own = {span.key}
+            pool = [(k, p) for k, p in bucket if k != span.key and ctx.anchor_keys[p.id] != own]
+            found = self._closest(span.key, pool, 80)
         if found is not None:
             place, ratio = found
             return Mention.of(span, place, 0.5 + 0.4 * (ratio - 80) / 20, "fuzzy")
@@ -586,52 +620,55 @@ class Linker:
                     return Mention.of(span, found[0], 0.55, "fuzzy")
         return None
 
-    def _via(
-        self, text: str, spans: list[Span], i: int, linked: dict[int, Mention]
-    ) -> Place | None:
-        """Return the county, town or city that places the small place at span ``i``.
+    def _via(self, span: Span, placed: _Placed) -> Place | None:
+        """Return the county, town or city that places the small place at ``span``.
 
         The most specific unit the same sentence names (the nearest on ties), else the
         nearest town-level place named before it, else after it.  A district ("Songpa-gu",
         "Yusun Labor District") is not placed through another district or a town.
         """
-        span = spans[i]
         tail = span.surface.lower().replace("-", " ").split()[-1]
         lowest = 1 if tail in ("gu", "guyok", "kuyok", "district", "zone") else 0
         s_start, s_end = self._sentences.bounds(span.start)
         best: tuple[int, int, Mention] | None = None
-        for m in linked.values():
-            if m.via or not s_start <= m.start < s_end or m.kind not in _CONTAINER_RANK:
-                continue
-            if _CONTAINER_RANK[m.kind] < lowest:
-                continue
-            rank = (_CONTAINER_RANK[m.kind], abs(m.start - span.start))
-            if best is None or rank < best[:2]:
-                best = (*rank, m)
-        if best is None:
-            towns = sorted(
-                (
-                    m
-                    for m in linked.values()
-                    if not m.via and lowest <= _CONTAINER_RANK.get(m.kind, 9) <= 1
-                ),
-                key=lambda m: m.start,
-            )
-            before = [m for m in towns if m.start < span.start]
-            after = [m for m in towns if m.start > span.start]
-            nearest = before[-1] if before else after[0] if after else None
-            if nearest is None or not self._known(nearest.place_id):
-                return None
-            return self.gz.get(nearest.place_id)
-        m = best[2]
-        return self.gz.get(m.place_id) if self._known(m.place_id) else None
-
-    def _known(self, place_id: str) -> bool:
+        for m in placed.between(s_start, s_end):
+            rank = _CONTAINER_RANK.get(m.kind, 9)
+            if lowest <= rank < 9:
+                key_ = (rank, abs(m.start - span.start))
+                if best is None or key_ < best[:2]:
+                    best = (*key_, m)
+        found = best[2] if best is not None else placed.nearest_town(span.start, lowest)
+        if found is None:
+            return None
         try:
-            self.gz.get(place_id)
-        except Exception:
-            return False
-        return True
+            return self.gz.get(found.place_id)
+        except UnknownPlaceError:
+            return None
+
+
+class _Placed:
+    """The mentions linked to gazetteer places, sorted, for "what is near here?" lookups."""
+
+    def __init__(self, linked: dict[int, Mention]) -> None:
+        self.mentions = sorted((m for m in linked.values() if not m.via), key=lambda m: m.start)
+        self.starts = [m.start for m in self.mentions]
+        self.towns: dict[int, list[Mention]] = {
+            lowest: [m for m in self.mentions if lowest <= _CONTAINER_RANK.get(m.kind, 9) <= 1]
+            for lowest in (0, 1)
+        }
+        self.town_starts = {k: [m.start for m in v] for k, v in self.towns.items()}
+
+    def between(self, start: int, end: int) -> list[Mention]:
+        """Return the mentions starting in [start, end)."""
+        return self.mentions[bisect_left(self.starts, start) : bisect_left(self.starts, end)]
+
+    def nearest_town(self, pos: int, lowest: int) -> Mention | None:
+        """Return the last town-level mention before ``pos``, else the first after it."""
+        towns, starts = self.towns[lowest], self.town_starts[lowest]
+        j = bisect_left(starts, pos)
+        if j > 0:
+            return towns[j - 1]
+        return towns[j] if j < len(towns) else None
 
 
 def _same_unit(a: Place, b: Place) -> bool:

@@ -3,8 +3,15 @@
 The text is cut into word tokens once; at each capitalised token (or Hangul
 or Chinese word) the longest run of up to :data:`MAX_WINDOW` tokens whose
 folded key is a gazetteer name is a span.  Keys are cached, so the work is
-linear in the length of the text.  Person names (Kim Yong Jae, Ri Su Yong),
-demonyms (Chinese, North Korean) and capitalised common words are not spans.
+linear in the length of the text.  Person names (Kim Yong Jae, Ri Su Yong,
+President Vladimir Putin), demonyms (Chinese, North Korean) and capitalised
+common words are not spans.
+
+A hyphenated word no name covers whole is read part by part ("Dandong-Sinuiju",
+"Seoul-based"); a lowercase writing of a curated name the text also capitalises
+is a span (the image tag "hyesan").  Unknown capitalised words become ``fuzzy``
+spans for the linker to explain from the article; with a village, neighbourhood
+or facility word ("Hwajeon Village", "Yokjon-dong") they are ``small`` spans.
 """
 
 from __future__ import annotations
@@ -70,15 +77,13 @@ _PLURAL_KINDS = frozenset(
 )
 
 #: Words after an unknown name that make it a small place or a facility ("Ryomyong Street",
-#: "Yusun Labor District", "Osan Dong"): its kind, and whether the word is part of the name.
+#: "Yusun Labor District", "Osan Dong"), and the kind they give.  Stations, markets and
+#: airports are left out: an unknown name before them is mostly English ("Central
+#: Broadcasting Station"), and a known one ("Hyesan Station") is its town.
 SMALL_PLACE_WORDS = {
     "village": "town",
     "dong": "district",
     "street": "site",
-    "market": "site",
-    "airport": "site",
-    "airfield": "site",
-    "station": "site",
     "port": "port",
     "harbour": "port",
     "harbor": "port",
@@ -295,12 +300,9 @@ class MentionFinder:
             surface = text[first.start : last.end]
             # A one-word name that the text also writes in lowercase is a common word,
             # unless the curated table knows it ("hyesan" as an image tag).
-            if (
-                end_i - i == 1
-                and first.text.lower() != first.text
-                and not self._curated(k)
-                and self._written_lowercase(text, first.text.lower())
-            ):
+            word = first.text.lower()
+            one_word = end_i - i == 1 and word != first.text
+            if one_word and not self._curated(k) and self._written_lowercase(text, word):
                 i += 1
                 continue
             small = last.low in SMALL_PLACE_WORDS or (

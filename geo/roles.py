@@ -58,6 +58,12 @@ _ORG_RIGHT = re.compile(
     r"Foundation|Council|Club|Agency|Party|Academy|Ministry|Embassy|Consulate|School|College|"
     r"Hospital|Steelworks|Works)\b"
 )
+# "left Pyongyang to visit China", "returned to Liaoning": where the actor set out from
+_DEPARTURE_LEFT = re.compile(
+    r"\b(?:left|leaving|leaves|departed|departing|departs|flew\s+out\s+of|returned(?:\s+home)?"
+    r"\s+to|returning(?:\s+home)?\s+to)\s+(?:from\s+)?(?:the\s+)?$",
+    re.IGNORECASE,
+)
 _BASED_RIGHT = re.compile(r"^-based\b", re.IGNORECASE)
 _SPEAKER_RIGHT = re.compile(
     r"^(?:'s|’s)?\s+(?:has\s+|have\s+|had\s+|also\s+|then\s+)?(?:said|says|say|announced|"
@@ -83,7 +89,9 @@ _BACKGROUND = re.compile(
     r"\bunclear\b|\bwhether\b|\bspeculat\w*|\bperhaps\b|"
     r"\bit remains to be seen\b|\bin the (?:past|future)\b|\bneeds?\s+to\b|\bmust\b|"
     r"\bthis (?:article|paper|report|post|essay|study|analysis)\b|\bover the years\b|"
-    r"\bfor (?:over |more than |nearly |almost |about )?\d+ (?:years|decades)\b",
+    r"\bfor (?:over |more than |nearly |almost |about )?\d+ (?:years|decades)\b|"
+    r"\brequires? (?:further )?confirmation\b|\bunconfirmed\b|\bcould not be "
+    r"(?:independently )?(?:confirmed|verified)\b",
     re.IGNORECASE,
 )
 #: Where a sentence's main clause ends: a relative or concessive clause after a comma.
@@ -100,23 +108,29 @@ def mention_role(sentence: str, start: int, end: int) -> str:
     """Return the role (one of :data:`ROLES`) of the place named at ``sentence[start:end]``.
 
     ``origin``: an actor's home ("the governor of Liaoning", "Liaoning's governor", "a
-    delegation from Hunchun"); ``source``: where a source of the report sits ("a source in
-    North Hamgyong"); ``speaker``: a capital standing for its government ("Pyongyang
-    said"); ``locus`` otherwise.  Only the clause around the name is read.  Raises nothing.
+    delegation from Hunchun", "left Pyongyang", "returned to Liaoning"); ``source``: where a
+    source of the report sits ("a source in North Hamgyong"); ``speaker``: a capital
+    standing for its government ("Pyongyang said"); ``locus`` otherwise.  Only the clause
+    around the name is read.  Raises nothing.
 
     >>> mention_role("A source in Hyesan said prices rose.", 12, 18)
     'source'
     >>> mention_role("Pyongyang said the talks failed.", 0, 9)
     'speaker'
     """
-    left = sentence[max(0, start - 80) : start]
+    left = sentence[max(0, start - 120) : start]
     cut = list(_CLAUSE_CUT.finditer(left))
     if cut:
         left = left[cut[-1].end() :]
     right = sentence[end : end + 60]
     if _SOURCE_LEFT.search(left):
         return "source"
-    if _ORIGIN_LEFT.search(left) or _ORIGIN_RIGHT.match(right) or _BASED_RIGHT.match(right):
+    if (
+        _ORIGIN_LEFT.search(left)
+        or _ORIGIN_RIGHT.match(right)
+        or _BASED_RIGHT.match(right)
+        or _DEPARTURE_LEFT.search(left)
+    ):
         return "origin"
     if _ORG_RIGHT.match(right) and not _SCENE_LEFT.search(left):
         return "origin"  # an organisation named after its home, not the scene

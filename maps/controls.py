@@ -1,14 +1,19 @@
 """nkmap's own JavaScript and CSS for the interactive map: layers, popups, and every control.
 
 One small script builds everything from one data object (see
-:func:`maps.interactive.map_data`): the base layers, the reference layers, one
-layer per theme from its GeoJSON FeatureCollection (canvas circle markers,
-clustered when asked), popups built with ``textContent`` (article text never
-reaches ``innerHTML``), a categorical legend, one time slider filtering every
-theme layer, place search, full screen, measuring, a mini-map and a scale.
-It needs only Leaflet, Leaflet.markercluster (when clustering) and
-Leaflet.heat (for the heat layer), and uses no font files: icons are
-characters and inline SVG.  ``window.nkmap`` exposes the state for tests.
+:func:`maps.interactive.map_data`): the base layers, the reference layers, the
+events — point events (site, town, county) as canvas circle markers in ONE
+cluster group for all themes, whose badges are rings split by theme so badges
+of different themes never hide each other; approximate events (province,
+country) as their area, shaded, with a tag giving the count — popups built
+with ``textContent`` (article text never reaches ``innerHTML``), a categorical
+legend, one time slider filtering every theme, place search, full screen,
+measuring, a mini-map and a scale.  Every vector layer of the overlay pane
+shares one canvas renderer, so nothing (spiderfy legs included) lays a second
+canvas over the markers.  It needs only Leaflet, Leaflet.markercluster (when
+clustering) and Leaflet.heat (for the heat layer), and uses no font files:
+icons are characters and inline SVG.  ``window.nkmap`` exposes the state for
+tests.
 """
 
 # The JavaScript below keeps its own line structure; long JS lines are not Python style issues.
@@ -21,8 +26,9 @@ CONTROLS_CSS = """
 .leaflet-container.nk-vector-base { background: #dfe9f2; }
 .nk-box { background: rgba(255,255,255,0.94); padding: 6px 9px; border-radius: 5px;
   box-shadow: 0 1px 5px rgba(0,0,0,0.35); color: #222; }
-.nk-legend { width: 235px; font-size: 12px; }
-.nk-legend .nk-row > span:nth-child(2) { white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
+.nk-legend { width: 250px; font-size: 12px; max-height: calc(100vh - 40px); overflow-y: auto; }
+.leaflet-control-layers label { white-space: nowrap; }
+.leaflet-control-layers-expanded { max-width: none; }
 .nk-legend h4 { margin: 4px 0 3px; font-size: 12px; text-transform: uppercase; color: #555;
   letter-spacing: .03em; }
 .nk-legend .nk-row { display: flex; align-items: center; gap: 6px; margin: 2px 0; }
@@ -55,10 +61,18 @@ CONTROLS_CSS = """
   background: #f7f7f7; font-style: italic; white-space: pre-wrap; }
 .nk-pop .nk-more { margin-top: 6px; color: #666; }
 .nk-pop hr { border: 0; border-top: 1px solid #ddd; margin: 8px 0; }
-.nk-cluster div { border-radius: 50%; color: #fff; font-weight: 600; text-align: center;
-  width: 100%; height: 100%; display: flex; align-items: center; justify-content: center;
-  border: 2px solid rgba(255,255,255,0.85); box-shadow: 0 0 3px rgba(0,0,0,0.5);
-  box-sizing: border-box; opacity: 0.9; }
+.nk-cluster-badge { position: relative; width: 100%; height: 100%; border-radius: 50%;
+  box-shadow: 0 0 3px rgba(0,0,0,0.55); }
+.nk-cluster-badge svg { position: absolute; left: 0; top: 0; z-index: 0; }
+.nk-cluster-badge span { position: absolute; left: 0; top: 0; width: 100%; height: 100%;
+  z-index: 1; display: flex; align-items: center; justify-content: center; color: #222;
+  font-weight: 700; font-size: 12px; line-height: 1; }
+.nk-area-label { white-space: nowrap; font-size: 11px; font-weight: 600; color: #333;
+  background: rgba(255,255,255,0.85); border: 1px dashed #777; border-radius: 3px;
+  padding: 1px 4px; transform: translate(-50%, -50%); width: max-content; cursor: pointer; }
+.nk-area-pie { display: inline-block; vertical-align: -2px; margin-right: 3px; line-height: 0; }
+.nk-area-swatch { display: inline-block; width: 26px; height: 16px; border: 1.5px dashed #555;
+  background: rgba(85,85,85,0.2); box-sizing: border-box; }
 .nk-country-label { color: #8a8577; font-size: 13px; letter-spacing: .15em;
   text-transform: uppercase; white-space: nowrap; text-align: center; }
 .nk-hit { pointer-events: none; }
@@ -101,7 +115,11 @@ CONTROLS_JS = r"""
   function prec(k) { return D.prec[k] || D.prec.province; }
 
   if (map.options.maxZoom === undefined) map.setMaxZoom(18);
+  // One canvas for every vector layer of the overlay pane: markers, areas, spiderfy legs,
+  // search ring, measuring line.  A second canvas (Leaflet makes one for any layer without a
+  // renderer) would sit above this one and take every click, so popups would stop opening.
   var canvas = L.canvas({padding: 0.5});
+  map.options.renderer = canvas;
   var api = {map: map, themes: {}, base: {}, overlays: {}};
   window.nkmap = api;
 
@@ -175,37 +193,120 @@ CONTROLS_JS = r"""
   }).addTo(crossings);
 
   // ---- theme layers ------------------------------------------------------------------
-  var total = 0;
+  // Point events (site, town, county) are canvas circle markers, all themes in ONE cluster
+  // group whose badges show the per-theme breakdown, so badges never hide each other.
+  // Approximate events (province, country) are drawn as their area: the outline shaded,
+  // with the count.  Each theme's overlay is a stand-in layer: ticking it in the layer
+  // control re-filters the shared groups.
+  var total = 0, byId = {};
   var T = D.themes.map(function (t) {
-    var markers = L.geoJSON(t.fc, {
+    var rec = {id: t.id, label: t.label, color: t.color, group: L.layerGroup(), markers: [],
+               approx: [], shown: [], shownApprox: []};
+    L.geoJSON(t.fc, {
+      filter: function (f) {
+        if (f.properties.A && D.areas[f.properties.A]) { rec.approx.push(f); return false; }
+        return true;
+      },
       pointToLayer: function (f, ll) {
         var ps = prec(f.properties.P);
-        return L.circleMarker(ll, {renderer: canvas, radius: ps[0], color: t.color,
+        var m = L.circleMarker(ll, {renderer: canvas, radius: ps[0], color: t.color,
           weight: ps[2] ? 1.6 : 1.2, dashArray: ps[2] || null, fillColor: t.color,
           fillOpacity: ps[1], opacity: 0.95});
+        m._nk = rec;
+        rec.markers.push(m);
+        return m;
       }
-    }).getLayers();
-    var group;
-    if (D.opt.cluster) {
-      group = L.markerClusterGroup({
-        chunkedLoading: true, animate: false, maxClusterRadius: 45, spiderfyOnMaxZoom: true,
-        showCoverageOnHover: false, spiderLegPolylineOptions: {weight: 1, color: t.color, opacity: 0.6},
-        iconCreateFunction: function (cl) {
-          var n = cl.getChildCount(), size = n < 10 ? 26 : n < 100 ? 32 : n < 1000 ? 38 : 44;
-          var div = '<div style="background:' + t.color + '">' + n + "</div>";
-          return L.divIcon({html: div, className: "nk-cluster", iconSize: L.point(size, size)});
-        }
-      });
-    } else {
-      group = L.featureGroup();
-    }
-    var rec = {id: t.id, label: t.label, color: t.color, group: group, markers: markers,
-               shown: markers};
-    group.on("click", function (e) { openPopup(rec, e.layer, e); });
+    });
+    rec.count = rec.markers.length + rec.approx.length;
+    rec.group.on("add remove", function () { if (api.ready) applyFilter(); });
     api.themes[t.id] = rec;
-    total += markers.length;
+    byId[t.id] = rec;
+    total += rec.count;
     return rec;
   });
+  function pieSvg(parts, size, hole) {  // parts: [[color, n]]; a donut when hole > 0
+    var r = size / 2, sum = 0, a = -Math.PI / 2, out = [];
+    parts.forEach(function (p) { sum += p[1]; });
+    parts.forEach(function (p) {
+      if (p[1] === sum) { out.push('<circle cx="' + r + '" cy="' + r + '" r="' + r + '" fill="' + p[0] + '"/>'); return; }
+      var b = a + 2 * Math.PI * p[1] / sum, large = b - a > Math.PI ? 1 : 0;
+      out.push('<path fill="' + p[0] + '" d="M' + r + ',' + r + 'L' + (r + r * Math.cos(a)).toFixed(2) + ',' +
+        (r + r * Math.sin(a)).toFixed(2) + 'A' + r + ',' + r + ' 0 ' + large + ' 1 ' +
+        (r + r * Math.cos(b)).toFixed(2) + ',' + (r + r * Math.sin(b)).toFixed(2) + 'Z"/>');
+      a = b;
+    });
+    if (hole) out.push('<circle cx="' + r + '" cy="' + r + '" r="' + hole + '" fill="#fff" fill-opacity="0.95"/>');
+    return '<svg width="' + size + '" height="' + size + '" viewBox="0 0 ' + size + ' ' + size + '">' + out.join("") + "</svg>";
+  }
+  function breakdown(markers) {  // [[rec, n]] in legend order
+    var by = {};
+    markers.forEach(function (m) { by[m._nk.id] = (by[m._nk.id] || 0) + 1; });
+    return T.filter(function (r) { return by[r.id]; }).map(function (r) { return [r, by[r.id]]; });
+  }
+  function clusterIcon(cl) {
+    var kids = cl.getAllChildMarkers(), n = kids.length, parts = breakdown(kids);
+    var size = n < 10 ? 30 : n < 100 ? 36 : n < 1000 ? 42 : 48;
+    var title = parts.map(function (p) { return p[0].label + ": " + p[1]; }).join("\n");
+    var html = '<div class="nk-cluster-badge" title="' + esc(title) + '" data-themes="' +
+      esc(parts.map(function (p) { return p[0].id + ":" + p[1]; }).join(" ")) + '">' +
+      pieSvg(parts.map(function (p) { return [p[0].color, p[1]]; }), size, size / 2 - 5) +
+      "<span>" + n + "</span></div>";
+    return L.divIcon({html: html, className: "nk-cluster", iconSize: L.point(size, size)});
+  }
+  var points;
+  if (D.opt.cluster) {
+    points = L.markerClusterGroup({
+      chunkedLoading: true, animate: false, maxClusterRadius: 45, spiderfyOnMaxZoom: true,
+      showCoverageOnHover: false, iconCreateFunction: clusterIcon,
+      spiderLegPolylineOptions: {renderer: canvas, weight: 1.2, color: "#333", opacity: 0.6}
+    });
+  } else {
+    points = L.featureGroup();
+  }
+  points.on("click", function (e) { if (e.layer && e.layer._nk) openPopup(e.layer._nk, e.layer, e); });
+  points.addTo(map);
+  api.points = points;
+
+  // ---- approximate events: areas ----------------------------------------------------
+  map.createPane("nkAreaLabel");  // above the shading, below the point markers and badges
+  map.getPane("nkAreaLabel").style.zIndex = 450;
+  var areaLayer = L.layerGroup().addTo(map);
+  api.areaLayer = areaLayer;
+  api.areas = {};
+  function drawAreas() {
+    areaLayer.clearLayers();
+    api.areas = {};
+    var by = {}, most = 1;
+    T.forEach(function (r) {
+      r.shownApprox.forEach(function (f) { (by[f.properties.A] = by[f.properties.A] || []).push([r, f]); });
+    });
+    Object.keys(by).forEach(function (k) { most = Math.max(most, by[k].length); });
+    Object.keys(by).forEach(function (k) {
+      var a = D.areas[k], hits = by[k], counts = {};
+      hits.forEach(function (h) { counts[h[0].id] = (counts[h[0].id] || 0) + 1; });
+      var top = T.filter(function (r) { return counts[r.id]; })
+        .sort(function (x, y) { return counts[y.id] - counts[x.id]; })[0];
+      var country = a.level === "country";
+      var shape = L.geoJSON({type: "Feature", geometry: a.geometry, properties: {}}, {
+        renderer: canvas,
+        style: {color: top.color, weight: 1.5, dashArray: "5 4", fillColor: top.color,
+                fillOpacity: (country ? 0.5 : 1) * (0.05 + 0.17 * hits.length / most), opacity: 0.9}
+      });
+      shape.on("click", function (e) { openList(hits, e.latlng); });
+      shape.addTo(areaLayer);
+      shape.eachLayer(function (l) { if (l.bringToBack) l.bringToBack(); });
+      var text = a.name + " · " + hits.length;
+      var what = hits.length + (hits.length === 1 ? " event" : " events") + " placed only in " + a.name +
+        (country ? " (country-level)" : " (province-level)") + ": no nearer place";
+      var parts = T.filter(function (r) { return counts[r.id]; }).map(function (r) { return [r.color, counts[r.id]]; });
+      var label = L.marker(a.label, {keyboard: false, pane: "nkAreaLabel", title: what,
+        icon: L.divIcon({className: "nk-area-label", iconSize: null,
+          html: '<span class="nk-area-pie">' + pieSvg(parts, 12, 0) + "</span>" + esc(text)})});
+      label.on("click", function (e) { openList(hits, e.latlng); });
+      label.addTo(areaLayer);
+      api.areas[k] = {name: a.name, level: a.level, count: hits.length, label: text, title: what};
+    });
+  }
 
   function popupNode(rec, f) {
     var p = f.properties, art = D.arts[p.a] || ["", "", ""];
@@ -245,25 +346,32 @@ CONTROLS_JS = r"""
     });
     return out.sort(function (x, y) { return x[1].options.radius - y[1].options.radius; });
   }
-  function openPopup(rec, layer, e) {
-    var hits = e && e.layerPoint ? under(e.layerPoint) : [];
-    if (!hits.length) hits = [[rec, layer]];
+  function openList(hits, latlng) {  // hits: [[rec, feature]]
     var box = el("div"), MAX = 10;
     if (hits.length > 1) el("div", "nk-more", hits.length + " events here", box);
     hits.slice(0, MAX).forEach(function (o, i) {
       if (i) el("hr", null, null, box);
-      box.appendChild(popupNode(o[0], o[1].feature));
+      box.appendChild(popupNode(o[0], o[1]));
     });
     if (hits.length > MAX) el("div", "nk-more", (hits.length - MAX) + " more: zoom in or filter by time", box);
-    api.popupEvents = hits.map(function (o) { return o[1].feature.properties.i; });
-    L.popup({maxWidth: 340, maxHeight: 440}).setLatLng(hits[0][1].getLatLng()).setContent(box).openOn(map);
+    api.popupEvents = hits.map(function (o) { return o[1].properties.i; });
+    api.popupsOpened = (api.popupsOpened || 0) + 1;
+    L.popup({maxWidth: 340, maxHeight: 440}).setLatLng(latlng).setContent(box).openOn(map);
+  }
+  function openPopup(rec, layer, e) {
+    var hits = e && e.layerPoint ? under(e.layerPoint) : [];
+    if (!hits.length) hits = [[rec, layer]];
+    openList(hits.map(function (o) { return [o[0], o[1].feature]; }), hits[0][1].getLatLng());
   }
 
   // ---- heat layer --------------------------------------------------------------------
   var heat = null;
   function heatPoints() {
     var pts = [];
-    T.forEach(function (r) { r.shown.forEach(function (m) { var c = m.feature.geometry.coordinates; pts.push([c[1], c[0], 0.6]); }); });
+    T.forEach(function (r) {  // point events only: an approximate event has no point to heat
+      if (!map.hasLayer(r.group)) return;
+      r.shown.forEach(function (m) { var c = m.feature.geometry.coordinates; pts.push([c[1], c[0], 0.6]); });
+    });
     return pts;
   }
   if (D.opt.heat && L.heatLayer) {
@@ -276,7 +384,7 @@ CONTROLS_JS = r"""
     return '<span class="nk-swatch" style="background:' + color + '"></span>' + esc(text);
   }
   T.forEach(function (r) {
-    var name = label(r.color, r.label + " (" + r.markers.length + ")");
+    var name = label(r.color, r.label + " (" + r.count + ")");
     overlays[name] = r.group;
     r.group.addTo(map);
     api.overlays[r.id] = r.group;
@@ -286,7 +394,13 @@ CONTROLS_JS = r"""
   overlays[label("#fcf5e3", "DPRK provinces")] = provinces;
   provinces.addTo(map); borders.addTo(map); crossings.addTo(map);
   api.overlays.crossings = crossings; api.overlays.borders = borders; api.overlays.provinces = provinces;
-  if (heat) { overlays[label("#f03b20", "Heat map (events shown)")] = heat; api.overlays.heat = heat; }
+  if (heat) {
+    // In a plain group: Leaflet's layer control greys out a layer whose options.maxZoom is
+    // below the current zoom, and leaflet.heat's maxZoom only scales intensity.
+    var heatGroup = L.layerGroup([heat]);
+    overlays[label("#f03b20", "Heat map (events shown)")] = heatGroup;
+    api.overlays.heat = heatGroup;
+  }
   api.layerControl = L.control.layers(bases, overlays, {collapsed: false, position: "topright"}).addTo(map);
 
   // ---- time filter -------------------------------------------------------------------
@@ -296,13 +410,17 @@ CONTROLS_JS = r"""
     return d == null ? undated : (d >= lo && d <= hi);
   }
   function applyFilter() {
+    var all = [];
     T.forEach(function (r) {
-      var keep = r.markers.filter(function (m) { return visible(m.feature); });
-      r.shown = keep;
-      r.group.clearLayers();
-      if (D.opt.cluster) r.group.addLayers(keep);
-      else keep.forEach(function (m) { r.group.addLayer(m); });
+      var on = map.hasLayer(r.group);
+      r.shown = r.markers.filter(function (m) { return visible(m.feature); });
+      r.shownApprox = on ? r.approx.filter(visible) : [];
+      if (on) all = all.concat(r.shown);
     });
+    points.clearLayers();
+    if (D.opt.cluster) points.addLayers(all);
+    else all.forEach(function (m) { points.addLayer(m); });
+    drawAreas();
     if (heat && map.hasLayer(heat)) heat.setLatLngs(heatPoints());
     updateLegend();
   }
@@ -312,7 +430,7 @@ CONTROLS_JS = r"""
   };
   api.shown = function (id) {
     var r = api.themes[id];
-    return r && map.hasLayer(r.group) ? r.shown.length : 0;
+    return r && map.hasLayer(r.group) ? r.shown.length + r.shownApprox.length : 0;
   };
   var syncSlider = function () {};
   if (D.time) {
@@ -362,7 +480,16 @@ CONTROLS_JS = r"""
     });
     el("h4", null, "Location precision", div);
     D.precOrder.forEach(function (k) {
-      var ps = D.prec[k], row = el("div", "nk-row", null, div), s = 2 * ps[0] + 4;
+      var ps = D.prec[k], row = el("div", "nk-row", null, div);
+      var holder = el("span", null, null, row);
+      holder.style.cssText = "display:inline-block;width:44px;text-align:center;line-height:0";
+      if (D.approximate.indexOf(k) >= 0) {  // drawn as an area, not a point
+        var sq = el("span", "nk-area-swatch", null, holder);
+        sq.style.opacity = k === "country" ? 0.6 : 1;
+        el("span", null, ps[3] + ": the area shaded, with its count", row);
+        return;
+      }
+      var s = 2 * ps[0] + 4;
       var svg = document.createElementNS("http://www.w3.org/2000/svg", "svg");
       svg.setAttribute("width", s); svg.setAttribute("height", s);
       var c = document.createElementNS("http://www.w3.org/2000/svg", "circle");
@@ -371,11 +498,15 @@ CONTROLS_JS = r"""
       c.setAttribute("stroke", "#555"); c.setAttribute("stroke-width", ps[2] ? 1.6 : 1.2);
       if (ps[2]) c.setAttribute("stroke-dasharray", ps[2]);
       svg.appendChild(c);
-      var holder = el("span", null, null, row);
-      holder.style.cssText = "display:inline-block;width:44px;text-align:center;line-height:0";
       holder.appendChild(svg);
       el("span", null, ps[3], row);
     });
+    if (D.opt.cluster) {
+      var crow = el("div", "nk-row", null, div), ch = el("span", null, null, crow);
+      ch.style.cssText = "display:inline-block;width:44px;text-align:center;line-height:0";
+      ch.innerHTML = pieSvg(T.slice(0, 3).map(function (r) { return [r.color, 1]; }), 20, 5);  // constant colours
+      el("span", null, "Cluster: events nearby, ring split by theme", crow);
+    }
     el("h4", null, "Reference", div);
     [["#b2182b", "China–DPRK border"], ["#5e3c99", "Russia–DPRK border"]].forEach(function (x) {
       var row = el("div", "nk-row", null, div), line = el("span", null, null, row);
@@ -395,8 +526,8 @@ CONTROLS_JS = r"""
   }});
   function updateLegend() {
     T.forEach(function (r) {
-      if (counts[r.id]) counts[r.id].textContent = r.shown.length === r.markers.length ?
-        String(r.markers.length) : r.shown.length + " / " + r.markers.length;
+      var n = r.shown.length + r.approx.filter(visible).length;
+      if (counts[r.id]) counts[r.id].textContent = n === r.count ? String(r.count) : n + " / " + r.count;
     });
   }
   api.legend = new Legend().addTo(map);

@@ -2,8 +2,9 @@
 
 :func:`interactive_map` returns a :class:`folium.Map` whose page loads only
 three pinned packages (Leaflet, Leaflet.markercluster, Leaflet.heat) — from a
-CDN with subresource integrity online, or inlined from the verified asset cache
-offline — plus nkmap's own script (:mod:`maps.controls`).  Events are embedded
+CDN with subresource integrity online, or inlined from the verified installed
+packages offline (the heat layer is left out, and the legend says so, when its
+optional script is not there) — plus nkmap's own script (:mod:`maps.controls`).  Events are embedded
 once, as one compact FeatureCollection per theme; popups are built in the
 browser from those properties with ``textContent``.  :func:`save_map` writes
 the page atomically.
@@ -17,13 +18,14 @@ import json
 import math
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 from gazetteer.atomic import write_text
 from gazetteer.errors import InputError
+from maps.reference import APPROXIMATE, area_key, areas
 from maps.style import PRECISIONS, THEMES, theme_style
 
 #: Base layers of online maps: (name, URL template, attribution HTML, max zoom, subdomains).
@@ -61,16 +63,25 @@ DEFAULT_BOUNDS = [[37.6, 124.1], [43.1, 130.9]]
 
 #: Pinned files each mode needs: (package, path) for scripts, then styles.
 SCRIPTS = (
-    ("leaflet", "dist/leaflet.js"),
-    ("leaflet.markercluster", "dist/leaflet.markercluster.js"),
+    ("leaflet", "leaflet.js"),
+    ("leaflet.markercluster", "leaflet.markercluster.js"),
     ("leaflet.heat", "dist/leaflet-heat.js"),
 )
 STYLES = (
-    ("leaflet", "dist/leaflet.css"),
-    ("leaflet.markercluster", "dist/MarkerCluster.css"),
+    ("leaflet", "leaflet.css"),
+    ("leaflet.markercluster", "MarkerCluster.css"),
+)
+
+#: What the legend says when the optional heat script is not there (offline maps only).
+HEAT_LEFT_OUT = (
+    "Heat map left out: its script (leaflet.heat) is not installed; "
+    "`nkmap assets fetch leaflet.heat` adds it (needs npm)."
 )
 
 _EPOCH_NS = 86_400 * 10**9
+
+#: Simplification of the outlines approximate events are drawn as (degrees; ~200 m).
+AREA_TOLERANCE_DEG = 0.002
 
 
 @dataclass(frozen=True)
@@ -80,7 +91,10 @@ class Prepared:
     ``themes`` holds dicts ``{id, label, color, fc}`` in legend order; ``arts``
     rows are ``[title, source, url]``; ``time`` is ``[first, last]`` in days
     since 1970 or None; ``bounds`` is ``[[s, w], [n, e]]``; ``search`` rows are
-    ``[place, lat, lon, kind]``; ``dropped`` counts events without coordinates.
+    ``[place, lat, lon, kind]``; ``dropped`` counts events without coordinates;
+    ``areas`` maps the key of each outline an approximate (province- or
+    country-level) event is drawn as to ``{name, level, label: [lat, lon],
+    geometry}`` (those events carry the key as property ``A``).
     """
 
     themes: list[dict[str, Any]]
@@ -91,6 +105,7 @@ class Prepared:
     dropped: int
     undated: int
     total: int
+    areas: dict[str, dict[str, Any]] = field(default_factory=dict)
 
 
 def _column(frame: Any, name: str, default: Any) -> Any:
@@ -176,6 +191,11 @@ def prepare(events: Any) -> Prepared:
     conf_raw = pd.to_numeric(_column(frame, "confidence", np.nan), errors="coerce").to_numpy()
     conf = [None if math.isnan(c) else round(float(c), 2) for c in conf_raw]
     themes = [t or "other" for t in _text(_column(frame, "theme", ""))]
+    place_ids = _text(_column(frame, "place_id", ""))
+    area_keys = [
+        area_key(pid, (p, a), c, pr)
+        for pid, p, a, c, pr in zip(place_ids, place, admin1, country, precision, strict=True)
+    ]
     xr = np.round(xs, 5).tolist()
     yr = np.round(ys, 5).tolist()
 
@@ -194,6 +214,7 @@ def prepare(events: Any) -> Prepared:
                     "D": date_prec[i],
                     "e": evidence[i],
                     "c": conf[i],
+                    **({"A": area_keys[i]} if area_keys[i] else {}),
                 },
             }
         )
@@ -223,8 +244,35 @@ def prepare(events: Any) -> Prepared:
         if name and name not in seen:
             seen[name] = [name, y, x, "event place"]
     return Prepared(
-        theme_list, arts, time, bounds, list(seen.values()), dropped, int(nat.sum()), total
+        theme_list,
+        arts,
+        time,
+        bounds,
+        list(seen.values()),
+        dropped,
+        int(nat.sum()),
+        total,
+        _area_shapes({k for k in area_keys if k}),
     )
+
+
+def _area_shapes(keys: set[str]) -> dict[str, dict[str, Any]]:
+    """Return the outlines of ``keys`` as simplified GeoJSON geometries with a label point."""
+    import shapely
+    import shapely.geometry
+
+    table = areas()
+    out = {}
+    for key in sorted(keys):
+        area = table[key]
+        geom = shapely.set_precision(area.geometry.simplify(AREA_TOLERANCE_DEG), 1e-4)
+        out[key] = {
+            "name": area.name,
+            "level": area.level,
+            "label": [round(area.label.y, 4), round(area.label.x, 4)],
+            "geometry": shapely.geometry.mapping(geom),
+        }
+    return out
 
 
 def _json_for_script(value: Any) -> str:
@@ -247,14 +295,14 @@ def _inline_css(package: str, path: str, css: str) -> str:
     """
     from maps.assets import asset_bytes, pinned
 
-    folder = path.rsplit("/", 1)[0]
+    folder = path.rsplit("/", 1)[0] + "/" if "/" in path else ""
     files = pinned()[package].files
 
     def repl(match: re.Match[str]) -> str:
         ref = match.group(2)
         if ref.startswith(("#", "data:")):
             return match.group(0)
-        target = f"{folder}/{ref}"
+        target = f"{folder}{ref}"
         if target not in files:
             return "url(data:,)"  # never leave a request behind
         data = base64.b64encode(asset_bytes(package, target)).decode("ascii")
@@ -334,6 +382,7 @@ def map_data(
         "bounds": prepared.bounds,
         "prec": {k: [v.radius, v.fill_opacity, v.dash, v.label] for k, v in PRECISIONS.items()},
         "precOrder": list(PRECISIONS),
+        "approximate": list(APPROXIMATE),
         "ref": {
             "countries": ref.countries,
             "provinces": ref.provinces,
@@ -342,6 +391,7 @@ def map_data(
             "pairs": ref.pairs,
             "labels": labels,
         },
+        "areas": prepared.areas,
         "search": prepared.search + ref.search,
         "notes": notes,
         "opt": {
@@ -402,7 +452,8 @@ def interactive_map(
 
     ``events`` is an events GeoDataFrame (DESIGN.md data contract); it may be
     empty.  With ``offline`` every script and style is inlined from the
-    verified asset cache and only the vector basemap is offered, so the page
+    verified installed packages (a heat layer without its optional script is
+    left out, with a note in the legend) and only the vector basemap is offered, so the page
     makes no network request; otherwise the pinned files load from a CDN with
     integrity checks and the tiled base layers are offered too.  ``m`` is an
     existing map to draw on: Leaflet is loaded once (the pinned copy); offline,
@@ -411,13 +462,18 @@ def interactive_map(
 
     Raises:
         InputError: ``events`` is not a GeoDataFrame.
-        AssetError: offline and an asset is missing from the cache ("run `nkmap assets fetch`").
+        AssetError: offline and Leaflet or Leaflet.markercluster is not installed or
+            damaged (the message says which pip package to install).
     """
     import folium
 
+    from maps.assets import available
     from maps.controls import CONTROLS_CSS, CONTROLS_JS
 
     prepared = prepare(events)
+    heat_left_out = heat and offline and not available("leaflet.heat")
+    if heat_left_out:
+        heat = False
     head = _asset_html(offline, cluster, heat)
     if m is None:
         m = folium.Map(location=[40.3, 127.5], zoom_start=6, tiles=None, prefer_canvas=True)
@@ -442,6 +498,8 @@ def interactive_map(
         minimap=minimap,
         refs=reference_layers,
     )
+    if heat_left_out:
+        data["notes"].append(HEAT_LEFT_OUT)
     script = CONTROLS_JS.replace("__NKMAP_MAP__", m.get_name()).replace(
         "__NKMAP_DATA__", _json_for_script(data)
     )

@@ -166,3 +166,104 @@ def reference() -> Reference:
             c = shapely.geometry.shape(feature["geometry"]).representative_point()
             search.append([name, round(c.y, 5), round(c.x, 5), "province"])
     return Reference(countries, provinces, borders, crossings, pairs, search, tuple(notes))
+
+
+#: Precision levels drawn as an area (the province or country shaded), never as a point.
+APPROXIMATE = ("province", "country")
+
+
+@dataclass(frozen=True)
+class Area:
+    """The outline an approximate event is drawn as: key, name, precision level, geometry.
+
+    ``key`` is the place id of a province (``kp.chagang``, ``cn.jilin``) or
+    ``country:CC``; ``geometry`` is a shapely (Multi)Polygon in lon/lat and
+    ``label`` a point inside it where its count is written.
+    """
+
+    key: str
+    name: str
+    level: str
+    geometry: Any
+    label: Any
+
+
+def _name_key(text: str) -> str:
+    return " ".join(str(text).lower().replace("-", " ").split())
+
+
+@lru_cache(maxsize=1)
+def areas() -> dict[str, Area]:
+    """Return every outline an approximate event can be drawn as, by key (see :class:`Area`).
+
+    DPRK provinces come from the gazetteer's boundaries, the Chinese and Russian
+    border provinces from ``maps/data/neighbour_provinces.geojson``, countries
+    from the gazetteer's country layer.  A part that cannot be read is left out
+    (its events are then drawn as points).
+    """
+    import json
+    from importlib import resources
+
+    import shapely.geometry
+
+    out: dict[str, Area] = {}
+
+    def add(key: str, name: str, level: str, geom: Any) -> None:
+        if key and geom is not None and not geom.is_empty and key not in out:
+            out[key] = Area(key, name, level, geom, geom.representative_point())
+
+    try:
+        import gazetteer.boundaries as boundaries
+
+        for _, row in boundaries.provinces().iterrows():
+            add(str(row.get("place_id") or ""), str(row["name"]), "province", row.geometry)
+        for _, row in boundaries.countries().iterrows():
+            add(f"country:{row['iso_a2']}", str(row["name"]), "country", row.geometry)
+    except (ImportError, NkmapError, OSError, KeyError):
+        pass
+    try:
+        text = resources.files("maps").joinpath("data/neighbour_provinces.geojson").read_text()
+        for feature in json.loads(text)["features"]:
+            props = feature["properties"]
+            key = props.get("place_id") or f"{props['country'].lower()}.{_name_key(props['name'])}"
+            add(key, props["name"], "province", shapely.geometry.shape(feature["geometry"]))
+    except (OSError, ValueError, KeyError):
+        pass
+    return out
+
+
+@lru_cache(maxsize=1)
+def _areas_by_name() -> dict[tuple[str, str], str]:
+    """Return (level, folded name) → area key, for events without a matching place id."""
+    out: dict[tuple[str, str], str] = {}
+    for area in areas().values():
+        out.setdefault((area.level, _name_key(area.name)), area.key)
+    return out
+
+
+def area_key(place_id: str, names: tuple[str, ...], country: str, precision: str) -> str:
+    """Return the key of the area an approximate event is drawn as, or "" when there is none.
+
+    ``precision`` "province" matches the event's place id, else one of its
+    ``names`` (place, admin1); "country" matches the country code.  Other
+    precision levels are points: "".
+
+    >>> area_key("kp.chagang", ("Chagang",), "KP", "province")
+    'kp.chagang'
+    >>> area_key("", ("North Korea",), "KP", "country"), area_key("kp.x", (), "KP", "town")
+    ('country:KP', '')
+    """
+    if precision not in APPROXIMATE:
+        return ""
+    table = areas()
+    if precision == "country":
+        key = f"country:{country.upper()}"
+        return key if key in table else ""
+    if place_id in table and table[place_id].level == "province":
+        return place_id
+    by_name = _areas_by_name()
+    for name in names:
+        key = by_name.get(("province", _name_key(name)), "")
+        if key:
+            return key
+    return ""

@@ -20,6 +20,7 @@ from typing import Any
 
 from gazetteer.errors import FileError, InputError, NkmapError
 from maps.basemap import fit_box, setup_map_axes
+from maps.static_areas import draw_areas, tag_boxes
 from maps.static_data import (
     EXTENTS,
     MapSummary,
@@ -92,54 +93,102 @@ def _per_pt(ax: Any) -> float:
     return float((x1 - x0) / (ax.get_window_extent().width * 72.0 / ax.figure.dpi))
 
 
-def _furniture_corner(ax: Any, points: Points) -> str:
-    """Return the map corner ("ll", "lr", "ul", "ur") holding the fewest events."""
-    x0, x1 = ax.get_xlim()
-    y0, y1 = ax.get_ylim()
-    w, h = (x1 - x0) * 0.32, (y1 - y0) * 0.25
-    frame = points.frame
-    best, best_count = "ll", None
-    for corner in ("ll", "lr", "ul", "ur"):
-        cx0 = x0 if corner[1] == "l" else x1 - w
-        cy0 = y0 if corner[0] == "l" else y1 - h
-        inside = (
-            (frame["x"] >= cx0)
-            & (frame["x"] <= cx0 + w)
-            & (frame["y"] >= cy0)
-            & (frame["y"] <= cy0 + h)
-        )
-        count = int(frame.loc[inside, "count"].sum()) if len(frame) else 0
-        if best_count is None or count < best_count:
-            best, best_count = corner, count
-    return best
-
-
-def _draw_furniture(ax: Any, crs: Any, points: Points) -> list[Any]:
-    """Draw the scale bar and, beside it, the north arrow in the emptiest corner.
-
-    Returns the display box they occupy, for labels to avoid.
-    """
-    from matplotlib.patches import FancyBboxPatch
+def _furniture_boxes(ax: Any, crs: Any) -> dict[str, tuple[Any, int, float]]:
+    """Return, per corner ("ll", "lr", "ul", "ur"), the furniture's box, its bar's km and length."""
     from matplotlib.transforms import Bbox
 
-    from maps.static_furniture import choose_scale_bar, draw_north_arrow, draw_scale_bar
+    from maps.static_furniture import choose_scale_bar
 
     x0, x1 = ax.get_xlim()
     y0, y1 = ax.get_ylim()
     per_pt = _per_pt(ax)
-    corner = _furniture_corner(ax, points)
-    left, bottom = corner[1] == "l", corner[0] == "l"
     margin = 10 * per_pt
     height = 36 * per_pt
-    probe_x = x0 + (x1 - x0) * (0.15 if left else 0.85)
-    probe_y = y0 + margin if bottom else y1 - margin
-    km, length = choose_scale_bar(crs, probe_x, probe_y, x1 - x0)
-    width = length + 58 * per_pt
-    gx = x0 + margin + 4 * per_pt if left else x1 - margin - width
-    gy = y0 + margin if bottom else y1 - margin - height
+    out: dict[str, tuple[Any, int, float]] = {}
+    for corner in ("ll", "lr", "ul", "ur"):
+        left, bottom = corner[1] == "l", corner[0] == "l"
+        probe_x = x0 + (x1 - x0) * (0.15 if left else 0.85)
+        probe_y = y0 + margin if bottom else y1 - margin
+        km, length = choose_scale_bar(crs, probe_x, probe_y, x1 - x0)
+        width = length + 58 * per_pt
+        gx = x0 + margin + 4 * per_pt if left else x1 - margin - width
+        gy = y0 + margin if bottom else y1 - margin - height
+        out[corner] = (
+            Bbox.from_extents(gx - 6 * per_pt, gy - 3 * per_pt, gx + width, gy + height),
+            km,
+            length,
+        )
+    return out
+
+
+def _covered(
+    box: Any, markers: list[Any], per_pt: float, points: Points, extra: list[Any]
+) -> tuple[float, int]:
+    """Return how much of the markers' discs and ``extra`` boxes ``box`` covers, and events inside.
+
+    ``extra`` are boxes in map units (the area tags); the first value is in map units².
+    """
+    cover = 0.0
+    for b in extra:
+        w = min(box.x1, b.x1) - max(box.x0, b.x0)
+        h = min(box.y1, b.y1) - max(box.y0, b.y0)
+        if w > 0 and h > 0:
+            cover += w * h
+    for m in markers:
+        r = (m.radius_pt + 2) * per_pt
+        w = min(box.x1, m.x + r) - max(box.x0, m.x - r)
+        h = min(box.y1, m.y + r) - max(box.y0, m.y - r)
+        if w > 0 and h > 0:
+            cover += w * h
+    frame = points.frame
+    inside = 0
+    if len(frame):
+        mask = (
+            (frame["x"] >= box.x0)
+            & (frame["x"] <= box.x1)
+            & (frame["y"] >= box.y0)
+            & (frame["y"] <= box.y1)
+        )
+        inside = int(frame.loc[mask, "count"].sum())
+    return cover, inside
+
+
+def furniture_corner(
+    ax: Any, crs: Any, points: Points, markers: list[Any], avoid: Sequence[Any] = ()
+) -> tuple[str, bool]:
+    """Return the corner whose scale bar and north arrow cover the least of the markers.
+
+    ``avoid`` are display boxes (area tags) to keep clear as well.  The second
+    value is True when that corner covers nothing at all.
+    """
+    per_pt = _per_pt(ax)
+    inverse = ax.transData.inverted()
+    extra = [b.transformed(inverse) for b in avoid]
+    scored = []
+    for corner, (box, _, _) in _furniture_boxes(ax, crs).items():
+        cover, inside = _covered(box, markers, per_pt, points, extra)
+        scored.append((cover, inside, corner))
+    cover, _, corner = min(scored)
+    return corner, cover == 0
+
+
+def _draw_furniture(
+    ax: Any, crs: Any, points: Points, markers: list[Any], avoid: Sequence[Any] = ()
+) -> list[Any]:
+    """Draw the scale bar and, beside it, the north arrow in the corner freest of markers.
+
+    Returns the display box they occupy, for labels to avoid.
+    """
+    from matplotlib.patches import FancyBboxPatch
+
+    from maps.static_furniture import draw_north_arrow, draw_scale_bar
+
+    per_pt = _per_pt(ax)
+    corner, _ = furniture_corner(ax, crs, points, markers, avoid)
+    group, km, length = _furniture_boxes(ax, crs)[corner]
+    gx, gy = group.x0 + 6 * per_pt, group.y0 + 3 * per_pt
     draw_scale_bar(ax, gx, gy, km, length, per_pt)
     draw_north_arrow(ax, crs, gx + length + 46 * per_pt, gy, per_pt)
-    group = Bbox.from_extents(gx - 6 * per_pt, gy - 3 * per_pt, gx + width, gy + height)
     ax.add_patch(
         FancyBboxPatch(
             (group.x0, group.y0),
@@ -152,7 +201,25 @@ def _draw_furniture(ax: Any, crs: Any, points: Points) -> list[Any]:
             zorder=7.5,
         )
     )
+    ax._nkmap_furniture = group  # read by tests: the box the scale bar and arrow fill
     return [ax.transData.transform_bbox(group)]
+
+
+#: Most place labels tried on one map, and per facet panel, when the caller does not say.
+AUTO_LABELS, AUTO_FACET_LABELS = 40, 6
+
+
+def default_labels(n_places: int, *, facet: bool = False) -> int:
+    """Return how many places to label by default: every place up to a cap that grows with size.
+
+    Placement leaves out any label that has no free spot, so trying them all is
+    safe; the cap keeps a map of hundreds of places to its most reported.
+
+    >>> default_labels(12), default_labels(500), default_labels(12, facet=True)
+    (12, 40, 6)
+    """
+    cap = AUTO_FACET_LABELS if facet else AUTO_LABELS
+    return min(int(n_places), cap)
 
 
 def _draw_labels(
@@ -163,13 +230,13 @@ def _draw_labels(
 
     if count <= 0 or len(points.place_totals) == 0:
         return []
-    radius: dict[tuple[float, float], float] = {}
-    for m in markers:
-        radius[(m.x, m.y)] = max(radius.get((m.x, m.y), 0.0), m.radius_pt)
+    drawn = {m.text: m for m in markers}  # place key → its pie (where it is drawn)
     items = []
     for row in points.place_totals.head(count).itertuples(index=False):
-        r = radius.get((float(row.x), float(row.y)), MARKER_MIN_PT / 2)
-        items.append(LabelItem(float(row.x), float(row.y), plain(row.name), r))
+        m = drawn.get(str(row.key))
+        x, y = (m.x, m.y) if m is not None else (float(row.x), float(row.y))
+        r = m.radius_pt if m is not None else MARKER_MIN_PT / 2
+        items.append(LabelItem(x, y, plain(row.name), r))
     return place_labels(ax, items, markers=markers, avoid=avoid, fontsize=fontsize)
 
 
@@ -180,12 +247,17 @@ def _draw_panel(
     *,
     max_count: float,
     labels: int,
-    furniture: bool,
+    furniture: bool | str,
     tiles: bool = False,
     label_size: float = 9,
     country_labels: bool = True,
-) -> None:
-    """Draw basemap, events, furniture and labels of one map into ``ax`` (limits from ``box``)."""
+) -> bool:
+    """Draw basemap, events, furniture and labels of one map into ``ax`` (limits from ``box``).
+
+    ``furniture`` is True (always draw the scale bar and north arrow), False,
+    or ``"free"`` (only where they cover no marker).  Returns whether they
+    were drawn.
+    """
     from maps.basemap import draw_basemap
 
     setup_map_axes(ax, box)
@@ -195,8 +267,20 @@ def _draw_panel(
         setup_map_axes(ax, box)  # contextily may have moved the limits
     draw_basemap(ax, prep.crs, prep.bounds, fill=not tiles)
     markers = draw_markers(ax, prep.points, max_count)
+    per_pt = _per_pt(ax)
+    drawn = draw_areas(
+        ax,
+        prep.points,
+        prep.crs,
+        prep.bounds,
+        obstacles=[(m.x, m.y, (m.radius_pt + 3) * per_pt) for m in markers],
+        fontsize=label_size - 1.5,
+    )
+    avoid.extend(tag_boxes(ax, drawn))
+    if furniture == "free":
+        furniture = furniture_corner(ax, prep.crs, prep.points, markers, avoid)[1]
     if furniture:
-        avoid.extend(_draw_furniture(ax, prep.crs, prep.points))
+        avoid.extend(_draw_furniture(ax, prep.crs, prep.points, markers, list(avoid)))
     if country_labels:
         from maps.basemap import draw_country_labels
         from maps.static_labels import renderer_of
@@ -207,6 +291,8 @@ def _draw_panel(
         renderer = renderer_of(ax.figure)
         avoid.extend(t.get_window_extent(renderer) for t in names)
     _draw_labels(ax, prep.points, markers, avoid, labels, label_size)
+    ax.nkmap_markers = markers  # read by tests and the inset: the pies as drawn (after dodging)
+    ax.nkmap_avoid = avoid  # display boxes taken by furniture, tags and names
     if prep.summary.n_shown == 0:
         message = prep.summary.notes[0] if prep.summary.notes else "No events to show."
         ax.text(
@@ -221,6 +307,23 @@ def _draw_panel(
             bbox={"boxstyle": "round,pad=0.6", "facecolor": "white", "edgecolor": "#bbbbbb"},
             zorder=10,
         )
+    return bool(furniture)
+
+
+def _enlarge_crowded_spot(fig: Any, map_ax: Any, prep: Prepared, max_count: float) -> Any:
+    """Add an enlarged inset of the most crowded spot when some of its places went unlabelled."""
+    from maps.static_inset import crowded_group, draw_inset
+
+    at = {
+        (t.nkmap_marker[0], t.nkmap_marker[1]) for t in map_ax.texts if hasattr(t, "nkmap_marker")
+    }
+    labelled = {m.text for m in map_ax.nkmap_markers if (m.x, m.y) in at}
+    keys = crowded_group(prep, labelled)
+    if not keys:
+        return None
+    renderer = fig.canvas.get_renderer()
+    labels = [t.get_window_extent(renderer) for t in map_ax.texts if hasattr(t, "nkmap_marker")]
+    return draw_inset(fig, map_ax, prep, keys, max_count, list(map_ax.nkmap_avoid) + labels)
 
 
 def _add_tiles(ax: Any, crs: Any) -> None:
@@ -263,7 +366,7 @@ def static_map(
     title: str | None = None,
     subtitle: str | None = None,
     themes: Iterable[str] | None = None,
-    labels: int = 10,
+    labels: int | None = None,
     source: str | None = None,
     tiles: bool = False,
 ) -> Any:
@@ -271,7 +374,8 @@ def static_map(
 
     ``extent`` is ``"auto"`` (fit the events), ``"border"``, ``"dprk"``, a
     ``"W,S,E,N"`` string or four numbers.  ``themes`` keeps only those themes.
-    ``labels`` is how many of the most-reported places are named.  With
+    ``labels`` is how many of the most-reported places are named (default:
+    :func:`default_labels`, every place on a small map).  With
     ``ax=None`` the figure is a full report figure (title, subtitle with period
     and counts, legend with counts, locator inset, source line and notes); with
     an ``ax`` the map, scale bar, north arrow, labels and a compact legend are
@@ -287,6 +391,8 @@ def static_map(
 
     theme_list = list(themes) if themes is not None else None
     prep = prepare(events, extent, theme_list)
+    if labels is None:
+        labels = default_labels(len(prep.points.place_totals))
     totals = prep.points.place_totals["count"]
     max_count = float(totals.max()) if len(totals) else 1.0
     box = projected_box(prep.crs, prep.bounds)
@@ -315,6 +421,7 @@ def static_map(
     _draw_panel(
         map_ax, prep, fitted, max_count=max_count, labels=labels, furniture=True, tiles=tiles
     )
+    _enlarge_crowded_spot(fig, map_ax, prep, max_count)
     panel = ((MARGIN + map_w + _GAP) / fig_w, bottom / fig_h, _PANEL_WIDTH / fig_w, map_h / fig_h)
     draw_side_panel(fig, panel, prep.bounds, prep.summary.theme_counts, prep.points, max_count)
     draw_title(
@@ -334,7 +441,7 @@ def facet_map(
     extent: str | Sequence[float] = "auto",
     title: str | None = None,
     themes: Iterable[str] | None = None,
-    labels: int = 3,
+    labels: int | None = None,
     source: str | None = None,
     max_panels: int = 12,
 ) -> Any:
@@ -401,21 +508,31 @@ def facet_map(
     fig_h = _TOP + body_h + footer_height(footer)
     fig = _new_figure(fig_w, fig_h)
     top = fig_h - _TOP
+    need_furniture = True  # one scale bar for all: in the first panel where it covers no marker
     for i, (name, prep) in enumerate(panels):
         row, col = divmod(i, ncols)
         left = MARGIN + col * (panel_w + 0.12)
         bottom = top - (row + 1) * (panel_h + head) + 0.05
         ax = fig.add_axes((left / fig_w, bottom / fig_h, panel_w / fig_w, panel_h / fig_h))
-        _draw_panel(
+        count = (
+            labels
+            if labels is not None
+            else default_labels(len(prep.points.place_totals), facet=True)
+        )
+        mode: bool | str = False
+        if need_furniture:
+            mode = "free" if i < len(panels) - 1 else True
+        if _draw_panel(
             ax,
             prep,
             fitted,
             max_count=max_count,
-            labels=labels,
-            furniture=i == 0,
+            labels=count,
+            furniture=mode,
             label_size=7.5,
             country_labels=False,
-        )
+        ):
+            need_furniture = False
         ax.set_title(
             f"{plain(name)} ({prep.summary.n_shown:,})", fontsize=9, loc="left", pad=3, color=_TEXT
         )

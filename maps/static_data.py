@@ -55,10 +55,16 @@ class MapSummary:
 
 @dataclass
 class Points:
-    """Events aggregated by place and theme, projected: one row per marker."""
+    """Events aggregated by place and theme, projected: one row per marker.
+
+    ``areas`` holds the approximate (province- or country-level) events drawn
+    as their area instead: one row per area and theme, columns ``key, name,
+    level, theme, count``.
+    """
 
     frame: Any  # DataFrame: key, name, theme, precision, count, lon, lat, x, y
     place_totals: Any  # DataFrame: key, name, count, x, y (one row per place)
+    areas: Any = None  # DataFrame: key, name, level, theme, count
 
 
 @dataclass
@@ -198,18 +204,20 @@ def prepare(
     from maps.basemap import region_crs
 
     wanted = parse_extent(extent) if bounds is None else bounds
-    frame = _theme_filter(_check_events(events), themes)
+    frame = _with_areas(_theme_filter(_check_events(events), themes))
     n_events = len(frame)
     located = frame[np.isfinite(frame["_lon"]) & np.isfinite(frame["_lat"])]
     n_unlocated = n_events - len(located)
     if wanted is None:
-        wanted = _auto_bounds(located["_lon"].to_numpy(), located["_lat"].to_numpy())
+        wanted = _auto_bounds(*_fit_points(located))
     west, south, east, north = wanted
     lon, lat = located["_lon"], located["_lat"]
-    inside = located[(lon >= west) & (lon <= east) & (lat >= south) & (lat <= north)]
+    in_box = (lon >= west) & (lon <= east) & (lat >= south) & (lat <= north)
+    inside = located[in_box | located["_area"].isin(_areas_meeting(wanted))]
     n_outside = len(located) - len(inside)
     crs = region_crs(wanted)
-    points = _aggregate(inside, crs)
+    points = _aggregate(inside[inside["_area"] == ""], crs)
+    points.areas = _area_counts(inside[inside["_area"] != ""])
     first = last = None
     if "date" in inside.columns and len(inside):
         dates = pd.to_datetime(inside["date"], errors="coerce").dropna()
@@ -227,6 +235,9 @@ def prepare(
         notes.append(f"{n_outside:,} events outside the map's extent are not shown.")
     if n_unlocated:
         notes.append(f"{n_unlocated:,} events without a location are not shown.")
+    from maps.static_areas import area_notes
+
+    notes.extend(area_notes(points))
     summary = MapSummary(
         n_events=n_events,
         n_shown=len(inside),
@@ -240,6 +251,84 @@ def prepare(
         notes=tuple(notes),
     )
     return Prepared(wanted, crs, points, summary, inside)
+
+
+def _with_areas(frame: Any) -> Any:
+    """Return ``frame`` with column ``_area``: the area key of each approximate event, or ""."""
+    from maps.reference import area_key
+
+    def col(name: str) -> list[str]:
+        if name not in frame.columns:
+            return [""] * len(frame)
+        values = frame[name].astype(object)
+        return [str(v) for v in values.where(values.notna(), "").tolist()]
+
+    frame = frame.copy()
+    frame["_area"] = [
+        area_key(pid, (p, a), c, pr)
+        for pid, p, a, c, pr in zip(
+            col("place_id"),
+            col("place"),
+            col("admin1"),
+            col("country"),
+            col("precision"),
+            strict=True,
+        )
+    ]
+    return frame
+
+
+def _fit_points(located: Any) -> tuple[Any, Any]:
+    """Return the lon and lat arrays an automatic extent fits.
+
+    Those are the point events and the label points of the DPRK provinces
+    that approximate events are drawn as; a neighbour's province or a country
+    is shown where it reaches into that box, without stretching it.  With
+    nothing else, every located event counts.
+    """
+    import numpy as np
+
+    from maps.reference import areas
+
+    exact = located[located["_area"] == ""]
+    table = areas()
+    inner = [
+        table[k].label
+        for k in located["_area"].unique()
+        if k.startswith("kp.") and table[k].level == "province"
+    ]
+    lon = np.concatenate([exact["_lon"].to_numpy(float), [p.x for p in inner]])
+    lat = np.concatenate([exact["_lat"].to_numpy(float), [p.y for p in inner]])
+    if len(lon) == 0:
+        return located["_lon"].to_numpy(), located["_lat"].to_numpy()
+    return lon, lat
+
+
+def _areas_meeting(bounds: Bounds) -> list[str]:
+    """Return the keys of the areas that reach into ``bounds``."""
+    from shapely.geometry import box
+
+    from maps.reference import areas
+
+    frame = box(*bounds)
+    return [k for k, a in areas().items() if a.geometry.intersects(frame)]
+
+
+def _area_counts(frame: Any) -> Any:
+    """Return the approximate events counted by area and theme: key, name, level, theme, count."""
+    import pandas as pd
+
+    from maps.reference import areas
+
+    columns = ["key", "name", "level", "theme", "count"]
+    if len(frame) == 0:
+        return pd.DataFrame({c: [] for c in columns})
+    table = areas()
+    counts = frame.groupby(["_area", "theme"], sort=False).size().reset_index(name="count")
+    counts = counts.rename(columns={"_area": "key"})
+    counts["name"] = [table[k].name for k in counts["key"]]
+    counts["level"] = [table[k].level for k in counts["key"]]
+    return counts[columns]
 
 
 def theme_order(themes: Iterable[str]) -> list[str]:

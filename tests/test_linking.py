@@ -122,3 +122,10 @@ def test_misspelt_unit_of_the_written_province(linker: Linker) -> None:
     text = "Workers in Soncheon County, Pyongan-Namdo Province, finished a factory."
     m = _by_surface(linker.mentions(text))["Soncheon County"]
     assert (m.place_id, m.admin1, m.matched_by) == ("kp.songchon", "South Pyongan", "fuzzy")
+
+
+def test_written_country_picks_the_namesake(linker: Linker) -> None:
+    text = "Floods hit Gangwon Province in South Korea and Kangwon Province in North Korea."
+    found = _by_surface(linker.mentions(text))
+    assert found["Gangwon Province"].country == "KR"
+    assert found["Kangwon Province"].country == "KP"

@@ -215,7 +215,7 @@ def test_resolve_online_against_a_trickling_server(tmp_path: Path) -> None:
     finally:
         server.close()
     assert run.returncode == 1, run.stderr  # two names have no confident candidate
-    assert "1.00 exact  Hyesan" in run.stdout  # the offline answer, unharmed
+    assert "1.00 exact Hyesan" in " ".join(run.stdout.split())  # the offline answer, unharmed
     lines = [line for line in run.stderr.splitlines() if "online" in line]
     assert lines == [
         "nkmap: warning: online geocoder unavailable, offline answer only: "

@@ -155,7 +155,7 @@ def test_every_command_names_each_unreadable_input_and_exits_1(
     if str(corrupt) in args:
         expected.add("corrupt.geojson")
     assert {Path(line[16:].split(": ")[0]).name for line in named} >= expected
-    assert f"nkmap: {len(expected)} input(s) failed; the others were processed" in lines
+    assert f"nkmap: {len(expected)} inputs failed; the others were processed" in lines
     assert "Warning" not in result.stderr  # no raw Python warning
     if command == "map":
         assert (tmp_path / "m.html").stat().st_size > 10_000

@@ -90,8 +90,14 @@ def test_any_border_is_the_nearer_of_the_two(gz: Gazetteer) -> None:
 def test_border_distances_agree_with_geod_within_1_percent(gz: Gazetteer, border: str) -> None:
     ids = (*TOWNS, "kp.pyongyang", "kp.tumangang", "cn.dandong", "kp.rason", "kp.kanggye")
     rng = np.random.default_rng(7)
-    lon = np.concatenate([[gz.get(i).lon for i in ids], rng.uniform(123.8, 131.2, 25)])
-    lat = np.concatenate([[gz.get(i).lat for i in ids], rng.uniform(37.8, 43.8, 25)])
+    # the estuaries too, where the line leaves the polygons' shared edge for the water
+    mouths = [(124.19, 39.80), (124.28, 39.93), (130.69, 42.30), (130.75, 42.25)]
+    lon = np.concatenate(
+        [[gz.get(i).lon for i in ids], [m[0] for m in mouths], rng.uniform(123.8, 131.2, 25)]
+    )
+    lat = np.concatenate(
+        [[gz.get(i).lat for i in ids], [m[1] for m in mouths], rng.uniform(37.8, 43.8, 25)]
+    )
     line = boundaries.border(border)
     got = LineIndex(line).distance_km(lon, lat)
     want = np.array([_geodesic_to_line(line, x, y) for x, y in zip(lon, lat, strict=True)])

@@ -97,7 +97,7 @@ def _check_run(result: object, bad: list[str]) -> str:
         lines = _warnings_naming(stderr, name)
         assert len(lines) == 1, (name, stderr)
         assert lines[0].startswith("nkmap: warning: ")
-    assert f"{len(bad)} input(s) failed" in stderr
+    assert f"{len(bad)} inputs failed" in stderr
     return stderr
 
 
@@ -221,7 +221,7 @@ def test_an_unreadable_sub_folder_is_warned_and_counted(tmp_path: Path) -> None:
         locked.chmod(0o755)
     assert run.returncode == 1, run.stderr
     assert f"nkmap: warning: {locked}: cannot read folder: Permission denied" in run.stderr
-    assert "1 input(s) failed" in run.stderr
+    assert "1 input failed" in run.stderr
     assert json.loads(run.stdout)["features"]  # the readable article's events
 
 

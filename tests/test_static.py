@@ -18,19 +18,19 @@ from maps.static import EXTENTS, facet_map, parse_extent, save_figure, static_ma
 from maps.style import theme_style
 
 
-def _article_folder(samples_dir: Path, seeds_dir: Path) -> Path:
+def _article_folder(samples_dir: Path, request: pytest.FixtureRequest) -> Path:
     """The bundled samples when there are any, else the seed articles beside the project."""
     if samples_dir.is_dir() and any(p.is_file() for p in samples_dir.iterdir()):
         return samples_dir
-    return seeds_dir
+    return Path(request.getfixturevalue("seeds_dir"))
 
 
 @pytest.fixture(scope="module")
-def article_events(samples_dir: Path, seeds_dir: Path) -> Any:
+def article_events(samples_dir: Path, request: pytest.FixtureRequest) -> Any:
     """Events extracted from real articles through the same loader the CLI uses."""
     from geo.inputs import load_events
 
-    events = load_events([_article_folder(samples_dir, seeds_dir)])
+    events = load_events([_article_folder(samples_dir, request)])
     assert len(events) >= 5, "the sample articles should yield events"
     return events
 

@@ -190,5 +190,50 @@ def load_inputs(
 def exit_if_failed(failures: Sequence[Any]) -> None:
     """Say how many inputs failed and exit with status 1, when any did."""
     if failures:
-        click.echo(f"nkmap: {len(failures)} input(s) failed; the others were processed", err=True)
+        click.echo(
+            f"nkmap: {plural(len(failures), 'input')} failed; the others were processed", err=True
+        )
         raise SystemExit(1)
+
+
+def plural(n: int, word: str, many: str | None = None) -> str:
+    """Return ``n`` and ``word`` in the right number: ``1 article``, ``2 articles``.
+
+    >>> plural(1, "article"), plural(0, "event"), plural(3, "entry", "entries")
+    ('1 article', '0 events', '3 entries')
+    """
+    return f"{n} {word if n == 1 else (many or word + 's')}"
+
+
+def aligned(rows: list[list[str]], header: list[str] | None = None) -> str:
+    """Return ``rows`` as a text table, every column padded to its widest cell (last not padded).
+
+    Columns whose every cell reads as a number are right-aligned.
+
+    >>> print(aligned([["a", "1"], ["bcd", "22"]], ["name", "n"]))
+    name   n
+    a      1
+    bcd   22
+    """
+    table = ([header] if header else []) + rows
+    if not table:
+        return ""
+    widths = [max(len(r[i]) for r in table) for i in range(len(table[0]))]
+    numeric = [all(_numeric(r[i]) for r in rows) and bool(rows) for i in range(len(table[0]))]
+    lines = []
+    for row in table:
+        cells = [
+            c.rjust(w) if num else c.ljust(w)
+            for c, w, num in zip(row, widths, numeric, strict=True)
+        ]
+        lines.append("  ".join(cells).rstrip())
+    return "\n".join(lines)
+
+
+def _numeric(text: str) -> bool:
+    """Return True when ``text`` reads as a number (``12``, ``0.80``, ``-3``)."""
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True

@@ -13,10 +13,12 @@ import click
 
 from gazetteer.errors import InputError
 from geo.cli.base import (
+    aligned,
     exit_if_failed,
     jobs_option,
     json_option,
     main,
+    plural,
     progress_callback,
     report_failures,
 )
@@ -80,15 +82,6 @@ def _finish(failures: list[Any], done: str) -> None:
     exit_if_failed(failures)
 
 
-def _print_table(frame: Any) -> None:
-    for row in frame.itertuples(index=False):
-        date_text = str(row.date)[:10] if str(row.date) != "NaT" else "????-??-??"
-        click.echo(
-            f"{date_text} {row.date_precision:<7} {row.theme:<11} {row.place} "
-            f"[{row.precision}]  {row.evidence[:90]}"
-        )
-
-
 def _on_cluster(
     paths: tuple[str, ...],
     output: str | None,
@@ -115,8 +108,8 @@ def _on_cluster(
     report_failures(run.failures)
     _finish(
         run.failures,
-        f"{run.events} events from {run.articles} articles written to {output} "
-        f"({run.parts} parts, on {run.workers} workers)",
+        f"{_counts(run.events, run.articles)} written to {output} "
+        f"({plural(run.parts, 'part')}, on {plural(run.workers, 'worker')})",
     )
 
 
@@ -175,22 +168,50 @@ def events(
                 for batch in pipeline:
                     report_failures(batch.failures)
                     writer.write(list(event_rows(batch.events, schema)))
-            done = f"{pipeline.events} events from {pipeline.articles} articles written to {output}"
+            done = f"{_counts(pipeline.events, pipeline.articles)} written to {output}"
         elif as_json:
             stream = GeoJSONWriter(click.get_text_stream("stdout"), schema, indent=1)
             for batch in pipeline:
                 report_failures(batch.failures)
                 stream.write(list(event_rows(batch.events, schema)))
             stream.close()
-            done = f"{pipeline.events} events from {pipeline.articles} articles"
-        else:
+            done = _counts(pipeline.events, pipeline.articles)
+        else:  # an aligned table needs every row first (a terminal's worth of events)
             from geo.events import events_frame
 
+            found = []
             for batch in pipeline:
                 report_failures(batch.failures)
-                _print_table(events_frame(batch.events))
-            done = f"{pipeline.events} events from {pipeline.articles} articles"
+                found += batch.events
+            if found:
+                click.echo(event_table(events_frame(found)))
+            done = _counts(pipeline.events, pipeline.articles)
     _finish(pipeline.failures, done)
+
+
+def _counts(events: int, articles: int) -> str:
+    """Return ``"N events from M articles"`` with correct plurals."""
+    return f"{plural(events, 'event')} from {plural(articles, 'article')}"
+
+
+def _date_text(value: Any) -> str:
+    """Return a date as ``YYYY-MM-DD``, or ``undated`` when missing."""
+    text = "" if value is None else str(value)
+    return text[:10] if text and text not in ("NaT", "None", "nan") else "undated"
+
+
+def event_table(frame: Any, evidence: int = 90) -> str:
+    """Return events as an aligned table: date, date precision, theme, place [precision], quote."""
+    rows = []
+    for row in frame.itertuples(index=False):
+        date_text = _date_text(row.date)
+        dp = str(row.date_precision or "") if date_text != "undated" else ""
+        quote = " ".join(str(row.evidence or "").split())
+        if len(quote) > evidence:
+            quote = quote[: evidence - 1] + "…"
+        place = f"{row.place} [{row.precision}]"
+        rows.append([date_text, dp, str(row.theme), place, quote])
+    return aligned(rows, ["date", "dated by", "theme", "place [precision]", "evidence"])
 
 
 def _mention_record(m: Any) -> dict[str, Any]:
@@ -260,7 +281,7 @@ def mentions(
                 first = False
         if as_json:
             click.echo("]" if first else "\n]")
-    _finish(pipeline.failures, f"{pipeline.articles} articles")
+    _finish(pipeline.failures, plural(pipeline.articles, "article"))
 
 
 def _article_record(r: Any) -> dict[str, Any]:
@@ -277,7 +298,7 @@ def _article_record(r: Any) -> dict[str, Any]:
 
 
 def _print_mentions(rec: dict[str, Any]) -> None:
-    click.echo(f"{rec['text_file']}  {rec['date'] or '(no date)'}  {rec['title']}")
+    click.echo(f"{rec['text_file']}  {rec['date'] or 'undated'}  {rec['title']}")
     for m in rec["mentions"]:
         click.echo(
             f"  {m['start']:>6}-{m['end']:<6} {m['surface']!r} → {m['name']} "
@@ -285,7 +306,8 @@ def _print_mentions(rec: dict[str, Any]) -> None:
         )
     for e in rec["events"]:
         click.echo(
-            f"  event {e['theme']} @ {e['place']} ({e['precision']}) {e['date'] or ''} "
+            f"  event {e['theme']} @ {e['place']} ({e['precision']}) "
+            f"{e['date'] or 'undated'} "
             f"[{e['evidence_start']}:{e['evidence_end']}]"
         )
 
@@ -339,6 +361,7 @@ def ingest(
         store.close()
     _finish(
         pipeline.failures,
-        f"ingested {pipeline.articles} new articles ({pipeline.events} events) into "
-        f"{store.name}; {len(seen)} were already there",
+        f"ingested {plural(pipeline.articles, 'new article')} "
+        f"({plural(pipeline.events, 'event')}) into {store.name}; "
+        f"{len(seen)} {'was' if len(seen) == 1 else 'were'} already there",
     )

@@ -8,7 +8,7 @@ from typing import Any
 import click
 
 from gazetteer.sources.online import COMMAND_SECONDS, LOOKUP_SECONDS
-from geo.cli.base import json_option, main, warn
+from geo.cli.base import aligned, json_option, main, plural, warn
 
 
 def _candidate_record(c: Any) -> dict[str, Any]:
@@ -92,6 +92,7 @@ def resolve(
       nkmap resolve Kunjang --near "North Pyongan" --json
     """
     from gazetteer import Gazetteer, best
+    from gazetteer.gazetteer import THRESHOLD
 
     gz = Gazetteer.default()
     if online:
@@ -113,18 +114,28 @@ def resolve(
         click.echo(json.dumps(out, ensure_ascii=False, indent=2))
     else:
         for name, records in out.items():
-            click.echo(f"{name}")
+            click.echo(name)
             if not records:
                 click.echo("  (no candidate)")
+                continue
+            if records[0]["score"] < THRESHOLD:
+                click.echo(f"  no confident match (all below {THRESHOLD:.2f}); closest:")
+            rows = []
             for r in records:
                 path = " › ".join(
                     x for x in (r["country"], r["admin1"], r["admin2"]) if x and x != r["name"]
                 )
-                click.echo(
-                    f"  {r['score']:.2f} {r['matched_by']:<6} {r['name']} [{r['kind']}] {path}"
-                    f"  {r['lat']:.4f}, {r['lon']:.4f}"
-                    f"  ({r['id']}; point: {r['coord_source'] or r['source']})"
+                rows.append(
+                    [
+                        f"{r['score']:.2f}",
+                        r["matched_by"],
+                        f"{r['name']} [{r['kind']}]",
+                        path,
+                        f"{r['lat']:.4f}, {r['lon']:.4f}",
+                        f"({r['id']}; point: {r['coord_source'] or r['source']})",
+                    ]
                 )
+            click.echo("\n".join("  " + line for line in aligned(rows).splitlines()))
     if unresolved:
         warn(f"no confident match for {', '.join(repr(n) for n in unresolved)}")
         raise SystemExit(1)
@@ -191,7 +202,7 @@ def import_(dump: str, alternate_names: str | None) -> None:
         warn(f"skipped {line}")
     if len(report.bad_lines) > 20:
         warn(f"… and {len(report.bad_lines) - 20} more skipped lines")
-    click.echo(f"imported {report.places} places from {dump} into {target}")
+    click.echo(f"imported {plural(report.places, 'place')} from {dump} into {target}")
     if report.bad_lines:
         raise SystemExit(1)
 
@@ -216,4 +227,4 @@ def export(output: str, country: str | None, kind: str | None, source: str | Non
     from gazetteer.sources.geonames import write_csv
 
     n = write_csv(Gazetteer.default().places(kind=kind, country=country, source=source), output)
-    click.echo(f"wrote {n} places to {output}")
+    click.echo(f"wrote {plural(n, 'place')} to {output}")

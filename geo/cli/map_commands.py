@@ -9,7 +9,16 @@ from typing import Any
 import click
 
 from gazetteer.errors import InputError
-from geo.cli.base import exit_if_failed, jobs_option, json_option, load_inputs, main, warn
+from geo.cli.base import (
+    aligned,
+    exit_if_failed,
+    jobs_option,
+    json_option,
+    load_inputs,
+    main,
+    plural,
+    warn,
+)
 from geo.cli.filters import apply_filters, query_filters
 
 
@@ -73,7 +82,7 @@ def map_command(
         geom = events.geometry
         missing = int((geom.isna() | geom.is_empty).sum())
         if missing:
-            warn(f"{missing} of {len(events)} events have no coordinates and are not drawn")
+            warn(f"{missing} of {plural(len(events), 'event')} have no coordinates: not drawn")
     m = interactive_map(
         events,
         offline=offline,
@@ -84,17 +93,20 @@ def map_command(
     )
     save_map(m, output)
     size = output.stat().st_size
-    click.echo(f"{output}: {len(events)} events, {size / 1e6:.1f} MB")
+    click.echo(f"{output}: {plural(len(events), 'event')}, {size / 1e6:.1f} MB")
     exit_if_failed(failures)
 
 
 @main.group("assets")
 def assets_group() -> None:
-    """Pinned JavaScript/CSS for interactive maps: fetch into the cache, or list it.
+    """Pinned JavaScript/CSS for interactive maps: list where each comes from, or fetch.
+
+    Leaflet and Leaflet.markercluster are installed by pip with nkmap (XStatic
+    wheels); only the optional heat-map script is fetched, with npm.
 
     \b
     Example:
-      nkmap assets fetch && nkmap assets list
+      nkmap assets list && nkmap assets fetch leaflet.heat
     """
 
 
@@ -108,24 +120,27 @@ def assets_group() -> None:
 )
 @click.option("--force", is_flag=True, help="Fetch again even when already cached.")
 def assets_fetch(names: tuple[str, ...], source: Path | None, force: bool) -> None:
-    """Fetch the pinned packages with npm, verify their checksums, and cache the files used.
+    """Fetch the optional npm packages, verify their checksums, and cache the files used.
 
-    NAMES limits the fetch to some packages (default: all).
+    NAMES limits the fetch to some packages (default: all; pip's are only
+    checked).  npm gets 30 s; on a dead network the fetch stops with one line
+    saying what to do, and maps still work without the heat layer.
 
     \b
     Example:
-      nkmap assets fetch
+      nkmap assets fetch leaflet.heat
     """
     from maps.assets import fetch
 
     for st in fetch(list(names) or None, source=source, force=force):
-        click.echo(f"{st.package.spec}: cached in {st.folder}")
+        where = "installed by pip" if st.package.source == "pypi" else "cached"
+        click.echo(f"{st.package.spec}: {where} in {st.folder}")
 
 
 @assets_group.command("list")
 @json_option
 def assets_list(as_json: bool) -> None:
-    """List the pinned packages, their versions and whether they are cached.
+    """List the pinned packages, their versions, where they come from and whether they are there.
 
     \b
     Example:
@@ -137,16 +152,25 @@ def assets_list(as_json: bool) -> None:
         {
             "name": st.package.name,
             "version": st.package.version,
+            "source": st.package.source,
             "integrity": st.package.integrity,
-            "cached": st.cached,
-            "folder": str(st.folder),
+            "available": st.cached,
+            "folder": str(st.folder) if st.folder else None,
             "missing": list(st.missing),
+            "install": st.package.install_hint,
         }
         for st in status()
     ]
     if as_json:
         click.echo(json.dumps(rows, indent=2))
         return
-    for row in rows:
-        state = "cached" if row["cached"] else "MISSING (run `nkmap assets fetch`)"
-        click.echo(f"{row['name']}@{row['version']}  {state}  {row['folder']}")
+    table = [
+        [
+            f"{row['name']}@{row['version']}",
+            str(row["source"]),
+            "present" if row["available"] else f"MISSING: {row['install']}",
+            str(row["folder"] or ""),
+        ]
+        for row in rows
+    ]
+    click.echo(aligned(table, ["package", "from", "state", "folder"]))

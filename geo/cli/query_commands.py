@@ -8,7 +8,15 @@ from typing import Any
 
 import click
 
-from geo.cli.base import exit_if_failed, jobs_option, json_option, load_inputs, main, output_option
+from geo.cli.base import (
+    exit_if_failed,
+    jobs_option,
+    json_option,
+    load_inputs,
+    main,
+    output_option,
+    plural,
+)
 from geo.cli.filters import apply_filters, query_filters
 
 #: Terminal table columns: (column, header, width); the evidence column takes what is left.
@@ -71,7 +79,7 @@ def format_table(events: Any) -> str:
     for row in events[[c for c, _, _ in columns]].itertuples(index=False):
         cells = [_cell(_text(v), w).ljust(w) for v, (_, _, w) in zip(row, columns, strict=True)]
         lines.append("  ".join(cells).rstrip())
-    lines.append(f"{len(events)} event{'s' if len(events) != 1 else ''}")
+    lines.append(plural(len(events), "event"))
     return "\n".join(lines)
 
 
@@ -154,7 +162,7 @@ def query(
         from geo.store import write_events
 
         write_events(result, output)
-        click.echo(f"{len(result)} events written to {output}", err=True)
+        click.echo(f"{plural(len(result), 'event')} written to {output}", err=True)
     elif as_json:
         click.echo(json.dumps(records(result), ensure_ascii=False, indent=1))
     else:

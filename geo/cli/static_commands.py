@@ -8,7 +8,7 @@ from typing import Any
 import click
 
 from gazetteer.errors import InputError
-from geo.cli.base import exit_if_failed, jobs_option, load_inputs, main, warn
+from geo.cli.base import exit_if_failed, jobs_option, load_inputs, main, plural, warn
 from geo.cli.filters import apply_filters, spatial_filters
 
 #: Map formats by extension (kept here too so a bad name fails before any work).
@@ -65,7 +65,8 @@ def filter_period(events: Any, since: str | None, until: str | None) -> tuple[An
     "--labels",
     type=click.IntRange(0, 50),
     default=None,
-    help="How many of the most-reported places to name [default: 10, 3 per facet].",
+    help="How many of the most-reported places to name [default: every place that fits, up "
+    "to 40; up to 6 per facet].",
 )
 @click.option(
     "--tiles",
@@ -139,7 +140,7 @@ def static_command(
             extent=extent,
             title=title,
             themes=theme_list,
-            labels=3 if labels is None else labels,
+            labels=labels,
         )
     else:
         fig = static_map(
@@ -147,12 +148,13 @@ def static_command(
             extent=extent,
             title=title,
             themes=theme_list,
-            labels=10 if labels is None else labels,
+            labels=labels,
             tiles=tiles,
         )
     save_figure(fig, output, dpi=dpi)
     size = output.stat().st_size
     click.echo(
-        f"{output}: {summary.n_shown} events at {summary.n_places} places, {size / 1e3:,.0f} kB"
+        f"{output}: {plural(summary.n_shown, 'event')} at {plural(summary.n_places, 'place')}, "
+        f"{size / 1e3:,.0f} kB"
     )
     exit_if_failed(failures)
