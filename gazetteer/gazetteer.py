@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import math
-import os
 import pickle
 import re
 import warnings
@@ -12,18 +11,19 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
 from typing import TYPE_CHECKING
 
-from gazetteer.errors import (
+from gazetteer.names import key
+from gazetteer.place import Candidate, Place
+from gazetteer.sources.base import Source
+from nkmap.atomic import atomic_path
+from nkmap.errors import (
     DataError,
     GeocoderUnavailable,
     InputError,
     UnknownPlaceError,
 )
-from gazetteer.names import key
-from gazetteer.place import Candidate, Place
-from gazetteer.sources.base import Source
+from nkmap.folders import cache_dir, data_dir
 
 if TYPE_CHECKING:
     from gazetteer.sources.online import OnlineFallback
@@ -75,26 +75,6 @@ def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     dp, dl = p2 - p1, math.radians(lon2 - lon1)
     a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
     return 2 * 6371.0088 * math.asin(min(1.0, math.sqrt(a)))
-
-
-def cache_dir() -> Path:
-    """Return the folder for nkmap's caches (``$NKMAP_CACHE_DIR`` or the platform cache folder)."""
-    env = os.environ.get("NKMAP_CACHE_DIR")
-    if env:
-        return Path(env)
-    from platformdirs import user_cache_dir
-
-    return Path(user_cache_dir("nkmap"))
-
-
-def data_dir() -> Path:
-    """Return the folder for imported data (``$NKMAP_DATA_DIR`` or the platform data folder)."""
-    env = os.environ.get("NKMAP_DATA_DIR")
-    if env:
-        return Path(env)
-    from platformdirs import user_data_dir
-
-    return Path(user_data_dir("nkmap"))
 
 
 def default_sources() -> tuple[Source, ...]:
@@ -203,8 +183,6 @@ def _load_or_build(sources: Sequence[Source], use_cache: bool) -> _Index:
         pass
     index = _build_index(sources)
     try:
-        from gazetteer.atomic import atomic_path
-
         path.parent.mkdir(parents=True, exist_ok=True)
         for old in path.parent.glob("gazetteer-*.pickle"):
             old.unlink(missing_ok=True)

@@ -16,7 +16,7 @@ import math
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
-from gazetteer.errors import InputError
+from nkmap.errors import InputError
 
 if TYPE_CHECKING:
     import numpy as np

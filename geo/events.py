@@ -26,13 +26,13 @@ from pathlib import Path
 from typing import Any
 
 from gazetteer import Gazetteer
-from gazetteer.errors import NkmapError
 from geo.article import Article, ReadFailure, read_articles
 from geo.dates import event_date
 from geo.linking import Linker, Mention
 from geo.roles import in_list, is_background, is_scene, mention_role
 from geo.sentences import sentences
 from geo.themes import Theme, load_themes, theme_chooser
+from nkmap.errors import NkmapError
 
 #: Event columns, in order (DESIGN.md "Data contracts").
 EVENT_COLUMNS = [

@@ -27,8 +27,8 @@ from datetime import date, datetime
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
-from gazetteer.errors import DataError, InputError, UnknownPlaceError
 from geo.corridors import CORRIDOR_KM, crossings, lonlat, nearest_crossing
+from nkmap.errors import DataError, InputError, UnknownPlaceError
 
 if TYPE_CHECKING:
     import pandas as pd

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
-from gazetteer.errors import DataError, FileError
+from nkmap.errors import DataError, FileError
 
 
 @dataclass(frozen=True)

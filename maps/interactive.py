@@ -23,10 +23,10 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from gazetteer.atomic import write_text
-from gazetteer.errors import InputError
 from maps.reference import APPROXIMATE, area_key, areas
 from maps.style import PRECISIONS, THEMES, theme_style
+from nkmap.atomic import write_text
+from nkmap.errors import InputError
 
 #: Base layers of online maps: (name, URL template, attribution HTML, max zoom, subdomains).
 TILES: tuple[tuple[str, str, str, int, str], ...] = (

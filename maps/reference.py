@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-from gazetteer.errors import NkmapError
+from nkmap.errors import NkmapError
 
 #: Simplification tolerance in degrees per layer: the border line is kept finest (~50 m), the
 #: countries' coastlines coarsest (~300 m), so the page stays small.

@@ -18,7 +18,6 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
-from gazetteer.errors import FileError, InputError, NkmapError
 from maps.basemap import fit_box, setup_map_axes
 from maps.static_areas import draw_areas, tag_boxes
 from maps.static_data import (
@@ -45,6 +44,7 @@ from maps.static_legend import (
 )
 from maps.static_markers import MARKER_MAX_PT, MARKER_MIN_PT, draw_markers, marker_diameter
 from maps.style import theme_style
+from nkmap.errors import FileError, InputError, NkmapError
 
 __all__ = [
     "EXTENTS",
@@ -58,9 +58,6 @@ __all__ = [
     "static_map",
     "summarize",
 ]
-
-#: Output formats by file extension.
-FORMATS = {".png": "png", ".svg": "svg", ".pdf": "pdf"}
 
 
 #: Layout of a single map, in inches.
@@ -563,12 +560,14 @@ def save_figure(fig: Any, path: str | os.PathLike[str], dpi: int = 200) -> Path:
     """
     import matplotlib
 
-    from gazetteer.atomic import atomic_path
+    from nkmap.atomic import atomic_path
+    from nkmap.formats import format_of, listing
 
     target = Path(path)
-    fmt = FORMATS.get(target.suffix.lower())
-    if fmt is None:
-        raise InputError(f"{target}: unknown map format {target.suffix!r}; use .png, .svg or .pdf")
+    found = format_of(target, "map")
+    if found is None:
+        raise InputError(f"{target}: unknown map format {target.suffix!r}; use {listing('map')}")
+    fmt = found.name
     if not 30 <= dpi <= 1200:
         raise InputError(f"dpi {dpi}: use a value between 30 and 1200")
     rc: Any = {"svg.fonttype": "none", "pdf.fonttype": 42, "svg.hashsalt": "nkmap"}

@@ -13,9 +13,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from gazetteer.errors import DataError, InputError
 from maps.basemap import Bounds
 from maps.style import THEMES
+from nkmap.errors import DataError, InputError
 
 #: Named extents, (west, south, east, north) in degrees.
 EXTENTS: dict[str, Bounds] = {

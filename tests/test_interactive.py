@@ -12,10 +12,10 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-from gazetteer.errors import AssetError, InputError
 from geo.cli import main
 from maps import assets
 from maps.interactive import interactive_map, map_html, prepare, save_map
+from nkmap.errors import AssetError, InputError
 
 NETWORK_TAG = re.compile(
     r"<(?:script|link)\b[^>]*\b(?:src|href)\s*=\s*[\"']?\s*(?:https?:)?//", re.I

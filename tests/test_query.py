@@ -11,9 +11,9 @@ import shapely
 from pyproj import Geod
 
 from gazetteer import Gazetteer, boundaries
-from gazetteer.errors import InputError, UnknownPlaceError
 from geo import query as q
 from geo.distance import LineIndex, PointIndex, geodesic_km, inverse_mercator, mercator
+from nkmap.errors import InputError, UnknownPlaceError
 
 GEOD = Geod(ellps="WGS84")
 

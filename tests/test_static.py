@@ -12,10 +12,10 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-from gazetteer.errors import DataError, InputError
 from geo.cli import main
 from maps.static import EXTENTS, facet_map, parse_extent, save_figure, static_map, summarize
 from maps.style import theme_style
+from nkmap.errors import DataError, InputError
 
 
 def _article_folder(samples_dir: Path, request: pytest.FixtureRequest) -> Path:
