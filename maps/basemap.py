@@ -14,19 +14,21 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
+from maps.style import MAP_COLOURS
+
 #: A box in longitude/latitude degrees: (west, south, east, north).
 Bounds = tuple[float, float, float, float]
 
-#: Colours of the basemap: quiet, so that the events carry the colour.
-SEA = "#e8eff5"
-LAND = "#f3f1ec"
-DPRK_LAND = "#fcf5e3"
-COUNTRY_EDGE = "#9a9384"
-DPRK_EDGE = "#6b5f4b"
-PROVINCE_EDGE = "#c4b99f"
-BORDER_LINE = "#7a3b2e"
-GRATICULE = "#c9d3dc"
-COUNTRY_LABEL = "#8a8577"
+#: Colours of the basemap (:data:`maps.style.MAP_COLOURS`): quiet, so the events carry colour.
+SEA = MAP_COLOURS["sea"]
+LAND = MAP_COLOURS["land"]
+DPRK_LAND = MAP_COLOURS["dprk_land"]
+COUNTRY_EDGE = MAP_COLOURS["country_edge"]
+DPRK_EDGE = MAP_COLOURS["dprk_edge"]
+PROVINCE_EDGE = MAP_COLOURS["province_edge"]
+BORDER_LINE = MAP_COLOURS["border"]
+GRATICULE = MAP_COLOURS["graticule"]
+COUNTRY_LABEL = MAP_COLOURS["country_label"]
 
 #: Country labels drawn on the basemap, by ISO code.
 COUNTRY_NAMES = {"KP": "NORTH KOREA", "KR": "SOUTH KOREA", "CN": "CHINA", "RU": "RUSSIA"}

@@ -17,16 +17,16 @@ import html
 import json
 import math
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 from maps.reference import APPROXIMATE, area_key, areas
-from maps.style import PRECISIONS, THEMES, theme_style
+from maps.style import PRECISIONS, Styles
 from nkmap.atomic import write_text
 from nkmap.errors import InputError
+from nkmap.themes import ThemeTable
 
 #: Base layers of online maps: (name, URL template, attribution HTML, max zoom, subdomains).
 TILES: tuple[tuple[str, str, str, int, str], ...] = (
@@ -123,19 +123,14 @@ def _text(series: Any) -> list[str]:
     return [str(v) for v in values.where(values.notna(), "").tolist()]
 
 
-def _theme_order(themes: Iterable[str]) -> list[str]:
-    """Return the themes present, known themes in style-table order first, then others sorted."""
-    present = set(themes)
-    return [t for t in THEMES if t in present] + sorted(present - set(THEMES))
-
-
-def prepare(events: Any) -> Prepared:
+def prepare(events: Any, theme_table: ThemeTable | None = None) -> Prepared:
     """Return the events as compact per-theme FeatureCollections and their side tables.
 
     Any geometry is reduced to a point (its representative point); events
     without usable coordinates are dropped and counted; missing dates become
     ``null`` (always shown unless the time filter excludes undated events);
-    missing columns get empty defaults; unknown themes keep their id and get the
+    missing columns get empty defaults; themes are labelled, coloured and ordered by
+    ``theme_table`` (default the built-in one); unknown themes keep their id and get the
     grey default style.
 
     Raises:
@@ -199,7 +194,8 @@ def prepare(events: Any) -> Prepared:
     xr = np.round(xs, 5).tolist()
     yr = np.round(ys, 5).tolist()
 
-    by_theme: dict[str, list[dict[str, Any]]] = {t: [] for t in _theme_order(themes)}
+    styles = Styles.of(theme_table)
+    by_theme: dict[str, list[dict[str, Any]]] = {t: [] for t in styles.order(themes)}
     for i, theme in enumerate(themes):
         by_theme[theme].append(
             {
@@ -220,7 +216,7 @@ def prepare(events: Any) -> Prepared:
         )
     theme_list = []
     for theme, features in by_theme.items():
-        style = theme_style(theme)
+        style = styles.theme(theme)
         theme_list.append(
             {
                 "id": theme,
@@ -447,6 +443,7 @@ def interactive_map(
     minimap: bool = True,
     reference_layers: bool = True,
     title: str = "nkmap",
+    theme_table: ThemeTable | None = None,
 ) -> Any:
     """Return a :class:`folium.Map` of ``events`` with layers, legend, time slider and tools.
 
@@ -458,7 +455,9 @@ def interactive_map(
     integrity checks and the tiled base layers are offered too.  ``m`` is an
     existing map to draw on: Leaflet is loaded once (the pinned copy); offline,
     folium's CDN assets are removed, but tile layers already on ``m`` still
-    need the network.  Saving is the caller's job (:func:`save_map`).
+    need the network.  ``theme_table`` (a lexicon's, :func:`nkmap.themes.load_theme_table`;
+    default the built-in one) gives the themes' labels, colours and order.  Saving is the
+    caller's job (:func:`save_map`).
 
     Raises:
         InputError: ``events`` is not a GeoDataFrame.
@@ -470,7 +469,7 @@ def interactive_map(
     from maps.assets import available
     from maps.controls import CONTROLS_CSS, CONTROLS_JS
 
-    prepared = prepare(events)
+    prepared = prepare(events, theme_table)
     heat_left_out = heat and offline and not available("leaflet.heat")
     if heat_left_out:
         heat = False

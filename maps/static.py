@@ -28,7 +28,6 @@ from maps.static_data import (
     parse_extent,
     prepare,
     summarize,
-    theme_order,
 )
 from maps.static_labels import plain
 from maps.static_legend import (
@@ -43,8 +42,8 @@ from maps.static_legend import (
     legend_handles,
 )
 from maps.static_markers import MARKER_MAX_PT, MARKER_MIN_PT, draw_markers, marker_diameter
-from maps.style import theme_style
 from nkmap.errors import FileError, InputError, NkmapError
+from nkmap.themes import ThemeTable
 
 __all__ = [
     "EXTENTS",
@@ -364,6 +363,7 @@ def static_map(
     labels: int | None = None,
     source: str | None = None,
     tiles: bool = False,
+    theme_table: ThemeTable | None = None,
 ) -> Any:
     """Draw a print-ready map of ``events`` and return its matplotlib ``Figure``.
 
@@ -375,8 +375,10 @@ def static_map(
     and counts, legend with counts, locator inset, source line and notes); with
     an ``ax`` the map, scale bar, north arrow, labels and a compact legend are
     drawn into it.  ``tiles=True`` adds web tiles (contextily, online); never
-    the default.  Events outside the extent or without a location are counted
-    in a note; no events gives an empty map that says so.
+    the default.  ``theme_table`` (a lexicon's, :func:`nkmap.themes.load_theme_table`;
+    default the built-in one) gives the themes' labels, colours and order.  Events
+    outside the extent or without a location are counted in a note; no events gives an
+    empty map that says so.
 
     Raises:
         InputError: an unknown extent or theme; ``tiles`` without contextily.
@@ -385,7 +387,7 @@ def static_map(
     from maps.basemap import projected_box
 
     theme_list = list(themes) if themes is not None else None
-    prep = prepare(events, extent, theme_list)
+    prep = prepare(events, extent, theme_list, theme_table=theme_table)
     if labels is None:
         labels = default_labels(len(prep.points.place_totals))
     totals = prep.points.place_totals["count"]
@@ -422,7 +424,7 @@ def static_map(
     draw_title(
         fig,
         title or "Reported events in the North Korea border region",
-        subtitle or default_subtitle(prep.summary, theme_list),
+        subtitle or default_subtitle(prep.summary, theme_list, prep.points.styles),
         0.22,
     )
     draw_footer(fig, footer)
@@ -439,6 +441,7 @@ def facet_map(
     labels: int | None = None,
     source: str | None = None,
     max_panels: int = 12,
+    theme_table: ThemeTable | None = None,
 ) -> Any:
     """Draw small multiples of ``events``, one panel per theme or per year; return the ``Figure``.
 
@@ -458,11 +461,12 @@ def facet_map(
     if by not in ("theme", "year"):
         raise InputError(f"unknown facet {by!r}: use theme or year")
     theme_list = list(themes) if themes is not None else None
-    whole = prepare(events, extent, theme_list)
+    whole = prepare(events, extent, theme_list, theme_table=theme_table)
     inside = whole.events
+    styles = whole.points.styles
     if by == "theme":
-        keys = theme_order(inside["theme"].astype(str).unique())
-        groups = [(theme_style(k).label, inside[inside["theme"].astype(str) == k]) for k in keys]
+        keys = styles.order(inside["theme"].astype(str).unique())
+        groups = [(styles.theme(k).label, inside[inside["theme"].astype(str) == k]) for k in keys]
     else:
         years = (
             pd.to_datetime(inside["date"], errors="coerce").dt.year
@@ -479,7 +483,10 @@ def facet_map(
         )
     if not groups:
         return static_map(events, extent=extent, title=title, themes=theme_list, source=source)
-    panels = [(name, prepare(frame, extent, None, bounds=whole.bounds)) for name, frame in groups]
+    panels = [
+        (name, prepare(frame, extent, None, bounds=whole.bounds, theme_table=theme_table))
+        for name, frame in groups
+    ]
     max_count = max(
         (float(p.points.place_totals["count"].max()) for _, p in panels if len(p.points.frame)),
         default=1.0,
@@ -542,7 +549,7 @@ def facet_map(
     draw_title(
         fig,
         title or f"Reported events in the North Korea border region, by {facet_word}",
-        default_subtitle(whole.summary, theme_list),
+        default_subtitle(whole.summary, theme_list, styles),
         0.22,
     )
     draw_footer(fig, footer)

@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from maps.static_data import Points, theme_order
-from maps.style import theme_style
 
 #: Fill opacity of the faintest and the darkest province (a country is half as dark).
 FILL_MIN, FILL_MAX = 0.08, 0.3
@@ -125,7 +124,7 @@ def draw_areas(
     view = box(x0, y0, x1, y1)
     totals = frame.groupby("key", sort=False)["count"].sum()
     most = float(totals.max())
-    order = theme_order(frame["theme"].unique())
+    order = theme_order(frame["theme"].unique(), points.styles)
     drawn: list[DrawnArea] = []
     discs = np.array([tuple(o) for o in obstacles], dtype=float).reshape(-1, 3)
     taken: list[Any] = []
@@ -140,7 +139,7 @@ def draw_areas(
         area = table[key]
         rows = frame[frame["key"] == key]
         top = min(rows.itertuples(index=False), key=lambda r: (-r.count, order.index(r.theme)))
-        colour = theme_style(top.theme).color
+        colour = points.styles.theme(top.theme).color
         count = int(totals[key])
         part = _polygons_only(area.geometry.intersection(clip))
         if part is None or part.is_empty:
