@@ -4,10 +4,10 @@
 three pinned packages (Leaflet, Leaflet.markercluster, Leaflet.heat) — from a
 CDN with subresource integrity online, or inlined from the verified installed
 packages offline (the heat layer is left out, and the legend says so, when its
-optional script is not there) — plus nkmap's own script (:mod:`maps.controls`).  Events are embedded
-once, as one compact FeatureCollection per theme; popups are built in the
-browser from those properties with ``textContent``.  :func:`save_map` writes
-the page atomically.
+optional script is not there) — plus nkmap's own script (``maps/data/map.js``,
+:mod:`maps.controls`).  Events are embedded once, as one compact FeatureCollection per
+theme; popups are built in the browser from those properties with ``textContent``.
+:func:`save_map` writes the page atomically.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from maps.reference import APPROXIMATE, area_key, areas
-from maps.style import PRECISIONS, Styles
+from maps.style import MAP_COLOURS, PRECISIONS, Styles
 from nkmap.atomic import write_text
 from nkmap.errors import InputError
 from nkmap.themes import ThemeTable
@@ -94,7 +94,8 @@ class Prepared:
     ``[place, lat, lon, kind]``; ``dropped`` counts events without coordinates;
     ``areas`` maps the key of each outline an approximate (province- or
     country-level) event is drawn as to ``{name, level, label: [lat, lon],
-    geometry}`` (those events carry the key as property ``A``).
+    geometry}`` (those events carry the key as property ``area``).  The properties of
+    each event are listed in ``maps/data/PROTOCOL.md``.
     """
 
     themes: list[dict[str, Any]]
@@ -202,15 +203,15 @@ def prepare(events: Any, theme_table: ThemeTable | None = None) -> Prepared:
                 "type": "Feature",
                 "geometry": {"type": "Point", "coordinates": [xr[i], yr[i]]},
                 "properties": {
-                    "i": ids[i],
-                    "a": int(art_codes[i]),
-                    "p": shown_place[i],
-                    "P": precision[i],
-                    "d": days[i],
-                    "D": date_prec[i],
-                    "e": evidence[i],
-                    "c": conf[i],
-                    **({"A": area_keys[i]} if area_keys[i] else {}),
+                    "id": ids[i],
+                    "article": int(art_codes[i]),
+                    "place": shown_place[i],
+                    "precision": precision[i],
+                    "day": days[i],
+                    "datePrecision": date_prec[i],
+                    "evidence": evidence[i],
+                    "confidence": conf[i],
+                    **({"area": area_keys[i]} if area_keys[i] else {}),
                 },
             }
         )
@@ -347,7 +348,7 @@ def _asset_html(offline: bool, cluster: bool, heat: bool) -> str:
 def map_data(
     prepared: Prepared, *, offline: bool, cluster: bool, heat: bool, minimap: bool, refs: bool
 ) -> dict[str, Any]:
-    """Return the data object the map's script is built from (see :mod:`maps.controls`)."""
+    """Return the data object the map's script draws from (``maps/data/PROTOCOL.md``)."""
     from maps.reference import Reference, reference
 
     ref = reference() if refs else Reference(*({"type": "FeatureCollection", "features": []},) * 5)
@@ -376,7 +377,11 @@ def map_data(
         "arts": prepared.arts,
         "time": prepared.time,
         "bounds": prepared.bounds,
-        "prec": {k: [v.radius, v.fill_opacity, v.dash, v.label] for k, v in PRECISIONS.items()},
+        "prec": {
+            k: {"radius": v.radius, "fillOpacity": v.fill_opacity, "dash": v.dash, "label": v.label}
+            for k, v in PRECISIONS.items()
+        },
+        "colours": dict(MAP_COLOURS),
         "precOrder": list(PRECISIONS),
         "approximate": list(APPROXIMATE),
         "ref": {
@@ -467,7 +472,7 @@ def interactive_map(
     import folium
 
     from maps.assets import available
-    from maps.controls import CONTROLS_CSS, CONTROLS_JS
+    from maps.controls import controls_css, controls_js
 
     prepared = prepare(events, theme_table)
     heat_left_out = heat and offline and not available("leaflet.heat")
@@ -488,7 +493,7 @@ def interactive_map(
     root = m.get_root()
     root.header.add_child(raw(f"<title>{html.escape(title)}</title>"), name="nkmap_title")
     root.header.add_child(raw(head), name="nkmap_assets")
-    root.header.add_child(raw(f"<style>{CONTROLS_CSS}</style>"), name="nkmap_css")
+    root.header.add_child(raw(f"<style>{controls_css()}</style>"), name="nkmap_css")
     data = map_data(
         prepared,
         offline=offline,
@@ -499,9 +504,7 @@ def interactive_map(
     )
     if heat_left_out:
         data["notes"].append(HEAT_LEFT_OUT)
-    script = CONTROLS_JS.replace("__NKMAP_MAP__", m.get_name()).replace(
-        "__NKMAP_DATA__", _json_for_script(data)
-    )
+    script = f"{controls_js()}\nwindow.nkmapDraw({m.get_name()}, {_json_for_script(data)});\n"
     m.add_child(script_element(script), name="nkmap_layers")
     return m
 
