@@ -8,10 +8,10 @@ import pickle
 import re
 import warnings
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar, cast
 
 from gazetteer.names import key
 from gazetteer.place import Candidate, Place
@@ -27,6 +27,8 @@ from nkmap.folders import cache_dir, data_dir
 
 if TYPE_CHECKING:
     from gazetteer.sources.online import OnlineFallback
+
+T = TypeVar("T")
 
 #: Candidates scoring below this are not returned by :meth:`Gazetteer.resolve`.
 MIN_SCORE = 0.3
@@ -273,6 +275,7 @@ class Gazetteer:
         self.sources = tuple(sources) if sources is not None else default_sources()
         self._index = _load_or_build(self.sources, use_cache)
         self.online = online
+        self._derived: dict[str, object] = {}
 
     _default: Gazetteer | None = None
 
@@ -291,6 +294,17 @@ class Gazetteer:
     def reset_default(cls) -> None:
         """Forget the shared gazetteer (after an import, or in tests)."""
         cls._default = None
+
+    def derived(self, name: str, build: Callable[[Gazetteer], T]) -> T:
+        """Return what ``build(self)`` returns, built once per gazetteer and kept on it.
+
+        For tables other packages derive from the places (the crossings' index, the map's
+        reference layers): they live and die with this gazetteer, so a new or reset one
+        never answers from another's.  ``name`` identifies the table (use the module's name).
+        """
+        if name not in self._derived:
+            self._derived[name] = build(self)
+        return cast(T, self._derived[name])
 
     # -- records -----------------------------------------------------------------------------
 

@@ -20,13 +20,16 @@ import re
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from maps.reference import APPROXIMATE, area_key, areas
 from maps.style import MAP_COLOURS, PRECISIONS, Styles
 from nkmap.atomic import write_text
 from nkmap.errors import InputError
 from nkmap.themes import ThemeTable
+
+if TYPE_CHECKING:
+    from gazetteer import Gazetteer
 
 #: Base layers of online maps: (name, URL template, attribution HTML, max zoom, subdomains).
 TILES: tuple[tuple[str, str, str, int, str], ...] = (
@@ -346,12 +349,24 @@ def _asset_html(offline: bool, cluster: bool, heat: bool) -> str:
 
 
 def map_data(
-    prepared: Prepared, *, offline: bool, cluster: bool, heat: bool, minimap: bool, refs: bool
+    prepared: Prepared,
+    *,
+    offline: bool,
+    cluster: bool,
+    heat: bool,
+    minimap: bool,
+    refs: bool,
+    gazetteer: Gazetteer | None = None,
 ) -> dict[str, Any]:
-    """Return the data object the map's script draws from (``maps/data/PROTOCOL.md``)."""
+    """Return the data object the map's script draws from (``maps/data/PROTOCOL.md``); the
+    reference layers are ``gazetteer``'s (default: :meth:`Gazetteer.default`)."""
     from maps.reference import Reference, reference
 
-    ref = reference() if refs else Reference(*({"type": "FeatureCollection", "features": []},) * 5)
+    ref = (
+        reference(gazetteer)
+        if refs
+        else Reference(*({"type": "FeatureCollection", "features": []},) * 5)
+    )
     labels = []
     if ref.countries["features"]:
         import shapely.geometry
@@ -449,6 +464,7 @@ def interactive_map(
     reference_layers: bool = True,
     title: str = "nkmap",
     theme_table: ThemeTable | None = None,
+    gazetteer: Gazetteer | None = None,
 ) -> Any:
     """Return a :class:`folium.Map` of ``events`` with layers, legend, time slider and tools.
 
@@ -461,8 +477,9 @@ def interactive_map(
     existing map to draw on: Leaflet is loaded once (the pinned copy); offline,
     folium's CDN assets are removed, but tile layers already on ``m`` still
     need the network.  ``theme_table`` (a lexicon's, :func:`nkmap.themes.load_theme_table`;
-    default the built-in one) gives the themes' labels, colours and order.  Saving is the
-    caller's job (:func:`save_map`).
+    default the built-in one) gives the themes' labels, colours and order; the reference
+    layers (crossings, place search) are ``gazetteer``'s (default: the shared one).  Saving
+    is the caller's job (:func:`save_map`).
 
     Raises:
         InputError: ``events`` is not a GeoDataFrame.
@@ -501,6 +518,7 @@ def interactive_map(
         heat=heat,
         minimap=minimap,
         refs=reference_layers,
+        gazetteer=gazetteer,
     )
     if heat_left_out:
         data["notes"].append(HEAT_LEFT_OUT)
