@@ -18,7 +18,6 @@ from gazetteer.place import Candidate, Place
 from gazetteer.sources.base import Source
 from nkmap.atomic import atomic_path
 from nkmap.errors import (
-    DataError,
     GeocoderUnavailable,
     InputError,
     UnknownPlaceError,
@@ -241,9 +240,9 @@ def _written_kind(name: str) -> tuple[str, ...]:
 @lru_cache(maxsize=100_000)
 def _plain(name: str) -> str:
     """Return ``name`` with only case, diacritics, separators and suffixes folded."""
-    from gazetteer.names import _strip_suffixes, tokens
+    from gazetteer.names import strip_suffixes, tokens
 
-    return "".join(_strip_suffixes(tokens(name)))
+    return "".join(strip_suffixes(tokens(name)))
 
 
 def clean_name(name: str) -> str:
@@ -357,10 +356,6 @@ class Gazetteer:
             and (cc is None or p.country == cc)
             and (source is None or p.source == source)
         ]
-
-    def lookup(self, name: str) -> list[Place]:
-        """Return the places one of whose names folds to the same key as ``name`` (no ranking)."""
-        return [self._index.places[i] for i, _ in self._index.names.get(key(name), ())]
 
     def places_for_key(self, folded: str) -> list[Place]:
         """Return the places one of whose names has exactly this folded key."""
@@ -495,21 +490,3 @@ class Gazetteer:
             warnings.warn(f"online geocoder unavailable, offline answer only: {exc}", stacklevel=3)
             return []
         return [Candidate(p, 0.6, "online", name) for p in found]
-
-
-def reverse_admin(gz: Gazetteer, place: Place) -> list[Place]:
-    """Return the chain of units containing ``place``, innermost first (may be empty).
-
-    Raises:
-        DataError: the parent chain loops.
-    """
-    chain: list[Place] = []
-    seen = {place.id}
-    current = gz.parent(place.id) if place.id in gz._index.by_id else None
-    while current is not None:
-        if current.id in seen:
-            raise DataError(f"parent chain of {place.id!r} loops at {current.id!r}")
-        seen.add(current.id)
-        chain.append(current)
-        current = gz.parent(current.id)
-    return chain

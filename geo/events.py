@@ -63,7 +63,6 @@ DATE_COLUMNS = ("date", "published")
 #: First-level units outside the DPRK where events are located (the border region).
 BORDER_REGION = frozenset({"Liaoning", "Jilin", "Heilongjiang", "Primorsky Krai"})
 
-_PRECISION_RANK = {"site": 0, "town": 1, "county": 2, "province": 3, "country": 4}
 _DATE_RANK = {"day": 0, "month": 1, "year": 2, "article": 3}
 
 

@@ -81,11 +81,12 @@ def region_crs(bounds: Bounds) -> Any:
 
 def project_points(crs: Any, lon: Any, lat: Any) -> tuple[Any, Any]:
     """Return the projected ``(x, y)`` arrays of longitude/latitude arrays in ``crs`` (metres)."""
-    return _transformer(crs.to_wkt()).transform(lon, lat)
+    return lonlat_transformer(crs.to_wkt()).transform(lon, lat)
 
 
 @lru_cache(maxsize=16)
-def _transformer(crs_wkt: str) -> Any:
+def lonlat_transformer(crs_wkt: str) -> Any:
+    """Return the (cached) transformer from longitude/latitude to the CRS ``crs_wkt``."""
     from pyproj import CRS, Transformer
 
     return Transformer.from_crs(CRS.from_epsg(4326), CRS.from_wkt(crs_wkt), always_xy=True)
@@ -163,7 +164,7 @@ def _project_cached(basemap: Basemap, crs_wkt: str, bounds: Bounds) -> Projected
     west, south, east, north = bounds
     pad_x, pad_y = (east - west) * 0.3 + 0.5, (north - south) * 0.3 + 0.5
     clip = box(west - pad_x, south - pad_y, east + pad_x, north + pad_y)
-    transformer = _transformer(crs_wkt)
+    transformer = lonlat_transformer(crs_wkt)
 
     tx0, ty0, tx1, ty1 = transformer.transform_bounds(west, south, east, north)
     tolerance = max(tx1 - tx0, ty1 - ty0) / 3000
@@ -198,7 +199,7 @@ def _project_cached(basemap: Basemap, crs_wkt: str, bounds: Bounds) -> Projected
     return result
 
 
-def _polygon_path(geom: Any) -> Any:
+def polygon_path(geom: Any) -> Any:
     """Return one matplotlib ``Path`` for a (Multi)Polygon, holes included."""
     import numpy as np
     from matplotlib.path import Path
@@ -240,7 +241,7 @@ def _line_segments(geom: Any) -> list[Any]:
     return out
 
 
-def _polygons_only(geom: Any) -> Any:
+def polygons_only(geom: Any) -> Any:
     """Return the polygonal part of ``geom`` (intersections can leave lines and points)."""
     if geom.geom_type in ("Polygon", "MultiPolygon"):
         return geom
@@ -281,8 +282,8 @@ def draw_basemap(
     others: list[Any] = []
     dprk: list[Any] = []
     for code, geom in layers.countries:
-        poly = _polygons_only(geom)
-        path = _polygon_path(poly) if poly is not None else None
+        poly = polygons_only(geom)
+        path = polygon_path(poly) if poly is not None else None
         if path is not None:
             (dprk if code == "KP" else others).append(path)
     for paths, face, edge, width, z in (
@@ -344,7 +345,7 @@ def draw_country_labels(
     out = []
     for code, geom in layers.countries:
         name = COUNTRY_NAMES.get(code)
-        poly = _polygons_only(geom) if name else None
+        poly = polygons_only(geom) if name else None
         if poly is None:
             continue
         visible = poly.intersection(view)

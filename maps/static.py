@@ -236,7 +236,7 @@ def _draw_labels(
     return place_labels(ax, items, markers=markers, avoid=avoid, fontsize=fontsize)
 
 
-def _draw_panel(
+def draw_panel(
     ax: Any,
     prep: Prepared,
     box: tuple[float, float, float, float],
@@ -365,7 +365,7 @@ def static_map(
     tiles: bool = False,
     theme_table: ThemeTable | None = None,
 ) -> Any:
-    """Draw a print-ready map of ``events`` and return its matplotlib ``Figure``.
+    """Draw a print-ready map of ``events``; return its ``Figure`` (or, given ``ax``, the axes).
 
     ``extent`` is ``"auto"`` (fit the events), ``"border"``, ``"dprk"``, a
     ``"W,S,E,N"`` string or four numbers.  ``themes`` keeps only those themes.
@@ -397,7 +397,7 @@ def static_map(
         pos = ax.get_position()
         fig_w, fig_h = ax.figure.get_size_inches()
         fitted = fit_box(box, (pos.height * fig_h) / (pos.width * fig_w))
-        _draw_panel(
+        draw_panel(
             ax, prep, fitted, max_count=max_count, labels=labels, furniture=True, tiles=tiles
         )
         themes_h, _, _ = legend_handles(prep.summary.theme_counts, prep.points, max_count)
@@ -405,7 +405,7 @@ def static_map(
             ax.legend(handles=themes_h, loc="best", fontsize=7.5, framealpha=0.9)
         if title:
             ax.set_title(plain(title), fontsize=11, loc="left")
-        return ax.figure
+        return ax
     map_w, map_h, fitted = _map_size(box)
     fig_w = MARGIN + map_w + _GAP + _PANEL_WIDTH + MARGIN
     footer = footer_lines(
@@ -415,7 +415,7 @@ def static_map(
     fig_h = _TOP + map_h + bottom
     fig = _new_figure(fig_w, fig_h)
     map_ax = fig.add_axes((MARGIN / fig_w, bottom / fig_h, map_w / fig_w, map_h / fig_h))
-    _draw_panel(
+    draw_panel(
         map_ax, prep, fitted, max_count=max_count, labels=labels, furniture=True, tiles=tiles
     )
     _enlarge_crowded_spot(fig, map_ax, prep, max_count)
@@ -524,7 +524,7 @@ def facet_map(
         mode: bool | str = False
         if need_furniture:
             mode = "free" if i < len(panels) - 1 else True
-        if _draw_panel(
+        if draw_panel(
             ax,
             prep,
             fitted,

@@ -140,8 +140,10 @@ def test_draws_into_given_axes_to_compose_figures(synthetic_events: Any, tmp_pat
     FigureCanvasAgg(fig)
     left, right = fig.subplots(1, 2)
     events = synthetic_events(200)
-    assert static_map(events[events["theme"] == "trade"], ax=left, title="Trade") is fig
-    assert static_map(events[events["theme"] == "aid"], ax=right, title="Aid", extent="dprk") is fig
+    assert static_map(events[events["theme"] == "trade"], ax=left, title="Trade") is left
+    assert (
+        static_map(events[events["theme"] == "aid"], ax=right, title="Aid", extent="dprk") is right
+    )
     assert len(fig.axes) == 2  # no inset or legend axes added
     text = _svg_text(save_figure(fig, tmp_path / "two.svg"))
     assert "Trade" in text and "Aid" in text
