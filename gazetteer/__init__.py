@@ -7,9 +7,9 @@
 
 from __future__ import annotations
 
-from gazetteer.errors import NkmapError
 from gazetteer.gazetteer import Gazetteer, best
 from gazetteer.names import key
 from gazetteer.place import Candidate, Place
+from nkmap.errors import NkmapError
 
 __all__ = ["Candidate", "Gazetteer", "NkmapError", "Place", "best", "key"]

@@ -28,7 +28,7 @@ from functools import cache
 from importlib import resources
 from typing import TYPE_CHECKING, Any
 
-from gazetteer.errors import DataError, InputError
+from nkmap.errors import DataError, InputError
 
 if TYPE_CHECKING:
     import geopandas as gpd

@@ -4,29 +4,30 @@ from __future__ import annotations
 
 import hashlib
 import math
-import os
 import pickle
 import re
 import warnings
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar, cast
 
-from gazetteer.errors import (
-    DataError,
+from gazetteer.names import key
+from gazetteer.place import Candidate, Place
+from gazetteer.sources.base import Source
+from nkmap.atomic import atomic_path
+from nkmap.errors import (
     GeocoderUnavailable,
     InputError,
     UnknownPlaceError,
 )
-from gazetteer.names import key
-from gazetteer.place import Candidate, Place
-from gazetteer.sources.base import Source
+from nkmap.folders import cache_dir, data_dir
 
 if TYPE_CHECKING:
     from gazetteer.sources.online import OnlineFallback
+
+T = TypeVar("T")
 
 #: Candidates scoring below this are not returned by :meth:`Gazetteer.resolve`.
 MIN_SCORE = 0.3
@@ -75,26 +76,6 @@ def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     dp, dl = p2 - p1, math.radians(lon2 - lon1)
     a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
     return 2 * 6371.0088 * math.asin(min(1.0, math.sqrt(a)))
-
-
-def cache_dir() -> Path:
-    """Return the folder for nkmap's caches (``$NKMAP_CACHE_DIR`` or the platform cache folder)."""
-    env = os.environ.get("NKMAP_CACHE_DIR")
-    if env:
-        return Path(env)
-    from platformdirs import user_cache_dir
-
-    return Path(user_cache_dir("nkmap"))
-
-
-def data_dir() -> Path:
-    """Return the folder for imported data (``$NKMAP_DATA_DIR`` or the platform data folder)."""
-    env = os.environ.get("NKMAP_DATA_DIR")
-    if env:
-        return Path(env)
-    from platformdirs import user_data_dir
-
-    return Path(user_data_dir("nkmap"))
 
 
 def default_sources() -> tuple[Source, ...]:
@@ -203,8 +184,6 @@ def _load_or_build(sources: Sequence[Source], use_cache: bool) -> _Index:
         pass
     index = _build_index(sources)
     try:
-        from gazetteer.atomic import atomic_path
-
         path.parent.mkdir(parents=True, exist_ok=True)
         for old in path.parent.glob("gazetteer-*.pickle"):
             old.unlink(missing_ok=True)
@@ -261,9 +240,9 @@ def _written_kind(name: str) -> tuple[str, ...]:
 @lru_cache(maxsize=100_000)
 def _plain(name: str) -> str:
     """Return ``name`` with only case, diacritics, separators and suffixes folded."""
-    from gazetteer.names import _strip_suffixes, tokens
+    from gazetteer.names import strip_suffixes, tokens
 
-    return "".join(_strip_suffixes(tokens(name)))
+    return "".join(strip_suffixes(tokens(name)))
 
 
 def clean_name(name: str) -> str:
@@ -295,6 +274,7 @@ class Gazetteer:
         self.sources = tuple(sources) if sources is not None else default_sources()
         self._index = _load_or_build(self.sources, use_cache)
         self.online = online
+        self._derived: dict[str, object] = {}
 
     _default: Gazetteer | None = None
 
@@ -313,6 +293,17 @@ class Gazetteer:
     def reset_default(cls) -> None:
         """Forget the shared gazetteer (after an import, or in tests)."""
         cls._default = None
+
+    def derived(self, name: str, build: Callable[[Gazetteer], T]) -> T:
+        """Return what ``build(self)`` returns, built once per gazetteer and kept on it.
+
+        For tables other packages derive from the places (the crossings' index, the map's
+        reference layers): they live and die with this gazetteer, so a new or reset one
+        never answers from another's.  ``name`` identifies the table (use the module's name).
+        """
+        if name not in self._derived:
+            self._derived[name] = build(self)
+        return cast(T, self._derived[name])
 
     # -- records -----------------------------------------------------------------------------
 
@@ -365,10 +356,6 @@ class Gazetteer:
             and (cc is None or p.country == cc)
             and (source is None or p.source == source)
         ]
-
-    def lookup(self, name: str) -> list[Place]:
-        """Return the places one of whose names folds to the same key as ``name`` (no ranking)."""
-        return [self._index.places[i] for i, _ in self._index.names.get(key(name), ())]
 
     def places_for_key(self, folded: str) -> list[Place]:
         """Return the places one of whose names has exactly this folded key."""
@@ -503,21 +490,3 @@ class Gazetteer:
             warnings.warn(f"online geocoder unavailable, offline answer only: {exc}", stacklevel=3)
             return []
         return [Candidate(p, 0.6, "online", name) for p in found]
-
-
-def reverse_admin(gz: Gazetteer, place: Place) -> list[Place]:
-    """Return the chain of units containing ``place``, innermost first (may be empty).
-
-    Raises:
-        DataError: the parent chain loops.
-    """
-    chain: list[Place] = []
-    seen = {place.id}
-    current = gz.parent(place.id) if place.id in gz._index.by_id else None
-    while current is not None:
-        if current.id in seen:
-            raise DataError(f"parent chain of {place.id!r} loops at {current.id!r}")
-        seen.add(current.id)
-        chain.append(current)
-        current = gz.parent(current.id)
-    return chain

@@ -218,7 +218,14 @@ def tokens(text: str) -> list[str]:
     return [t for t in _SEPARATORS.split(ascii_fold(text)) if t]
 
 
-def _strip_suffixes(toks: list[str]) -> list[str]:
+def strip_suffixes(toks: list[str]) -> list[str]:
+    """Return ``toks`` without the trailing words that say a place's kind (county, province…).
+
+    At least one token is always kept.
+
+    >>> strip_suffixes(["unsan", "gun"])
+    ['unsan']
+    """
     changed = True
     while changed and len(toks) > 1:
         changed = False
@@ -307,9 +314,9 @@ def key(name: str) -> str:
             if head.endswith(marker) and len(head) > len(marker) + 2:
                 toks = [head[: -len(marker)], marker]
                 break
-    toks = _strip_suffixes(toks)
+    toks = strip_suffixes(toks)
     direction, toks = _direction(toks)
-    toks = _strip_suffixes(toks)
+    toks = strip_suffixes(toks)
     folded = [_fold_token(t, initial=True) for t in toks]
     return direction + "".join(folded)
 

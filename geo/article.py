@@ -21,7 +21,6 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
 
-from gazetteer.errors import DataError, FileError, NkmapError
 from geo.clean import CleanedPage, Line, canonical_outlet, clean_page, guess_source
 from geo.dates import (
     DATE_RANGE_TEXT,
@@ -30,6 +29,8 @@ from geo.dates import (
     publication_date,
     sane_date,
 )
+from nkmap.errors import DataError, FileError, NkmapError
+from nkmap.formats import formats
 
 __all__ = [
     "ARTICLE_SUFFIXES",
@@ -756,8 +757,11 @@ def _apply_sidecar(article: Article, side: dict[str, Any], name: str) -> Article
     return replace(article, **changes) if changes else article
 
 
-#: Events files (the output of ``nkmap events``): refused as articles, by extension.
-_EVENT_SUFFIXES = (".geojson", ".gpkg", ".parquet", ".geoparquet")
+#: Events files (the output of ``nkmap events``): refused as articles, by extension (the
+#: extensions articles may use too, .json and .csv, are told apart by their content).
+_EVENT_SUFFIXES = tuple(
+    s for f in formats("events", read=True) for s in f.suffixes if s not in f.shared
+)
 _CSV_EVENTS_HEADER = re.compile(r"^[^\n]*\b(?:geometry|lat,|lon,|theme,)", re.IGNORECASE)
 
 
@@ -827,7 +831,7 @@ def _override(articles: list[Article], date: dt.date | None) -> list[Article]:
     if date is None:
         return articles
     if sane_date(date) is None:
-        from gazetteer.errors import InputError
+        from nkmap.errors import InputError
 
         raise InputError(f"publication date {date.isoformat()} is {DATE_RANGE_TEXT}")
     return [replace(a, date=date, date_source="override") for a in articles]
@@ -899,7 +903,7 @@ def read_articles(
             outside 1900 to a year from today.
     """
     if on_error not in ("raise", "warn", "skip"):
-        from gazetteer.errors import InputError
+        from nkmap.errors import InputError
 
         raise InputError(f"on_error={on_error!r}: expected 'raise', 'warn' or 'skip'")
     if isinstance(paths, (str, os.PathLike)):

@@ -26,9 +26,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from gazetteer.errors import FileError, NkmapError
 from geo.article import ReadFailure
 from geo.pipeline import Progress, Settings, _Worker, plan_chunks
+from nkmap.errors import FileError, NkmapError
 
 #: Files per task on the cluster at most, and text per task.
 TASK_FILES = 2_000

@@ -13,16 +13,15 @@ of kind ``crossing`` or ``bridge`` with a ``corridor``) when that crossing lies 
 from __future__ import annotations
 
 import math
-from functools import cache
 from typing import TYPE_CHECKING, Any
 
-from gazetteer.errors import InputError
+from nkmap.errors import InputError
 
 if TYPE_CHECKING:
     import numpy as np
     from numpy.typing import NDArray
 
-    from gazetteer import Place
+    from gazetteer import Gazetteer, Place
     from geo.distance import PointIndex
 
 #: An event whose nearest crossing is farther than this has no corridor.
@@ -49,14 +48,12 @@ def lonlat(events: Any) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
     return shapely.get_x(geoms), shapely.get_y(geoms)
 
 
-@cache
-def _crossings() -> tuple[tuple[Place, ...], PointIndex]:
-    from gazetteer import Gazetteer
+def _build_crossings(gazetteer: Gazetteer) -> tuple[tuple[Place, ...], PointIndex]:
     from geo.distance import PointIndex
 
     places = tuple(
         p
-        for p in Gazetteer.default().places()
+        for p in gazetteer.places()
         if p.kind in CROSSING_KINDS and p.corridor and math.isfinite(p.lat)
     )
     if not places:
@@ -64,26 +61,37 @@ def _crossings() -> tuple[tuple[Place, ...], PointIndex]:
     return places, PointIndex([p.lon for p in places], [p.lat for p in places])
 
 
-def crossings() -> list[Place]:
-    """Return the border crossings and bridges that carry a corridor, from the default gazetteer.
+def _crossings(gazetteer: Gazetteer | None) -> tuple[tuple[Place, ...], PointIndex]:
+    """Return the crossings of ``gazetteer`` (the default one when None) and their index,
+    built once per gazetteer (kept on it)."""
+    from gazetteer import Gazetteer
+
+    gz = gazetteer if gazetteer is not None else Gazetteer.default()
+    return gz.derived(__name__ + ".crossings", _build_crossings)
+
+
+def crossings(gazetteer: Gazetteer | None = None) -> list[Place]:
+    """Return the border crossings and bridges that carry a corridor, from ``gazetteer``
+    (default: :meth:`Gazetteer.default`).
 
     Raises:
         InputError: the gazetteer has none.
     """
-    return list(_crossings()[0])
+    return list(_crossings(gazetteer)[0])
 
 
-def nearest_crossing(events: Any) -> Any:
+def nearest_crossing(events: Any, gazetteer: Gazetteer | None = None) -> Any:
     """Return a copy of the events with their nearest border crossing and corridor.
 
     Adds ``crossing`` (name), ``crossing_id``, ``crossing_km`` and ``corridor``; the corridor
     is empty when the nearest crossing is farther than :data:`CORRIDOR_KM`, or when the event
     stands for an area (precision province or country), and everything is empty or NaN for
-    an event without a geometry.
+    an event without a geometry.  The crossings are ``gazetteer``'s (default:
+    :meth:`Gazetteer.default`).
     """
     import numpy as np
 
-    places, index = _crossings()
+    places, index = _crossings(gazetteer)
     lon, lat = lonlat(events)
     which, km = index.nearest(lon, lat)
     names = np.array([p.name for p in places] + [""], dtype=object)

@@ -26,13 +26,13 @@ from pathlib import Path
 from typing import Any
 
 from gazetteer import Gazetteer
-from gazetteer.errors import NkmapError
 from geo.article import Article, ReadFailure
 from geo.dates import event_date
 from geo.linking import Linker, Mention
 from geo.roles import in_list, is_background, is_scene, mention_role
 from geo.sentences import sentences
 from geo.themes import Theme, load_themes, theme_chooser
+from nkmap.errors import NkmapError
 
 #: Event columns, in order (DESIGN.md "Data contracts").
 EVENT_COLUMNS = [
@@ -63,7 +63,6 @@ DATE_COLUMNS = ("date", "published")
 #: First-level units outside the DPRK where events are located (the border region).
 BORDER_REGION = frozenset({"Liaoning", "Jilin", "Heilongjiang", "Primorsky Krai"})
 
-_PRECISION_RANK = {"site": 0, "town": 1, "county": 2, "province": 3, "country": 4}
 _DATE_RANK = {"day": 0, "month": 1, "year": 2, "article": 3}
 
 

@@ -22,8 +22,8 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
-from gazetteer.errors import DataError, FileError
 from geo.records import ARTICLE_COLUMNS, Row, Schema
+from nkmap.errors import DataError, FileError
 
 #: The events layer's name.
 LAYER = "events"

@@ -16,11 +16,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from gazetteer.errors import DataError, FileError, InputError, NkmapError
 from geo.article import ReadFailure, ReadWarning
+from nkmap.errors import DataError, FileError, InputError, NkmapError
+from nkmap.formats import suffixes
 
 #: Extensions read as events files (anything else is read as articles).
-EVENT_SUFFIXES = (".geojson", ".gpkg", ".csv", ".parquet", ".geoparquet", ".kml")
+EVENT_SUFFIXES = tuple(
+    s for s in suffixes("events", read=True) if s not in (".json",)
+)  # a .json is an article unless it holds GeoJSON
 _PARQUET = (".parquet", ".geoparquet")
 
 

@@ -17,8 +17,8 @@ from collections.abc import Sequence
 from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
-from gazetteer.errors import DataError
 from geo.records import Row, Schema, event_schema
+from nkmap.errors import DataError
 
 _NS = "{http://www.opengis.net/kml/2.2}"
 # A carriage return is kept as a character reference (XML readers turn a bare one into \n).

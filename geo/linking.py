@@ -27,11 +27,11 @@ from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 
 from gazetteer import Candidate, Gazetteer, Place
-from gazetteer.errors import UnknownPlaceError
 from gazetteer.gazetteer import haversine_km
 from gazetteer.names import key
 from geo.mentions import MentionFinder, Span
 from geo.sentences import sentences
+from nkmap.errors import UnknownPlaceError
 
 #: Links scoring below this are dropped.
 MIN_CONFIDENCE = 0.5

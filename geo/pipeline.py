@@ -30,9 +30,9 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from gazetteer import Gazetteer
-from gazetteer.errors import FileError, InputError, NkmapError
 from geo.article import ReadFailure, ReadWarning, expand_paths, read_articles
 from geo.events import ArticleResult, Event, EventExtractor
+from nkmap.errors import FileError, InputError, NkmapError
 
 __all__ = [
     "Batch",

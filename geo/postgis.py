@@ -14,9 +14,9 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
-from gazetteer.errors import DataError, FileError
 from geo.gpkg import ARTICLES_TABLE, GEOMETRY, LAYER
 from geo.records import ARTICLE_COLUMNS, Row, Schema, event_schema
+from nkmap.errors import DataError, FileError
 
 _SQL_TYPES = {"text": "text", "integer": "bigint", "real": "double precision", "date": "date"}
 

@@ -2,9 +2,9 @@
 
 QGIS looks for a ``layer_styles`` table (the same columns in a GeoPackage and in PostGIS)
 when a layer opens, and applies the row marked ``useAsDefault`` for that layer.  The style
-is a categorised renderer on ``theme``; the colours and labels are read from
-:data:`maps.style.THEMES`, the one style table both maps use, so QGIS shows what the maps
-show.
+is a categorised renderer on ``theme``; the colours and labels are read from the one theme
+table (:func:`nkmap.themes.load_theme_table`) that both maps draw with, so QGIS shows what
+the maps show.
 """
 
 from __future__ import annotations
@@ -62,14 +62,15 @@ def _marker(name: str, colour: str) -> str:
 def theme_qml() -> str:
     """Return the QML document: a categorised renderer on ``theme``, one colour per theme.
 
-    Themes come from :data:`maps.style.THEMES` (label and colour); any other value falls in
-    the last, empty-valued category, drawn in :data:`maps.style.DEFAULT_STYLE`'s colour.
+    Themes come from the theme table (label and colour); any other value falls in the last,
+    empty-valued category, drawn in the table's colour for unknown themes.
     """
-    from maps.style import DEFAULT_STYLE, THEMES
+    from nkmap.themes import load_theme_table
 
+    table = load_theme_table()
     categories, symbols = [], []
-    entries = [(theme, style.label, style.color) for theme, style in THEMES.items()]
-    entries.append(("", DEFAULT_STYLE.label, DEFAULT_STYLE.color))
+    entries = [(r.id, r.label, r.colour) for r in table.records]
+    entries.append(("", table.unknown_label, table.unknown_colour))
     for i, (value, label, colour) in enumerate(entries):
         categories.append(
             f'<category value={quoteattr(value)} symbol="{i}" label={quoteattr(label)} '
@@ -83,7 +84,7 @@ def theme_qml() -> str:
         'enableorderby="0" forceraster="0" referencescale="-1">'
         f"<categories>{''.join(categories)}</categories>"
         f"<symbols>{''.join(symbols)}</symbols>"
-        f"<source-symbol>{_marker('0', DEFAULT_STYLE.color)}</source-symbol>"
+        f"<source-symbol>{_marker('0', table.unknown_colour)}</source-symbol>"
         "</renderer-v2><layerGeometryType>0</layerGeometryType></qgis>\n"
     )
 

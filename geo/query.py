@@ -2,8 +2,8 @@
 
 Every distance is in true kilometres on the WGS84 ellipsoid (see :mod:`geo.distance`; it agrees
 with pyproj's ``Geod`` to about 0.1 %), never in degrees.  Distances to the border are measured
-to the Natural Earth 1:10m line of :mod:`gazetteer.boundaries`, so they carry that line's own
-error of a few hundred metres along the rivers.
+to the OpenStreetMap-derived line of :mod:`gazetteer.boundaries` (continued through the Yalu
+and Tumen estuaries), so they carry that line's own error of tens to a few hundred metres.
 
 The verbs combine freely, each returning a filtered copy::
 
@@ -27,8 +27,8 @@ from datetime import date, datetime
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
-from gazetteer.errors import DataError, InputError, UnknownPlaceError
 from geo.corridors import CORRIDOR_KM, crossings, lonlat, nearest_crossing
+from nkmap.errors import DataError, InputError, UnknownPlaceError
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -262,8 +262,12 @@ def near_border(
     return out
 
 
-def place_distance_km(events: Any, place: str | Place) -> pd.Series:
+def place_distance_km(
+    events: Any, place: str | Place, gazetteer: Gazetteer | None = None
+) -> pd.Series:
     """Return each event's geodesic distance in km to a place (a name or a :class:`Place`).
+
+    A name is resolved in ``gazetteer`` (default: :meth:`Gazetteer.default`).
 
     Raises:
         UnknownPlaceError: the name resolves to no place.
@@ -272,14 +276,18 @@ def place_distance_km(events: Any, place: str | Place) -> pd.Series:
 
     from geo.distance import geodesic_km
 
-    target = resolve_place(place)
+    target = resolve_place(place, gazetteer)
     lon, lat = lonlat(events)
     km = geodesic_km(lon, lat, target.lon, target.lat)
     return pd.Series(km, index=events.index, name=DISTANCE_COLUMN)
 
 
-def near_place(events: Any, place: str | Place, km: float = 20.0) -> Any:
+def near_place(
+    events: Any, place: str | Place, km: float = 20.0, gazetteer: Gazetteer | None = None
+) -> Any:
     """Return the events within ``km`` of a place, with their ``distance_km`` to it.
+
+    A name is resolved in ``gazetteer`` (default: :meth:`Gazetteer.default`).
 
     Only events located at a point (precision site, town or county) are measured, and only
     those inside a bounding box of the circle (geodesically).
@@ -293,7 +301,7 @@ def near_place(events: Any, place: str | Place, km: float = 20.0) -> Any:
     from geo.distance import geodesic_km
 
     limit = check_km(km, "--km")
-    target = resolve_place(place)
+    target = resolve_place(place, gazetteer)
     lon, lat = lonlat(events)
     dlat = limit / 110.0 + 0.01
     coslat = max(math.cos(math.radians(min(abs(target.lat) + dlat, 89.0))), 1e-6)
@@ -312,8 +320,11 @@ def near_place(events: Any, place: str | Place, km: float = 20.0) -> Any:
 # --- attribute filters ----------------------------------------------------------------------
 
 
-def province_name(name: str) -> str:
+def province_name(name: str, gazetteer: Gazetteer | None = None) -> str:
     """Return the DPRK province that ``name`` names (any spelling, or its place id).
+
+    A spelling the boundaries do not know is resolved in ``gazetteer`` (default:
+    :meth:`Gazetteer.default`).
 
     >>> province_name("Yanggang-do")
     'Ryanggang'
@@ -331,7 +342,8 @@ def province_name(name: str) -> str:
             return str(prov)
     from gazetteer import Gazetteer
 
-    for cand in Gazetteer.default().resolve(str(name), country="KP", kind="province"):
+    gz = gazetteer if gazetteer is not None else Gazetteer.default()
+    for cand in gz.resolve(str(name), country="KP", kind="province"):
         for prov, pid in zip(frame["name"], frame["place_id"], strict=True):
             if cand.place.id == pid:
                 return str(prov)
@@ -339,8 +351,8 @@ def province_name(name: str) -> str:
     raise UnknownPlaceError(f"unknown province {name!r} (DPRK provinces: {known})")
 
 
-def in_province(events: Any, name: str) -> Any:
-    """Return the events in a DPRK province.
+def in_province(events: Any, name: str, gazetteer: Gazetteer | None = None) -> Any:
+    """Return the events in a DPRK province (``name`` as :func:`province_name` takes it).
 
     An event is in the province when its ``admin1`` names the province; an event with no
     ``admin1`` (an events file without the column, or an empty value) when its point lies
@@ -355,7 +367,7 @@ def in_province(events: Any, name: str) -> Any:
     from gazetteer import boundaries
     from gazetteer.names import key
 
-    prov = province_name(name)
+    prov = province_name(name, gazetteer)
     frame = boundaries.provinces()
     polygon = frame.loc[frame["name"] == prov, "geometry"].iloc[0]
     shapely.prepare(polygon)
@@ -459,6 +471,7 @@ def query(
     until: Any = None,
     annotate: bool = True,
     approximate: bool = False,
+    gazetteer: Gazetteer | None = None,
 ) -> Any:
     """Return the events that pass every filter given, cheapest filters first.
 
@@ -468,7 +481,8 @@ def query(
     ``near_border_km`` keeps events within that distance of ``border``; ``near`` with ``km``
     (default 20) keeps events within ``km`` of a place.  With ``annotate`` the result has
     ``distance_km`` (to the place when ``near`` is given, else to ``border``) and the nearest
-    crossing's columns (see :func:`nearest_crossing`).
+    crossing's columns (see :func:`nearest_crossing`).  Names of places and provinces, and
+    the crossings, come from ``gazetteer`` (default: :meth:`Gazetteer.default`).
 
     Raises:
         InputError: a negative distance, an unknown border, a malformed date, ``km``
@@ -482,8 +496,8 @@ def query(
         km = check_km(km, "--km")
         if near is None:
             raise InputError("--km needs --near PLACE")
-    target = resolve_place(near) if near is not None else None
-    prov = province_name(province) if province is not None else None
+    target = resolve_place(near, gazetteer) if near is not None else None
+    prov = province_name(province, gazetteer) if province is not None else None
     if since is not None:
         parse_date(since)
     if until is not None:
@@ -496,16 +510,16 @@ def query(
     if near_border_km is not None:
         out = near_border(out, near_border_km, border, approximate=approximate)
     if target is not None:
-        out = near_place(out, target, 20.0 if km is None else km)
+        out = near_place(out, target, 20.0 if km is None else km, gazetteer)
     if prov is not None:
-        out = in_province(out, prov)
+        out = in_province(out, prov, gazetteer)
     if out is events:
         out = events.copy()
     if not annotate:
         return out
     if target is None and near_border_km is None:
         out[DISTANCE_COLUMN] = _annotated_border_km(out, border, approximate)
-    return nearest_crossing(out)
+    return nearest_crossing(out, gazetteer)
 
 
 def _annotated_border_km(events: Any, border: str, approximate: bool) -> Any:
@@ -523,11 +537,13 @@ def _annotated_border_km(events: Any, border: str, approximate: bool) -> Any:
     return dist
 
 
-def summary(events: Any, by: str = "corridor") -> pd.DataFrame:
+def summary(events: Any, by: str = "corridor", gazetteer: Gazetteer | None = None) -> pd.DataFrame:
     """Return event counts by corridor, province, theme or month: columns ``[by, "events"]``.
 
     Rows are the largest counts first (months in calendar order).  Events with no value
     count under "(none)" (corridor), "(unknown)" (province, theme) or "(undated)" (month).
+    Corridors not in the events are found with ``gazetteer``'s crossings (default:
+    :meth:`Gazetteer.default`).
 
     Raises:
         InputError: ``by`` is not one of :data:`SUMMARY_KEYS`.
@@ -538,7 +554,7 @@ def summary(events: Any, by: str = "corridor") -> pd.DataFrame:
     if by not in SUMMARY_KEYS:
         raise InputError(f"cannot summarise by {by!r} (use one of {', '.join(SUMMARY_KEYS)})")
     if by == "corridor":
-        frame = events if "corridor" in events.columns else nearest_crossing(events)
+        frame = events if "corridor" in events.columns else nearest_crossing(events, gazetteer)
         values = frame["corridor"].fillna("").astype(str).replace("", "(none)")
     elif by == "month":
         values = _dates(events, "to count by month").dt.strftime("%Y-%m").fillna("(undated)")

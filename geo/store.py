@@ -177,8 +177,8 @@ class GeoPackageStore:
         return gpkg.stored_hashes(self.path) if self.path.exists() else set()
 
     def append(self, rows: Sequence[Row], articles: Sequence[Sequence[Any]]) -> None:
-        from gazetteer.atomic import atomic_path
         from geo import gpkg
+        from nkmap.atomic import atomic_path
 
         if self._appender is None:
             if not self.path.exists():

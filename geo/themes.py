@@ -1,15 +1,14 @@
-"""Themes of reported events, from a lexicon file users can extend."""
+"""Themes of reported events: the theme table's words (:mod:`nkmap.themes`), compiled."""
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 
-from gazetteer.errors import DataError, FileError
+from nkmap.errors import DataError
+from nkmap.themes import ThemeRecord, ThemeTable, load_theme_table
 
 
 @dataclass(frozen=True)
@@ -32,42 +31,27 @@ _OPEN = r"(?<![\w-])(?:"
 _CLOSE = r")(?![\w-])"
 
 
-def _compile(theme_id: str, entry: object, where: str) -> Theme:
-    if not isinstance(entry, dict) or not isinstance(entry.get("patterns"), list):
-        raise DataError(f'{where}: theme {theme_id!r} needs a list of "patterns"')
-    words = [str(p) for p in entry["patterns"] if str(p).strip()]
-    if not words:
-        raise DataError(f"{where}: theme {theme_id!r} has no patterns")
-    weak_words = entry.get("weak") or []
-    if not isinstance(weak_words, list):
-        raise DataError(f'{where}: theme {theme_id!r}: "weak" must be a list')
-    weak_words = [str(p) for p in weak_words if str(p).strip()]
+def _compile(record: ThemeRecord) -> Theme:
+    """Return the theme of a table record, its words compiled.
+
+    Raises:
+        DataError: a pattern is not a regular expression (names the file and the theme).
+    """
     try:
-        pattern = re.compile(_OPEN + "|".join(words) + _CLOSE, re.IGNORECASE)
+        pattern = re.compile(_OPEN + "|".join(record.patterns) + _CLOSE, re.IGNORECASE)
         weak = (
-            re.compile(_OPEN + "|".join(weak_words) + _CLOSE, re.IGNORECASE) if weak_words else None
+            re.compile(_OPEN + "|".join(record.weak) + _CLOSE, re.IGNORECASE)
+            if record.weak
+            else None
         )
     except re.error as exc:
-        raise DataError(f"{where}: theme {theme_id!r} has a bad pattern: {exc}") from exc
-    countries = entry.get("countries") or []
-    if not isinstance(countries, list):
-        raise DataError(f'{where}: theme {theme_id!r}: "countries" must be a list')
-    label = str(entry.get("label") or theme_id)
-    return Theme(theme_id, label, pattern, weak, frozenset(str(c) for c in countries))
-
-
-def _parse(text: str, where: str) -> dict[str, dict[str, object]]:
-    try:
-        data = json.loads(text)
-    except ValueError as exc:
-        raise DataError(f"{where}: not valid JSON ({exc})") from exc
-    if not isinstance(data, dict):
-        raise DataError(f"{where}: a lexicon is a JSON object of themes")
-    return {k: v for k, v in data.items() if not k.startswith("_")}
+        raise DataError(f"{record.where}: theme {record.id!r} has a bad pattern: {exc}") from exc
+    return Theme(record.id, record.label, pattern, weak, frozenset(record.countries))
 
 
 def load_themes(extra: str | Path | None = None) -> list[Theme]:
-    """Return the built-in themes, extended (or replaced, per theme) by the lexicon ``extra``.
+    """Return the themes of the theme table (:func:`nkmap.themes.load_theme_table`), extended
+    (or replaced, per theme) by the lexicon ``extra``, in priority order.
 
     A theme in ``extra`` adds its patterns to the built-in theme of the same
     id, or replaces it when it says ``"replace": true``; a new id is a new theme.
@@ -76,29 +60,16 @@ def load_themes(extra: str | Path | None = None) -> list[Theme]:
         FileError: ``extra`` cannot be read.
         DataError: a lexicon is malformed (names the file and the theme).
     """
-    text = resources.files("geo").joinpath("data/themes.json").read_text("utf-8")
-    merged = _parse(text, "themes.json")
-    if extra is not None:
-        path = Path(extra)
-        try:
-            user = _parse(path.read_text("utf-8"), str(path))
-        except OSError as exc:
-            raise FileError(f"{path}: cannot read lexicon: {exc.strerror or exc}") from exc
-        for theme_id, entry in user.items():
-            if not isinstance(entry, dict):
-                raise DataError(f"{path}: theme {theme_id!r} must be an object")
-            base = merged.get(theme_id)
-            if base is None or entry.get("replace"):
-                merged[theme_id] = entry
-            else:
-                base_patterns = base.get("patterns", [])
-                extra_patterns = entry.get("patterns", [])
-                if not isinstance(base_patterns, list) or not isinstance(extra_patterns, list):
-                    raise DataError(f"{path}: theme {theme_id!r} needs a list of patterns")
-                merged[theme_id] = {**base, "patterns": base_patterns + extra_patterns}
-    return [
-        _compile(k, v, "themes.json" if extra is None else str(extra)) for k, v in merged.items()
-    ]
+    return themes_from(load_theme_table(extra))
+
+
+def themes_from(table: ThemeTable) -> list[Theme]:
+    """Return the themes of ``table``, their words compiled, in priority order.
+
+    Raises:
+        DataError: a pattern is not a regular expression.
+    """
+    return [_compile(record) for record in table.values()]
 
 
 def themes_of(sentence: str, themes: list[Theme]) -> dict[str, int]:

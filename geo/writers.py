@@ -18,20 +18,13 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import IO, Any, Protocol
 
-from gazetteer.atomic import atomic_path
-from gazetteer.errors import FileError, InputError
 from geo.records import Row, Schema, point_wkb
+from nkmap.atomic import atomic_path
+from nkmap.errors import FileError, InputError
+from nkmap.formats import formats
 
-#: Output formats by extension.
-FORMATS = {
-    ".geojson": "GeoJSON",
-    ".json": "GeoJSON",
-    ".gpkg": "GPKG",
-    ".csv": "CSV",
-    ".parquet": "GeoParquet",
-    ".geoparquet": "GeoParquet",
-    ".kml": "KML",
-}
+#: Output formats by extension (from the one formats table, :mod:`nkmap.formats`).
+FORMATS = {s: f.name for f in formats("events", write=True) for s in f.suffixes}
 
 
 class Writer(Protocol):

@@ -28,8 +28,8 @@ from functools import cache
 from importlib import resources
 from pathlib import Path
 
-from gazetteer.atomic import atomic_path
-from gazetteer.errors import AssetError, FileError
+from nkmap.atomic import atomic_path
+from nkmap.errors import AssetError, FileError
 
 #: Environment variable overriding the cache folder of npm packages (tests, air-gapped installs).
 CACHE_ENV = "NKMAP_ASSET_DIR"
@@ -114,13 +114,14 @@ def pinned() -> dict[str, AssetPackage]:
 
 
 def cache_root() -> Path:
-    """Return the folder of fetched npm packages (``$NKMAP_ASSET_DIR`` or the platform cache)."""
+    """Return the folder of fetched npm packages (``$NKMAP_ASSET_DIR``, else ``assets`` in
+    nkmap's cache folder, :func:`nkmap.folders.cache_dir`)."""
     override = os.environ.get(CACHE_ENV)
     if override:
         return Path(override)
-    from platformdirs import user_cache_dir
+    from nkmap.folders import cache_dir
 
-    return Path(user_cache_dir("nkmap")) / "assets"
+    return cache_dir() / "assets"
 
 
 def package_folder(package: AssetPackage) -> Path | None:

@@ -14,19 +14,21 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
+from maps.style import MAP_COLOURS
+
 #: A box in longitude/latitude degrees: (west, south, east, north).
 Bounds = tuple[float, float, float, float]
 
-#: Colours of the basemap: quiet, so that the events carry the colour.
-SEA = "#e8eff5"
-LAND = "#f3f1ec"
-DPRK_LAND = "#fcf5e3"
-COUNTRY_EDGE = "#9a9384"
-DPRK_EDGE = "#6b5f4b"
-PROVINCE_EDGE = "#c4b99f"
-BORDER_LINE = "#7a3b2e"
-GRATICULE = "#c9d3dc"
-COUNTRY_LABEL = "#8a8577"
+#: Colours of the basemap (:data:`maps.style.MAP_COLOURS`): quiet, so the events carry colour.
+SEA = MAP_COLOURS["sea"]
+LAND = MAP_COLOURS["land"]
+DPRK_LAND = MAP_COLOURS["dprk_land"]
+COUNTRY_EDGE = MAP_COLOURS["country_edge"]
+DPRK_EDGE = MAP_COLOURS["dprk_edge"]
+PROVINCE_EDGE = MAP_COLOURS["province_edge"]
+BORDER_LINE = MAP_COLOURS["border"]
+GRATICULE = MAP_COLOURS["graticule"]
+COUNTRY_LABEL = MAP_COLOURS["country_label"]
 
 #: Country labels drawn on the basemap, by ISO code.
 COUNTRY_NAMES = {"KP": "NORTH KOREA", "KR": "SOUTH KOREA", "CN": "CHINA", "RU": "RUSSIA"}
@@ -79,11 +81,12 @@ def region_crs(bounds: Bounds) -> Any:
 
 def project_points(crs: Any, lon: Any, lat: Any) -> tuple[Any, Any]:
     """Return the projected ``(x, y)`` arrays of longitude/latitude arrays in ``crs`` (metres)."""
-    return _transformer(crs.to_wkt()).transform(lon, lat)
+    return lonlat_transformer(crs.to_wkt()).transform(lon, lat)
 
 
 @lru_cache(maxsize=16)
-def _transformer(crs_wkt: str) -> Any:
+def lonlat_transformer(crs_wkt: str) -> Any:
+    """Return the (cached) transformer from longitude/latitude to the CRS ``crs_wkt``."""
     from pyproj import CRS, Transformer
 
     return Transformer.from_crs(CRS.from_epsg(4326), CRS.from_wkt(crs_wkt), always_xy=True)
@@ -161,7 +164,7 @@ def _project_cached(basemap: Basemap, crs_wkt: str, bounds: Bounds) -> Projected
     west, south, east, north = bounds
     pad_x, pad_y = (east - west) * 0.3 + 0.5, (north - south) * 0.3 + 0.5
     clip = box(west - pad_x, south - pad_y, east + pad_x, north + pad_y)
-    transformer = _transformer(crs_wkt)
+    transformer = lonlat_transformer(crs_wkt)
 
     tx0, ty0, tx1, ty1 = transformer.transform_bounds(west, south, east, north)
     tolerance = max(tx1 - tx0, ty1 - ty0) / 3000
@@ -196,7 +199,7 @@ def _project_cached(basemap: Basemap, crs_wkt: str, bounds: Bounds) -> Projected
     return result
 
 
-def _polygon_path(geom: Any) -> Any:
+def polygon_path(geom: Any) -> Any:
     """Return one matplotlib ``Path`` for a (Multi)Polygon, holes included."""
     import numpy as np
     from matplotlib.path import Path
@@ -238,7 +241,7 @@ def _line_segments(geom: Any) -> list[Any]:
     return out
 
 
-def _polygons_only(geom: Any) -> Any:
+def polygons_only(geom: Any) -> Any:
     """Return the polygonal part of ``geom`` (intersections can leave lines and points)."""
     if geom.geom_type in ("Polygon", "MultiPolygon"):
         return geom
@@ -279,8 +282,8 @@ def draw_basemap(
     others: list[Any] = []
     dprk: list[Any] = []
     for code, geom in layers.countries:
-        poly = _polygons_only(geom)
-        path = _polygon_path(poly) if poly is not None else None
+        poly = polygons_only(geom)
+        path = polygon_path(poly) if poly is not None else None
         if path is not None:
             (dprk if code == "KP" else others).append(path)
     for paths, face, edge, width, z in (
@@ -342,7 +345,7 @@ def draw_country_labels(
     out = []
     for code, geom in layers.countries:
         name = COUNTRY_NAMES.get(code)
-        poly = _polygons_only(geom) if name else None
+        poly = polygons_only(geom) if name else None
         if poly is None:
             continue
         visible = poly.intersection(view)

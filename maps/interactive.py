@@ -4,10 +4,10 @@
 three pinned packages (Leaflet, Leaflet.markercluster, Leaflet.heat) — from a
 CDN with subresource integrity online, or inlined from the verified installed
 packages offline (the heat layer is left out, and the legend says so, when its
-optional script is not there) — plus nkmap's own script (:mod:`maps.controls`).  Events are embedded
-once, as one compact FeatureCollection per theme; popups are built in the
-browser from those properties with ``textContent``.  :func:`save_map` writes
-the page atomically.
+optional script is not there) — plus nkmap's own script (``maps/data/map.js``,
+:mod:`maps.controls`).  Events are embedded once, as one compact FeatureCollection per
+theme; popups are built in the browser from those properties with ``textContent``.
+:func:`save_map` writes the page atomically.
 """
 
 from __future__ import annotations
@@ -17,16 +17,19 @@ import html
 import json
 import math
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from gazetteer.atomic import write_text
-from gazetteer.errors import InputError
 from maps.reference import APPROXIMATE, area_key, areas
-from maps.style import PRECISIONS, THEMES, theme_style
+from maps.style import MAP_COLOURS, PRECISIONS, Styles
+from nkmap.atomic import write_text
+from nkmap.errors import InputError
+from nkmap.themes import ThemeTable
+
+if TYPE_CHECKING:
+    from gazetteer import Gazetteer
 
 #: Base layers of online maps: (name, URL template, attribution HTML, max zoom, subdomains).
 TILES: tuple[tuple[str, str, str, int, str], ...] = (
@@ -56,7 +59,9 @@ TILES: tuple[tuple[str, str, str, int, str], ...] = (
     ),
 )
 
-VECTOR_ATTRIBUTION = "Boundaries: nkmap package data (offline)"
+VECTOR_ATTRIBUTION = (
+    "Boundaries: © OpenStreetMap contributors (ODbL), Natural Earth; nkmap package data (offline)"
+)
 
 #: The view when there is nothing to fit: the DPRK and its borders, [[south, west], [north, east]].
 DEFAULT_BOUNDS = [[37.6, 124.1], [43.1, 130.9]]
@@ -94,7 +99,8 @@ class Prepared:
     ``[place, lat, lon, kind]``; ``dropped`` counts events without coordinates;
     ``areas`` maps the key of each outline an approximate (province- or
     country-level) event is drawn as to ``{name, level, label: [lat, lon],
-    geometry}`` (those events carry the key as property ``A``).
+    geometry}`` (those events carry the key as property ``area``).  The properties of
+    each event are listed in ``maps/data/PROTOCOL.md``.
     """
 
     themes: list[dict[str, Any]]
@@ -123,19 +129,14 @@ def _text(series: Any) -> list[str]:
     return [str(v) for v in values.where(values.notna(), "").tolist()]
 
 
-def _theme_order(themes: Iterable[str]) -> list[str]:
-    """Return the themes present, known themes in style-table order first, then others sorted."""
-    present = set(themes)
-    return [t for t in THEMES if t in present] + sorted(present - set(THEMES))
-
-
-def prepare(events: Any) -> Prepared:
+def prepare(events: Any, theme_table: ThemeTable | None = None) -> Prepared:
     """Return the events as compact per-theme FeatureCollections and their side tables.
 
     Any geometry is reduced to a point (its representative point); events
     without usable coordinates are dropped and counted; missing dates become
     ``null`` (always shown unless the time filter excludes undated events);
-    missing columns get empty defaults; unknown themes keep their id and get the
+    missing columns get empty defaults; themes are labelled, coloured and ordered by
+    ``theme_table`` (default the built-in one); unknown themes keep their id and get the
     grey default style.
 
     Raises:
@@ -199,28 +200,29 @@ def prepare(events: Any) -> Prepared:
     xr = np.round(xs, 5).tolist()
     yr = np.round(ys, 5).tolist()
 
-    by_theme: dict[str, list[dict[str, Any]]] = {t: [] for t in _theme_order(themes)}
+    styles = Styles.of(theme_table)
+    by_theme: dict[str, list[dict[str, Any]]] = {t: [] for t in styles.order(themes)}
     for i, theme in enumerate(themes):
         by_theme[theme].append(
             {
                 "type": "Feature",
                 "geometry": {"type": "Point", "coordinates": [xr[i], yr[i]]},
                 "properties": {
-                    "i": ids[i],
-                    "a": int(art_codes[i]),
-                    "p": shown_place[i],
-                    "P": precision[i],
-                    "d": days[i],
-                    "D": date_prec[i],
-                    "e": evidence[i],
-                    "c": conf[i],
-                    **({"A": area_keys[i]} if area_keys[i] else {}),
+                    "id": ids[i],
+                    "article": int(art_codes[i]),
+                    "place": shown_place[i],
+                    "precision": precision[i],
+                    "day": days[i],
+                    "datePrecision": date_prec[i],
+                    "evidence": evidence[i],
+                    "confidence": conf[i],
+                    **({"area": area_keys[i]} if area_keys[i] else {}),
                 },
             }
         )
     theme_list = []
     for theme, features in by_theme.items():
-        style = theme_style(theme)
+        style = styles.theme(theme)
         theme_list.append(
             {
                 "id": theme,
@@ -349,12 +351,24 @@ def _asset_html(offline: bool, cluster: bool, heat: bool) -> str:
 
 
 def map_data(
-    prepared: Prepared, *, offline: bool, cluster: bool, heat: bool, minimap: bool, refs: bool
+    prepared: Prepared,
+    *,
+    offline: bool,
+    cluster: bool,
+    heat: bool,
+    minimap: bool,
+    refs: bool,
+    gazetteer: Gazetteer | None = None,
 ) -> dict[str, Any]:
-    """Return the data object the map's script is built from (see :mod:`maps.controls`)."""
+    """Return the data object the map's script draws from (``maps/data/PROTOCOL.md``); the
+    reference layers are ``gazetteer``'s (default: :meth:`Gazetteer.default`)."""
     from maps.reference import Reference, reference
 
-    ref = reference() if refs else Reference(*({"type": "FeatureCollection", "features": []},) * 5)
+    ref = (
+        reference(gazetteer)
+        if refs
+        else Reference(*({"type": "FeatureCollection", "features": []},) * 5)
+    )
     labels = []
     if ref.countries["features"]:
         import shapely.geometry
@@ -380,7 +394,11 @@ def map_data(
         "arts": prepared.arts,
         "time": prepared.time,
         "bounds": prepared.bounds,
-        "prec": {k: [v.radius, v.fill_opacity, v.dash, v.label] for k, v in PRECISIONS.items()},
+        "prec": {
+            k: {"radius": v.radius, "fillOpacity": v.fill_opacity, "dash": v.dash, "label": v.label}
+            for k, v in PRECISIONS.items()
+        },
+        "colours": dict(MAP_COLOURS),
         "precOrder": list(PRECISIONS),
         "approximate": list(APPROXIMATE),
         "ref": {
@@ -447,6 +465,8 @@ def interactive_map(
     minimap: bool = True,
     reference_layers: bool = True,
     title: str = "nkmap",
+    theme_table: ThemeTable | None = None,
+    gazetteer: Gazetteer | None = None,
 ) -> Any:
     """Return a :class:`folium.Map` of ``events`` with layers, legend, time slider and tools.
 
@@ -458,7 +478,10 @@ def interactive_map(
     integrity checks and the tiled base layers are offered too.  ``m`` is an
     existing map to draw on: Leaflet is loaded once (the pinned copy); offline,
     folium's CDN assets are removed, but tile layers already on ``m`` still
-    need the network.  Saving is the caller's job (:func:`save_map`).
+    need the network.  ``theme_table`` (a lexicon's, :func:`nkmap.themes.load_theme_table`;
+    default the built-in one) gives the themes' labels, colours and order; the reference
+    layers (crossings, place search) are ``gazetteer``'s (default: the shared one).  Saving
+    is the caller's job (:func:`save_map`).
 
     Raises:
         InputError: ``events`` is not a GeoDataFrame.
@@ -468,9 +491,9 @@ def interactive_map(
     import folium
 
     from maps.assets import available
-    from maps.controls import CONTROLS_CSS, CONTROLS_JS
+    from maps.controls import controls_css, controls_js
 
-    prepared = prepare(events)
+    prepared = prepare(events, theme_table)
     heat_left_out = heat and offline and not available("leaflet.heat")
     if heat_left_out:
         heat = False
@@ -489,7 +512,7 @@ def interactive_map(
     root = m.get_root()
     root.header.add_child(raw(f"<title>{html.escape(title)}</title>"), name="nkmap_title")
     root.header.add_child(raw(head), name="nkmap_assets")
-    root.header.add_child(raw(f"<style>{CONTROLS_CSS}</style>"), name="nkmap_css")
+    root.header.add_child(raw(f"<style>{controls_css()}</style>"), name="nkmap_css")
     data = map_data(
         prepared,
         offline=offline,
@@ -497,12 +520,11 @@ def interactive_map(
         heat=heat,
         minimap=minimap,
         refs=reference_layers,
+        gazetteer=gazetteer,
     )
     if heat_left_out:
         data["notes"].append(HEAT_LEFT_OUT)
-    script = CONTROLS_JS.replace("__NKMAP_MAP__", m.get_name()).replace(
-        "__NKMAP_DATA__", _json_for_script(data)
-    )
+    script = f"{controls_js()}\nwindow.nkmapDraw({m.get_name()}, {_json_for_script(data)});\n"
     m.add_child(script_element(script), name="nkmap_layers")
     return m
 

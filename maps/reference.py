@@ -10,9 +10,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from gazetteer.errors import NkmapError
+from nkmap.errors import NkmapError
+
+if TYPE_CHECKING:
+    from gazetteer import Gazetteer
 
 #: Simplification tolerance in degrees per layer: the border line is kept finest (~50 m), the
 #: countries' coastlines coarsest (~300 m), so the page stays small.
@@ -83,20 +86,18 @@ def _boundaries(notes: list[str]) -> tuple[dict[str, Any], dict[str, Any], dict[
     return out[0], out[1], out[2]
 
 
-def _crossings(notes: list[str]) -> tuple[dict[str, Any], dict[str, Any], list[list[Any]]]:
-    """Return crossing/bridge points, lines joining each cross-border pair, and search rows.
+def _crossings(
+    gz: Gazetteer | None, notes: list[str]
+) -> tuple[dict[str, Any], dict[str, Any], list[list[Any]]]:
+    """Return crossing/bridge points, lines joining each cross-border pair, and search rows
+    (all empty without a gazetteer).
 
     Search rows cover the crossings, every DPRK place, and the curated Chinese and
     Russian border places.
     """
-    try:
-        from gazetteer import Gazetteer
-
-        gz = Gazetteer.default()
-        places = [p for kind in ("crossing", "bridge") for p in gz.places(kind=kind)]
-    except (ImportError, NkmapError, OSError) as exc:
-        notes.append(f"crossings unavailable ({exc})")
+    if gz is None:
         return _empty(), _empty(), []
+    places = [p for kind in ("crossing", "bridge") for p in gz.places(kind=kind)]
     by_id = {p.id: p for p in places}
     points = []
     lines = []
@@ -151,12 +152,23 @@ def _crossings(notes: list[str]) -> tuple[dict[str, Any], dict[str, Any], list[l
     )
 
 
-@lru_cache(maxsize=1)
-def reference() -> Reference:
-    """Return the reference layers, cached; parts that cannot be read are empty, with notes."""
-    notes: list[str] = []
+def reference(gazetteer: Gazetteer | None = None) -> Reference:
+    """Return the reference layers of ``gazetteer`` (default: :meth:`Gazetteer.default`),
+    built once per gazetteer and kept on it; parts that cannot be read are empty, with notes.
+    """
+    if gazetteer is None:
+        try:
+            from gazetteer import Gazetteer
+
+            gazetteer = Gazetteer.default()
+        except (ImportError, NkmapError, OSError) as exc:
+            return _reference(None, [f"crossings unavailable ({exc})"])
+    return gazetteer.derived(__name__ + ".reference", lambda gz: _reference(gz, []))
+
+
+def _reference(gz: Gazetteer | None, notes: list[str]) -> Reference:
     countries, provinces, borders = _boundaries(notes)
-    crossings, pairs, search = _crossings(notes)
+    crossings, pairs, search = _crossings(gz, notes)
     known = {row[0] for row in search}
     for feature in provinces["features"]:
         name = feature["properties"].get("name", "")

@@ -18,7 +18,6 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
-from gazetteer.errors import FileError, InputError, NkmapError
 from maps.basemap import fit_box, setup_map_axes
 from maps.static_areas import draw_areas, tag_boxes
 from maps.static_data import (
@@ -29,7 +28,6 @@ from maps.static_data import (
     parse_extent,
     prepare,
     summarize,
-    theme_order,
 )
 from maps.static_labels import plain
 from maps.static_legend import (
@@ -44,7 +42,8 @@ from maps.static_legend import (
     legend_handles,
 )
 from maps.static_markers import MARKER_MAX_PT, MARKER_MIN_PT, draw_markers, marker_diameter
-from maps.style import theme_style
+from nkmap.errors import FileError, InputError, NkmapError
+from nkmap.themes import ThemeTable
 
 __all__ = [
     "EXTENTS",
@@ -58,9 +57,6 @@ __all__ = [
     "static_map",
     "summarize",
 ]
-
-#: Output formats by file extension.
-FORMATS = {".png": "png", ".svg": "svg", ".pdf": "pdf"}
 
 
 #: Layout of a single map, in inches.
@@ -240,7 +236,7 @@ def _draw_labels(
     return place_labels(ax, items, markers=markers, avoid=avoid, fontsize=fontsize)
 
 
-def _draw_panel(
+def draw_panel(
     ax: Any,
     prep: Prepared,
     box: tuple[float, float, float, float],
@@ -369,8 +365,9 @@ def static_map(
     labels: int | None = None,
     source: str | None = None,
     tiles: bool = False,
+    theme_table: ThemeTable | None = None,
 ) -> Any:
-    """Draw a print-ready map of ``events`` and return its matplotlib ``Figure``.
+    """Draw a print-ready map of ``events``; return its ``Figure`` (or, given ``ax``, the axes).
 
     ``extent`` is ``"auto"`` (fit the events), ``"border"``, ``"dprk"``, a
     ``"W,S,E,N"`` string or four numbers.  ``themes`` keeps only those themes.
@@ -380,8 +377,10 @@ def static_map(
     and counts, legend with counts, locator inset, source line and notes); with
     an ``ax`` the map, scale bar, north arrow, labels and a compact legend are
     drawn into it.  ``tiles=True`` adds web tiles (contextily, online); never
-    the default.  Events outside the extent or without a location are counted
-    in a note; no events gives an empty map that says so.
+    the default.  ``theme_table`` (a lexicon's, :func:`nkmap.themes.load_theme_table`;
+    default the built-in one) gives the themes' labels, colours and order.  Events
+    outside the extent or without a location are counted in a note; no events gives an
+    empty map that says so.
 
     Raises:
         InputError: an unknown extent or theme; ``tiles`` without contextily.
@@ -390,7 +389,7 @@ def static_map(
     from maps.basemap import projected_box
 
     theme_list = list(themes) if themes is not None else None
-    prep = prepare(events, extent, theme_list)
+    prep = prepare(events, extent, theme_list, theme_table=theme_table)
     if labels is None:
         labels = default_labels(len(prep.points.place_totals))
     totals = prep.points.place_totals["count"]
@@ -400,7 +399,7 @@ def static_map(
         pos = ax.get_position()
         fig_w, fig_h = ax.figure.get_size_inches()
         fitted = fit_box(box, (pos.height * fig_h) / (pos.width * fig_w))
-        _draw_panel(
+        draw_panel(
             ax, prep, fitted, max_count=max_count, labels=labels, furniture=True, tiles=tiles
         )
         themes_h, _, _ = legend_handles(prep.summary.theme_counts, prep.points, max_count)
@@ -408,7 +407,7 @@ def static_map(
             ax.legend(handles=themes_h, loc="best", fontsize=7.5, framealpha=0.9)
         if title:
             ax.set_title(plain(title), fontsize=11, loc="left")
-        return ax.figure
+        return ax
     map_w, map_h, fitted = _map_size(box)
     fig_w = MARGIN + map_w + _GAP + _PANEL_WIDTH + MARGIN
     footer = footer_lines(
@@ -418,7 +417,7 @@ def static_map(
     fig_h = _TOP + map_h + bottom
     fig = _new_figure(fig_w, fig_h)
     map_ax = fig.add_axes((MARGIN / fig_w, bottom / fig_h, map_w / fig_w, map_h / fig_h))
-    _draw_panel(
+    draw_panel(
         map_ax, prep, fitted, max_count=max_count, labels=labels, furniture=True, tiles=tiles
     )
     _enlarge_crowded_spot(fig, map_ax, prep, max_count)
@@ -427,7 +426,7 @@ def static_map(
     draw_title(
         fig,
         title or "Reported events in the North Korea border region",
-        subtitle or default_subtitle(prep.summary, theme_list),
+        subtitle or default_subtitle(prep.summary, theme_list, prep.points.styles),
         0.22,
     )
     draw_footer(fig, footer)
@@ -444,6 +443,7 @@ def facet_map(
     labels: int | None = None,
     source: str | None = None,
     max_panels: int = 12,
+    theme_table: ThemeTable | None = None,
 ) -> Any:
     """Draw small multiples of ``events``, one panel per theme or per year; return the ``Figure``.
 
@@ -463,11 +463,12 @@ def facet_map(
     if by not in ("theme", "year"):
         raise InputError(f"unknown facet {by!r}: use theme or year")
     theme_list = list(themes) if themes is not None else None
-    whole = prepare(events, extent, theme_list)
+    whole = prepare(events, extent, theme_list, theme_table=theme_table)
     inside = whole.events
+    styles = whole.points.styles
     if by == "theme":
-        keys = theme_order(inside["theme"].astype(str).unique())
-        groups = [(theme_style(k).label, inside[inside["theme"].astype(str) == k]) for k in keys]
+        keys = styles.order(inside["theme"].astype(str).unique())
+        groups = [(styles.theme(k).label, inside[inside["theme"].astype(str) == k]) for k in keys]
     else:
         years = (
             pd.to_datetime(inside["date"], errors="coerce").dt.year
@@ -484,7 +485,10 @@ def facet_map(
         )
     if not groups:
         return static_map(events, extent=extent, title=title, themes=theme_list, source=source)
-    panels = [(name, prepare(frame, extent, None, bounds=whole.bounds)) for name, frame in groups]
+    panels = [
+        (name, prepare(frame, extent, None, bounds=whole.bounds, theme_table=theme_table))
+        for name, frame in groups
+    ]
     max_count = max(
         (float(p.points.place_totals["count"].max()) for _, p in panels if len(p.points.frame)),
         default=1.0,
@@ -522,7 +526,7 @@ def facet_map(
         mode: bool | str = False
         if need_furniture:
             mode = "free" if i < len(panels) - 1 else True
-        if _draw_panel(
+        if draw_panel(
             ax,
             prep,
             fitted,
@@ -547,7 +551,7 @@ def facet_map(
     draw_title(
         fig,
         title or f"Reported events in the North Korea border region, by {facet_word}",
-        default_subtitle(whole.summary, theme_list),
+        default_subtitle(whole.summary, theme_list, styles),
         0.22,
     )
     draw_footer(fig, footer)
@@ -565,12 +569,14 @@ def save_figure(fig: Any, path: str | os.PathLike[str], dpi: int = 200) -> Path:
     """
     import matplotlib
 
-    from gazetteer.atomic import atomic_path
+    from nkmap.atomic import atomic_path
+    from nkmap.formats import format_of, listing
 
     target = Path(path)
-    fmt = FORMATS.get(target.suffix.lower())
-    if fmt is None:
-        raise InputError(f"{target}: unknown map format {target.suffix!r}; use .png, .svg or .pdf")
+    found = format_of(target, "map")
+    if found is None:
+        raise InputError(f"{target}: unknown map format {target.suffix!r}; use {listing('map')}")
+    fmt = found.name
     if not 30 <= dpi <= 1200:
         raise InputError(f"dpi {dpi}: use a value between 30 and 1200")
     rc: Any = {"svg.fonttype": "none", "pdf.fonttype": 42, "svg.hashsalt": "nkmap"}

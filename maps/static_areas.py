@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from maps.static_data import Points, theme_order
-from maps.style import theme_style
 
 #: Fill opacity of the faintest and the darkest province (a country is half as dark).
 FILL_MIN, FILL_MAX = 0.08, 0.3
@@ -110,14 +109,14 @@ def draw_areas(
     from matplotlib.patches import PathPatch
     from shapely.geometry import box
 
-    from maps.basemap import _polygon_path, _polygons_only, _transformer
+    from maps.basemap import lonlat_transformer, polygon_path, polygons_only
     from maps.reference import areas as area_table
 
     frame = points.areas
     if frame is None or len(frame) == 0:
         return []
     table = area_table()
-    transformer = _transformer(crs.to_wkt())
+    transformer = lonlat_transformer(crs.to_wkt())
     west, south, east, north = bounds
     clip = box(west - 0.5, south - 0.5, east + 0.5, north + 0.5)
     x0, x1 = ax.get_xlim()
@@ -125,7 +124,7 @@ def draw_areas(
     view = box(x0, y0, x1, y1)
     totals = frame.groupby("key", sort=False)["count"].sum()
     most = float(totals.max())
-    order = theme_order(frame["theme"].unique())
+    order = theme_order(frame["theme"].unique(), points.styles)
     drawn: list[DrawnArea] = []
     discs = np.array([tuple(o) for o in obstacles], dtype=float).reshape(-1, 3)
     taken: list[Any] = []
@@ -140,13 +139,13 @@ def draw_areas(
         area = table[key]
         rows = frame[frame["key"] == key]
         top = min(rows.itertuples(index=False), key=lambda r: (-r.count, order.index(r.theme)))
-        colour = theme_style(top.theme).color
+        colour = points.styles.theme(top.theme).color
         count = int(totals[key])
-        part = _polygons_only(area.geometry.intersection(clip))
+        part = polygons_only(area.geometry.intersection(clip))
         if part is None or part.is_empty:
             continue
-        shape = _polygons_only(shapely.transform(part, project).intersection(view))
-        path = _polygon_path(shape) if shape is not None else None
+        shape = polygons_only(shapely.transform(part, project).intersection(view))
+        path = polygon_path(shape) if shape is not None else None
         if path is None:
             continue
         country = area.level == "country"

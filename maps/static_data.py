@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
-from gazetteer.errors import DataError, InputError
 from maps.basemap import Bounds
-from maps.style import THEMES
+from maps.style import Styles
+from nkmap.errors import DataError, InputError
+from nkmap.themes import ThemeTable
 
 #: Named extents, (west, south, east, north) in degrees.
 EXTENTS: dict[str, Bounds] = {
@@ -65,6 +66,7 @@ class Points:
     frame: Any  # DataFrame: key, name, theme, precision, count, lon, lat, x, y
     place_totals: Any  # DataFrame: key, name, count, x, y (one row per place)
     areas: Any = None  # DataFrame: key, name, level, theme, count
+    styles: Styles = field(default_factory=lambda: Styles.of(None))  # how themes are drawn
 
 
 @dataclass
@@ -146,7 +148,7 @@ def _check_events(events: Any) -> Any:
     return frame
 
 
-def _theme_filter(frame: Any, themes: Iterable[str] | None) -> Any:
+def _theme_filter(frame: Any, themes: Iterable[str] | None, styles: Styles) -> Any:
     """Return the rows of ``frame`` whose theme is in ``themes`` (all when ``None``).
 
     Raises:
@@ -156,9 +158,9 @@ def _theme_filter(frame: Any, themes: Iterable[str] | None) -> Any:
         return frame
     wanted = [t.strip() for t in themes if t.strip()]
     present = set(frame["theme"].dropna().astype(str))
-    unknown = [t for t in wanted if t not in THEMES and t not in present]
+    unknown = [t for t in wanted if t not in styles.table and t not in present]
     if unknown:
-        known = ", ".join(THEMES)
+        known = ", ".join(styles.themes)
         raise InputError(f"unknown theme {unknown[0]!r}: themes are {known}")
     return frame[frame["theme"].isin(wanted)]
 
@@ -183,19 +185,30 @@ def _auto_bounds(lon: Any, lat: Any) -> Bounds:
 
 
 def summarize(
-    events: Any, *, extent: str | Sequence[float] = "auto", themes: Any = None
+    events: Any,
+    *,
+    extent: str | Sequence[float] = "auto",
+    themes: Any = None,
+    theme_table: ThemeTable | None = None,
 ) -> MapSummary:
     """Return the :class:`MapSummary` of what a map of ``events`` with this extent shows.
+
+    ``theme_table`` (default: the built-in one) says which themes exist.
 
     Raises:
         InputError: an unknown extent or theme.
         DataError: ``events`` is not an events GeoDataFrame.
     """
-    return prepare(events, extent, themes).summary
+    return prepare(events, extent, themes, theme_table=theme_table).summary
 
 
 def prepare(
-    events: Any, extent: str | Sequence[float], themes: Any, *, bounds: Bounds | None = None
+    events: Any,
+    extent: str | Sequence[float],
+    themes: Any,
+    *,
+    bounds: Bounds | None = None,
+    theme_table: ThemeTable | None = None,
 ) -> Prepared:
     """Filter, locate, clip and aggregate ``events`` for drawing; see :func:`summarize`."""
     import numpy as np
@@ -204,7 +217,8 @@ def prepare(
     from maps.basemap import region_crs
 
     wanted = parse_extent(extent) if bounds is None else bounds
-    frame = _with_areas(_theme_filter(_check_events(events), themes))
+    styles = Styles.of(theme_table)
+    frame = _with_areas(_theme_filter(_check_events(events), themes, styles))
     n_events = len(frame)
     located = frame[np.isfinite(frame["_lon"]) & np.isfinite(frame["_lat"])]
     n_unlocated = n_events - len(located)
@@ -217,6 +231,7 @@ def prepare(
     n_outside = len(located) - len(inside)
     crs = region_crs(wanted)
     points = _aggregate(inside[inside["_area"] == ""], crs)
+    points.styles = styles
     points.areas = _area_counts(inside[inside["_area"] != ""])
     first = last = None
     if "date" in inside.columns and len(inside):
@@ -225,7 +240,7 @@ def prepare(
             first, last = dates.min(), dates.max()
     n_articles = int(inside["article_id"].nunique()) if "article_id" in inside.columns else 0
     counts = inside["theme"].astype(str).value_counts()
-    theme_counts = {t: int(counts[t]) for t in theme_order(counts.index)}
+    theme_counts = {t: int(counts[t]) for t in styles.order(counts.index)}
     notes = []
     if n_events == 0:
         notes.append("No events to show.")
@@ -331,10 +346,9 @@ def _area_counts(frame: Any) -> Any:
     return counts[columns]
 
 
-def theme_order(themes: Iterable[str]) -> list[str]:
-    """Return ``themes`` in legend order: the style table's order, then unknown ones A–Z."""
-    themes = set(themes)
-    return [t for t in THEMES if t in themes] + sorted(themes - set(THEMES))
+def theme_order(themes: Iterable[str], styles: Styles | None = None) -> list[str]:
+    """Return ``themes`` in legend order: the theme table's order, then unknown ones A–Z."""
+    return (styles or Styles.of(None)).order(themes)
 
 
 def _aggregate(inside: Any, crs: Any) -> Points:

@@ -63,7 +63,7 @@ def draw_inset(
     from matplotlib.patches import Rectangle
 
     from maps.basemap import fit_box, to_lonlat
-    from maps.static import _draw_panel
+    from maps.static import draw_panel
 
     pos = map_ax.get_position()
     fig_w, fig_h = fig.get_size_inches()
@@ -112,7 +112,7 @@ def draw_inset(
     )
     inset = fig.add_axes((left, bottom, w, h), zorder=20)
     part = replace(prep, bounds=bounds, points=sub)
-    _draw_panel(
+    draw_panel(
         inset,
         part,
         fit_box(region, h * fig_h / (w * fig_w)),

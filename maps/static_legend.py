@@ -7,10 +7,10 @@ from collections.abc import Sequence
 from typing import Any
 
 from maps.basemap import Bounds, fit_box, setup_map_axes
-from maps.static_data import MapSummary, Points, theme_order
+from maps.static_data import MapSummary, Points
 from maps.static_labels import plain, renderer_of
 from maps.static_markers import APPROXIMATE, MARKER_MAX_PT, marker_diameter
-from maps.style import theme_style
+from maps.style import Styles
 
 #: The locator inset's region: the Korean peninsula and northeast China.
 INSET_BOUNDS: Bounds = (117.0, 33.0, 135.5, 47.5)
@@ -29,15 +29,22 @@ _FOOT_SIZE = 7.5
 
 
 def legend_handles(
-    theme_counts: dict[str, int], points: Points | None, max_count: float
+    theme_counts: dict[str, int],
+    points: Points | None,
+    max_count: float,
+    styles: Styles | None = None,
 ) -> tuple[list[Any], list[Any], list[Any]]:
-    """Return the legend handles: themes (with counts), marker sizes, and location precision."""
+    """Return the legend handles: themes (with counts), marker sizes, and location precision.
+
+    Themes are drawn by ``styles``, else by those of ``points``, else the built-in ones.
+    """
     from matplotlib.lines import Line2D
     from matplotlib.patches import Patch, Rectangle
 
+    styles = styles or (points.styles if points is not None else Styles.of(None))
     themes = []
     for theme, count in theme_counts.items():
-        style = theme_style(theme)
+        style = styles.theme(theme)
         themes.append(
             Line2D(
                 [],
@@ -265,14 +272,16 @@ def draw_footer(fig: Any, lines: Sequence[tuple[str, str]]) -> None:
         fig.text(MARGIN / fig_w, y / fig_h, plain(text), fontsize=_FOOT_SIZE, color=colour)
 
 
-def default_subtitle(summary: MapSummary, themes: Any) -> str:
-    """Return the subtitle: period, number of events, articles and places."""
+def default_subtitle(summary: MapSummary, themes: Any, styles: Styles | None = None) -> str:
+    """Return the subtitle: period, number of events, articles and places (and the themes
+    kept, labelled by ``styles``, the built-in ones by default)."""
     parts = [summary.period, f"{summary.n_shown:,} events"]
     if summary.n_articles:
         parts[-1] += f" from {summary.n_articles:,} articles"
     parts.append(f"{summary.n_places:,} places")
     if themes is not None:
-        parts.append("themes: " + ", ".join(theme_style(t).label for t in theme_order(themes)))
+        styles = styles or Styles.of(None)
+        parts.append("themes: " + ", ".join(styles.theme(t).label for t in styles.order(themes)))
     return " · ".join(parts)
 
 

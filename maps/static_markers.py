@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from maps.static_data import Points, theme_order
-from maps.style import theme_style
 
 #: Precision levels drawn as approximate (dashed outline, faint fill).  Province- and
 #: country-level events with a known outline are drawn as areas instead (maps.static_areas).
@@ -105,7 +104,7 @@ def draw_markers(ax: Any, points: Points, max_count: float) -> list[Any]:
     width_pt = ax.get_window_extent(renderer_of(fig)).width * 72.0 / fig.dpi
     x0, x1 = ax.get_xlim()
     per_pt = (x1 - x0) / width_pt
-    order = {t: i for i, t in enumerate(theme_order(points.frame["theme"].unique()))}
+    order = {t: i for i, t in enumerate(theme_order(points.frame["theme"].unique(), points.styles))}
     shares: dict[str, list[tuple[int, str, float]]] = {}
     for key, theme, count in zip(
         points.frame["key"], points.frame["theme"], points.frame["count"], strict=True
@@ -155,7 +154,9 @@ def draw_markers(ax: Any, points: Points, max_count: float) -> list[Any]:
                 patch = Wedge((row.x, row.y), radius, start - sweep, start)
             start -= sweep
             wedges[approx].append(patch)
-            colours[approx].append(to_rgba(theme_style(theme).color, 0.35 if approx else 0.9))
+            colours[approx].append(
+                to_rgba(points.styles.theme(theme).color, 0.35 if approx else 0.9)
+            )
         if approx:
             outlines.append(Circle((row.x, row.y), radius))
         obstacles.append(LabelItem(float(row.x), float(row.y), str(row.key), float(d) / 2))

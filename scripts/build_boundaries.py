@@ -66,8 +66,8 @@ from shapely.geometry.base import BaseGeometry
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from gazetteer.atomic import write_text  # noqa: E402
 from gazetteer.names import key  # noqa: E402
+from nkmap.atomic import write_text  # noqa: E402
 
 DATA = ROOT / "gazetteer" / "data"
 

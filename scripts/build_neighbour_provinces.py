@@ -28,7 +28,7 @@ sys.path.insert(0, str(ROOT / "scripts"))
 
 from build_boundaries import ADMIN1_MEMBER, PACKAGES, fetch, read_json_member  # noqa: E402
 
-from gazetteer.atomic import write_text  # noqa: E402
+from nkmap.atomic import write_text  # noqa: E402
 
 OUT = ROOT / "maps" / "data" / "neighbour_provinces.geojson"
 #: Natural Earth English name → (curated place id, the name news uses).

@@ -11,7 +11,6 @@ from pathlib import Path
 
 import pytest
 
-from gazetteer.errors import DataError, FileError, InputError, NkmapError
 from geo.article import (
     Article,
     ReadFailure,
@@ -22,6 +21,7 @@ from geo.article import (
     read_articles,
     read_file,
 )
+from nkmap.errors import DataError, FileError, InputError, NkmapError
 
 PAGE = (
     "Customs tightened at Sinuiju\n\n"

@@ -21,7 +21,7 @@ from shapely import Point
 from shapely.geometry.base import BaseGeometry
 
 from gazetteer import boundaries
-from gazetteer.errors import InputError
+from nkmap.errors import InputError
 
 ROOT = Path(__file__).resolve().parent.parent
 CURATED = ROOT / "gazetteer" / "data" / "curated.csv"

@@ -226,3 +226,27 @@ def test_resolve_does_not_answer_delhi_with_delingha() -> None:
     ok = CliRunner().invoke(main, ["resolve", "Moskva", "Sinuiju"])  # big cities keep aliases
     assert ok.exit_code == 0, ok.output
     assert "Moscow" in ok.output and "no confident" not in ok.output
+
+
+def test_a_lexicon_theme_is_drawn_on_both_maps_without_a_warning(tmp_path: Path) -> None:
+    lexicon = tmp_path / "harvest.json"
+    lexicon.write_text(
+        json.dumps(
+            {"harvest": {"label": "Harvest work", "colour": "#228833", "patterns": ["harvest"]}}
+        )
+    )
+    article = tmp_path / "a.txt"
+    article.write_text("Farmers in Hyesan began the harvest on May 2, 2024, a source said.\n")
+    events = tmp_path / "events.geojson"
+    run = CliRunner().invoke(
+        main, ["events", str(article), "--lexicon", str(lexicon), "-o", str(events)]
+    )
+    assert run.exit_code == 0, run.output
+    themes = {f["properties"]["theme"] for f in json.loads(events.read_text())["features"]}
+    assert themes == {"harvest"}
+    for command, out in (("map", "m.html"), ("static", "m.png")):
+        args = [command, str(events), "--lexicon", str(lexicon), "--theme", "harvest"]
+        drawn = CliRunner().invoke(main, [*args, "-o", str(tmp_path / out)])
+        assert drawn.exit_code == 0, drawn.output
+        assert "warning" not in drawn.output, drawn.output
+    assert "Harvest work" in (tmp_path / "m.html").read_text("utf-8")

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from gazetteer import Gazetteer, best
-from gazetteer.errors import InputError, UnknownPlaceError
 from gazetteer.geocoder import OfflineGeocoder
 from gazetteer.sources.curated import CuratedSource
+from nkmap.errors import InputError, UnknownPlaceError
 
 # (spelling, expected place name, expected kind or None)
 RESOLVES = [
@@ -171,7 +171,7 @@ kp.b,Bravo,county,KP,kp.a,40.1,126.1,,,,Bravo-gun,,,
 
 
 def test_curated_table_errors_name_the_line() -> None:
-    from gazetteer.errors import DataError
+    from nkmap.errors import DataError
 
     bad = MINI + "kp.c,Charlie,county,KP,kp.a,north,126,,,,,,,\n"
     with pytest.raises(DataError, match="line 4"):

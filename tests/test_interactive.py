@@ -12,10 +12,10 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-from gazetteer.errors import AssetError, InputError
 from geo.cli import main
 from maps import assets
-from maps.interactive import interactive_map, map_html, prepare, save_map
+from maps.interactive import interactive_map, map_data, map_html, prepare, save_map
+from nkmap.errors import AssetError, InputError
 
 NETWORK_TAG = re.compile(
     r"<(?:script|link)\b[^>]*\b(?:src|href)\s*=\s*[\"']?\s*(?:https?:)?//", re.I
@@ -39,7 +39,16 @@ def test_prepare_groups_by_theme_with_trade_and_factories_first() -> None:
     assert sum(len(t["fc"]["features"]) for t in prepared.themes) == 200
     feature = prepared.themes[0]["fc"]["features"][0]
     assert feature["geometry"]["type"] == "Point"
-    assert set(feature["properties"]) - {"A"} == {"i", "a", "p", "P", "d", "D", "e", "c"}
+    assert set(feature["properties"]) - {"area"} == {
+        "id",
+        "article",
+        "place",
+        "precision",
+        "day",
+        "datePrecision",
+        "evidence",
+        "confidence",
+    }
     assert len(prepared.arts) == len({(a[0], a[2]) for a in prepared.arts}) < 200  # deduplicated
     assert prepared.time is not None and prepared.time[0] < prepared.time[1]
 
@@ -53,7 +62,7 @@ def test_prepare_drops_events_without_coordinates_and_keeps_undated() -> None:
     events = events.drop(columns=["confidence", "url"])
     prepared = prepare(events)
     assert prepared.dropped == 1 and prepared.undated == 1 and prepared.total == 10
-    days = [f["properties"]["d"] for t in prepared.themes for f in t["fc"]["features"]]
+    days = [f["properties"]["day"] for t in prepared.themes for f in t["fc"]["features"]]
     assert len(days) == 9 and days.count(None) == 1
 
 
@@ -64,7 +73,7 @@ def test_unknown_theme_and_precision_get_defaults() -> None:
     prepared = prepare(events)
     (theme,) = prepared.themes
     assert theme["label"] == "Smuggling of gold" and theme["color"] == "#666666"
-    assert {f["properties"]["P"] for f in theme["fc"]["features"]} == {"province"}
+    assert {f["properties"]["precision"] for f in theme["fc"]["features"]} == {"province"}
 
 
 def test_not_a_geodataframe_is_an_input_error() -> None:
@@ -92,7 +101,7 @@ def test_events_without_coordinates_or_dates_still_make_a_map() -> None:
 
 
 def _embedded_data(html: str) -> dict[str, Any]:
-    match = re.search(r"\}\)\((map_[0-9a-f]+), (\{.*\})\);\s*$", html, re.S | re.M)
+    match = re.search(r"window\.nkmapDraw\((map_[0-9a-f]+), (\{.*?\})\);\s*$", html, re.S | re.M)
     assert match, "the map's data object is not where the script expects it"
     return dict(json.loads(match.group(2)))
 
@@ -129,7 +138,7 @@ def test_article_text_never_reaches_the_page_as_markup() -> None:
     assert "\\u003cscript\\u003ealert(1)" in html
     data = _embedded_data(html)
     assert data["arts"][0][0] == "<script>alert(1)</script>"  # intact once parsed
-    places = {f["properties"]["p"] for t in data["themes"] for f in t["fc"]["features"]}
+    places = {f["properties"]["place"] for t in data["themes"] for f in t["fc"]["features"]}
     assert {p.split(",")[0] for p in places} == {"{{ 7 * 7 }} {% raw %} {# x"}
 
 
@@ -317,3 +326,37 @@ def test_drawing_on_an_existing_map_loads_leaflet_once() -> None:
     assert html.count("leaflet.js") == 1 and "leaflet@1.9.3/dist/leaflet.js" in html
     offline = map_html(interactive_map(_events(5), m=folium.Map(), offline=True))
     assert not NETWORK_TAG.search(offline)
+
+
+def test_the_map_script_is_valid_javascript_and_the_data_keys_are_documented() -> None:
+    import subprocess
+
+    from maps import controls
+
+    node = shutil.which("node")
+    if node is None:
+        pytest.skip("node is not installed: the map script's syntax is not checked")
+    folder = Path(controls.__file__).parent / "data"
+    run = subprocess.run(
+        [node, "--check", str(folder / "map.js")], capture_output=True, text=True, check=False
+    )
+    assert run.returncode == 0, run.stderr
+    protocol = (folder / "PROTOCOL.md").read_text("utf-8")
+    data = map_data(
+        prepare(_events(3)), offline=True, cluster=True, heat=False, minimap=True, refs=False
+    )
+    for key in data:
+        assert f"| `{key}` |" in protocol, key
+    for name in data["themes"][0]["fc"]["features"][0]["properties"]:
+        assert f"| `{name}` |" in protocol, name
+
+
+def test_no_python_string_literal_is_a_program() -> None:
+    import ast
+
+    root = Path(__file__).resolve().parent.parent
+    for package in ("nkmap", "gazetteer", "geo", "maps"):
+        for path in (root / package).rglob("*.py"):
+            for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+                if isinstance(node, ast.Constant) and isinstance(node.value, str):
+                    assert len(node.value) <= 2000, (path, node.lineno)

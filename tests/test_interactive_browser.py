@@ -135,7 +135,7 @@ def _click_event(opened: Opened, theme: str, event_id: str) -> None:
     page.evaluate(
         """([theme, id]) => new Promise((done) => {
             const api = window.nkmap, r = api.themes[theme];
-            const m = r.markers.find((x) => x.feature.properties.i === id);
+            const m = r.markers.find((x) => x.feature.properties.id === id);
             window.__target = m;
             api.map.setView(m.getLatLng(), api.map.getMaxZoom(), {animate: false});
             setTimeout(() => {
@@ -196,8 +196,8 @@ def test_sample_map_draws_approximate_events_as_areas(sample_map: Opened) -> Non
     assert areas["cn.jilin"]["label"].startswith("Jilin · ")
     points = page.evaluate(
         """() => Object.values(window.nkmap.themes).flatMap((r) => r.markers)
-            .filter((m) => ['province', 'country'].includes(m.feature.properties.P)
-                           && m.feature.properties.A).length"""
+            .filter((m) => ['province', 'country'].includes(m.feature.properties.precision)
+                           && m.feature.properties.area).length"""
     )
     assert points == 0  # none drawn as a point at a centroid
     tags = page.locator(".nk-area-label").all_inner_texts()
@@ -278,8 +278,8 @@ def test_time_slider_filters_every_theme(synthetic_map: Opened) -> None:
 
 def test_popup_cites_the_event(synthetic_map: Opened) -> None:
     page = synthetic_map.page
-    event_id = page.evaluate("window.nkmap.themes.factory.markers[0].feature.properties.i")
-    quote = page.evaluate("window.nkmap.themes.factory.markers[0].feature.properties.e")
+    event_id = page.evaluate("window.nkmap.themes.factory.markers[0].feature.properties.id")
+    quote = page.evaluate("window.nkmap.themes.factory.markers[0].feature.properties.evidence")
     _click_event(synthetic_map, "factory", event_id)
     popup = page.locator(".leaflet-popup-content").inner_text()
     assert quote in popup  # the clicked event, or one listed with the others at the same spot

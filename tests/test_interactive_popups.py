@@ -81,7 +81,7 @@ def _screen(page: Any, lonlat: tuple[float, float] | None = None, event_id: str 
             let at = ll ? L.latLng(ll[1], ll[0]) : null;
             if (id) {
                 const m = Object.values(api.themes).flatMap((r) => r.markers)
-                    .find((x) => x.feature.properties.i === id);
+                    .find((x) => x.feature.properties.id === id);
                 at = m.getLatLng();  // where it is drawn now (moved when spiderfied)
             }
             const p = api.map.latLngToContainerPoint(at);
@@ -111,7 +111,7 @@ def _spiderfy(page: Any) -> str:
         page.wait_for_timeout(350)
         legs = page.evaluate(
             """() => Object.values(window.nkmap.themes).flatMap((r) => r.markers)
-                .filter((m) => m._spiderLeg).map((m) => m.feature.properties.i)"""
+                .filter((m) => m._spiderLeg).map((m) => m.feature.properties.id)"""
         )
         if legs:
             return str(legs[-1])

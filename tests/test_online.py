@@ -154,7 +154,7 @@ def _nominatim(server: _Server, tmp_path: Path, **kwargs: Any) -> OnlineFallback
 
 
 def test_a_lookup_ends_within_its_deadline(slow_server: _Server, tmp_path: Path) -> None:
-    from gazetteer.errors import GeocoderUnavailable
+    from nkmap.errors import GeocoderUnavailable
 
     online = _nominatim(slow_server, tmp_path, lookup_seconds=1.0, command_seconds=30)
     start = time.monotonic()
@@ -181,7 +181,7 @@ def test_the_command_budget_bounds_all_lookups(tmp_path: Path) -> None:
         command_seconds=12,
         clock=lambda: now[0],
     )
-    from gazetteer.errors import GeocoderUnavailable
+    from nkmap.errors import GeocoderUnavailable
 
     online.lookup("First Qx")
     now[0] = 11.0

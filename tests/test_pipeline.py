@@ -10,10 +10,10 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-from gazetteer.errors import DataError, FileError
 from geo.article import ReadWarning
 from geo.cli import main
 from geo.pipeline import Pipeline, Progress, plan_chunks
+from nkmap.errors import DataError, FileError
 
 
 @pytest.fixture(scope="module")

@@ -11,9 +11,9 @@ import shapely
 from pyproj import Geod
 
 from gazetteer import Gazetteer, boundaries
-from gazetteer.errors import InputError, UnknownPlaceError
 from geo import query as q
 from geo.distance import LineIndex, PointIndex, geodesic_km, inverse_mercator, mercator
+from nkmap.errors import InputError, UnknownPlaceError
 
 GEOD = Geod(ellps="WGS84")
 
@@ -381,3 +381,49 @@ def test_province_filter_uses_admin1_not_the_polygon() -> None:
         [("Changbai", 41.42, 128.17), ("Hyesan", 41.40, 128.18)], admin1=["Jilin", "Ryanggang"]
     )
     assert list(q.in_province(events, "Ryanggang")["place"]) == ["Hyesan"]
+
+
+def test_queries_use_the_gazetteer_given_and_keep_its_crossings_on_it() -> None:
+    from gazetteer.sources.curated import CuratedSource
+    from geo.corridors import crossings, nearest_crossing
+
+    curated = Gazetteer([CuratedSource()], use_cache=False)
+    alone = Gazetteer(
+        [_OneCrossing()],
+        use_cache=False,
+    )
+    assert [p.name for p in crossings(alone)] == ["Test Bridge"]
+    assert len(crossings(curated)) > 1
+    events = gpd_points([(124.4, 40.1)])
+    assert nearest_crossing(events, alone)["crossing"].tolist() == ["Test Bridge"]
+    assert nearest_crossing(events, curated)["crossing"].tolist() != ["Test Bridge"]
+    assert crossings(alone)[0] is crossings(alone)[0]  # built once, kept on that gazetteer
+    with pytest.raises(UnknownPlaceError):
+        q.near_place(events, "Sinuiju", 10, gazetteer=alone)
+    assert len(q.near_place(events, "Sinuiju", 10, gazetteer=curated)) == 1
+
+
+class _OneCrossing:
+    """A gazetteer layer holding one bridge, far from any real one."""
+
+    name = "one-crossing"
+
+    def places(self):  # type: ignore[no-untyped-def]
+        from gazetteer import Place
+
+        yield Place(
+            "test.bridge", "Test Bridge", "bridge", "KP", 39.0, 125.0, corridor="Test–Corridor"
+        )
+
+    def fingerprint(self) -> str:
+        return "1"
+
+
+def gpd_points(lonlat: list[tuple[float, float]]) -> Any:
+    import geopandas as gpd
+
+    return gpd.GeoDataFrame(
+        {"precision": ["town"] * len(lonlat)},
+        geometry=gpd.points_from_xy([x for x, _ in lonlat], [y for _, y in lonlat]),
+        crs=4326,
+    )

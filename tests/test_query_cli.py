@@ -155,7 +155,7 @@ def test_empty_file_is_a_data_error(tmp_path: Path) -> None:
 def test_unknown_theme_warns(events_file: Path) -> None:
     result = run("query", str(events_file), "--theme", "tarde")
     assert result.exit_code == 0
-    assert "nkmap: warning: theme 'tarde' is not one of trade," in result.stderr
+    assert "nkmap: warning: theme 'tarde' is not one of factory, security," in result.stderr
     assert result.stdout.splitlines()[-1] == "0 events"
 
 

@@ -344,7 +344,7 @@ def test_missing_columns_are_named(tmp_path: Path) -> None:
 def test_temporary_files_of_a_killed_run_are_removed_next_time(tmp_path: Path) -> None:
     target = tmp_path / "out.geojson"
     code = (
-        "import sys, time; from gazetteer.atomic import atomic_path\n"
+        "import sys, time; from nkmap.atomic import atomic_path\n"
         "with atomic_path(sys.argv[1]) as tmp:\n"
         "    tmp.write_text('partial'); print(tmp, flush=True); time.sleep(120)\n"
     )
@@ -366,7 +366,7 @@ def test_temporary_files_of_a_killed_run_are_removed_next_time(tmp_path: Path) -
 
 
 def test_an_old_temporary_file_is_stale_even_if_its_pid_is_alive(tmp_path: Path) -> None:
-    from gazetteer.atomic import STALE_SECONDS, remove_stale_temporaries, write_text
+    from nkmap.atomic import STALE_SECONDS, remove_stale_temporaries, write_text
 
     old = tmp_path / f".x.kml.nkmap-tmp-{os.getpid()}-abc.kml"
     old.write_text("partial")

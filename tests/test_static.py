@@ -12,10 +12,10 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-from gazetteer.errors import DataError, InputError
 from geo.cli import main
 from maps.static import EXTENTS, facet_map, parse_extent, save_figure, static_map, summarize
 from maps.style import theme_style
+from nkmap.errors import DataError, InputError
 
 
 def _article_folder(samples_dir: Path, request: pytest.FixtureRequest) -> Path:
@@ -140,8 +140,10 @@ def test_draws_into_given_axes_to_compose_figures(synthetic_events: Any, tmp_pat
     FigureCanvasAgg(fig)
     left, right = fig.subplots(1, 2)
     events = synthetic_events(200)
-    assert static_map(events[events["theme"] == "trade"], ax=left, title="Trade") is fig
-    assert static_map(events[events["theme"] == "aid"], ax=right, title="Aid", extent="dprk") is fig
+    assert static_map(events[events["theme"] == "trade"], ax=left, title="Trade") is left
+    assert (
+        static_map(events[events["theme"] == "aid"], ax=right, title="Aid", extent="dprk") is right
+    )
     assert len(fig.axes) == 2  # no inset or legend axes added
     text = _svg_text(save_figure(fig, tmp_path / "two.svg"))
     assert "Trade" in text and "Aid" in text
@@ -365,7 +367,7 @@ def test_cli_filters_and_facets(events_file: Path, tmp_path: Path) -> None:
             "2019",
             "--until",
             "2020-06",
-            "--themes",
+            "--theme",
             "trade,factory",
             "--facet",
             "year",
@@ -381,7 +383,7 @@ def test_cli_filters_and_facets(events_file: Path, tmp_path: Path) -> None:
     ("args", "line"),
     [
         (["--extent", "korea"], "nkmap: error: unknown extent 'korea'"),
-        (["--themes", "nope"], "nkmap: error: unknown theme 'nope'"),
+        (["--theme", "nope"], "nkmap: error: unknown theme 'nope'"),
         (["--since", "someday"], "nkmap: error: malformed date 'someday'"),
         (
             ["--since", "2022", "--until", "2020"],

@@ -120,9 +120,9 @@ def test_query_on_a_store_prints_no_warning(tmp_path: Path, samples_dir: Path) -
 
 
 def test_failed_append_leaves_the_store_as_it_was(tmp_path: Path, samples_dir: Path) -> None:
-    from gazetteer.errors import FileError
     from geo import gpkg
     from geo.records import event_schema
+    from nkmap.errors import FileError
 
     db = tmp_path / "store.gpkg"
     _ingest([samples_dir], db)

@@ -8,8 +8,8 @@ import io
 from collections.abc import Iterator
 from importlib import resources
 
-from gazetteer.errors import DataError
 from gazetteer.place import KINDS, Place
+from nkmap.errors import DataError
 
 COLUMNS = (
     "id",

@@ -13,8 +13,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from gazetteer.errors import DataError, FileError
 from gazetteer.place import Place
+from nkmap.errors import DataError, FileError
 
 #: Countries whose places the broad layer loads.
 COUNTRIES = ("KP", "CN", "RU", "KR")
@@ -473,7 +473,7 @@ class DumpSource:
         Raises:
             FileError: the folder cannot be created or written.
         """
-        from gazetteer.atomic import atomic_path
+        from nkmap.atomic import atomic_path
 
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
@@ -488,7 +488,7 @@ class DumpSource:
 
 def write_csv(places: Iterable[Place], path: str | os.PathLike[str]) -> int:
     """Write ``places`` as CSV (aliases joined with ``|``) atomically; return the count."""
-    from gazetteer.atomic import atomic_path
+    from nkmap.atomic import atomic_path
 
     n = 0
     cols = [

@@ -18,8 +18,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from gazetteer.errors import GeocoderUnavailable
 from gazetteer.place import Place
+from nkmap.errors import GeocoderUnavailable
 
 #: Seconds one lookup may take, all of it (connecting, retries, reading the answer).
 LOOKUP_SECONDS = 10.0
@@ -101,7 +101,7 @@ class OnlineFallback:
         ``$NKMAP_NOMINATIM_URL``), cached in nkmap's cache folder."""
         from geopy.geocoders import Nominatim
 
-        from gazetteer.gazetteer import cache_dir
+        from nkmap.folders import cache_dir
 
         options: dict[str, Any] = {"user_agent": user_agent}
         url = os.environ.get(URL_VARIABLE)
@@ -120,8 +120,8 @@ class OnlineFallback:
         return self._cache
 
     def _save(self) -> None:
-        from gazetteer.atomic import write_text
         from gazetteer.sources.geonames import DataFolderWarning
+        from nkmap.atomic import write_text
 
         try:
             self.cache_path.parent.mkdir(parents=True, exist_ok=True)

@@ -1,7 +1,7 @@
 """The ``nkmap`` command group and what its subcommands share.
 
 The CLI is a thin layer: parse, call one library function, print.  Library
-errors (:class:`gazetteer.errors.NkmapError`) are caught once here and printed
+errors (:class:`nkmap.errors.NkmapError`) are caught once here and printed
 as one line; exit status 0 on success, 1 when some inputs failed, 2 on usage
 errors (bad option values included).
 """
@@ -18,7 +18,7 @@ from typing import Any, TypeVar
 
 import click
 
-from gazetteer.errors import InputError, NkmapError
+from nkmap.errors import InputError, NkmapError
 
 T = TypeVar("T")
 

@@ -11,7 +11,6 @@ from typing import Any
 
 import click
 
-from gazetteer.errors import InputError
 from geo.cli.base import (
     aligned,
     exit_if_failed,
@@ -22,6 +21,7 @@ from geo.cli.base import (
     progress_callback,
     report_failures,
 )
+from nkmap.errors import InputError
 
 
 def _parse_date(value: str | None) -> dt.date | None:

@@ -30,6 +30,11 @@ FILTER_OPTIONS: dict[str, Any] = {
 }
 
 
+#: Help of the ``--lexicon`` option of the drawing commands.
+LEXICON_HELP = (
+    "A JSON theme lexicon (as for `nkmap events`): its themes' labels and colours are drawn."
+)
+
 #: The filters :func:`spatial_filters` adds (a command with its own period/theme options).
 SPATIAL_OPTIONS = ("near_border", "border", "near", "km", "province", "approximate")
 
@@ -100,13 +105,14 @@ def has_filters(**options: Any) -> bool:
     )
 
 
-def apply_filters(events: Any, **options: Any) -> Any:
+def apply_filters(events: Any, theme_table: Any = None, **options: Any) -> Any:
     """Return the events that pass the filter options given (a command's keyword arguments).
 
     Keys that are not filter options (see :data:`FILTER_OPTIONS`) are ignored, so a command
     may pass all its arguments.  With no filter set the events come back unchanged; with
     any, the result has ``distance_km`` and the nearest crossing's columns
-    (:func:`geo.query.query`).  A theme that no style knows gets a warning.
+    (:func:`geo.query.query`).  A theme that ``theme_table`` (default: the built-in themes)
+    does not know gets a warning.
 
     Raises:
         InputError: a negative distance, a malformed date, ``--km`` without ``--near``.
@@ -119,11 +125,12 @@ def apply_filters(events: Any, **options: Any) -> Any:
         return events
     themes = [t.strip().lower() for item in opts["theme"] for t in item.split(",") if t.strip()]
     if themes:
-        from maps.style import THEMES
+        from nkmap.themes import load_theme_table
 
+        known = theme_table if theme_table is not None else load_theme_table()
         for theme in themes:
-            if theme not in THEMES:
-                warn(f"theme {theme!r} is not one of {', '.join(THEMES)}")
+            if theme not in known:
+                warn(f"theme {theme!r} is not one of {', '.join(known)}")
     return query(
         events,
         near_border_km=opts["near_border"],

@@ -192,8 +192,8 @@ def import_(dump: str, alternate_names: str | None) -> None:
     from pathlib import Path
 
     from gazetteer import Gazetteer
-    from gazetteer.gazetteer import data_dir
     from gazetteer.sources.geonames import DumpSource, parse_dump
+    from nkmap.folders import data_dir
 
     places, report = parse_dump(dump, alternate_names)
     target = DumpSource(data_dir() / "geonames").add(places, Path(dump).stem)

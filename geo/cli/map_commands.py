@@ -8,7 +8,6 @@ from typing import Any
 
 import click
 
-from gazetteer.errors import InputError
 from geo.cli.base import (
     aligned,
     exit_if_failed,
@@ -19,7 +18,8 @@ from geo.cli.base import (
     plural,
     warn,
 )
-from geo.cli.filters import apply_filters, query_filters
+from geo.cli.filters import LEXICON_HELP, apply_filters, query_filters
+from nkmap.errors import InputError
 
 
 @main.command("map")
@@ -40,6 +40,7 @@ from geo.cli.filters import apply_filters, query_filters
 @click.option("--no-heat", is_flag=True, help="Leave out the optional heat-map layer.")
 @click.option("--no-minimap", is_flag=True, help="Leave out the mini-map.")
 @click.option("--title", default="nkmap", show_default=True, help="The page title.")
+@click.option("--lexicon", type=click.Path(dir_okay=False), help=LEXICON_HELP)
 @query_filters
 @jobs_option
 def map_command(
@@ -50,6 +51,7 @@ def map_command(
     no_heat: bool,
     no_minimap: bool,
     title: str,
+    lexicon: str | None,
     jobs: int | None,
     **filters: Any,
 ) -> None:
@@ -75,7 +77,10 @@ def map_command(
     loaded, failures = load_inputs(
         inputs, jobs=jobs, theme=filters["theme"], since=filters["since"], until=filters["until"]
     )
-    events = apply_filters(loaded, **filters)
+    from nkmap.themes import load_theme_table
+
+    table = load_theme_table(lexicon)
+    events = apply_filters(loaded, theme_table=table, **filters)
     if len(events) == 0:
         warn("no events found: the map shows the region and reference layers only")
     else:
@@ -90,6 +95,7 @@ def map_command(
         heat=not no_heat,
         minimap=not no_minimap,
         title=title,
+        theme_table=table,
     )
     save_map(m, output)
     size = output.stat().st_size

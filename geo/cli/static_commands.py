@@ -7,12 +7,10 @@ from typing import Any
 
 import click
 
-from gazetteer.errors import InputError
 from geo.cli.base import exit_if_failed, jobs_option, load_inputs, main, plural, warn
-from geo.cli.filters import apply_filters, spatial_filters
-
-#: Map formats by extension (kept here too so a bad name fails before any work).
-_FORMATS = (".png", ".svg", ".pdf")
+from geo.cli.filters import LEXICON_HELP, apply_filters, spatial_filters
+from nkmap.errors import InputError
+from nkmap.formats import format_of, listing
 
 
 def filter_period(events: Any, since: str | None, until: str | None) -> tuple[Any, int]:
@@ -53,7 +51,14 @@ def filter_period(events: Any, since: str | None, until: str | None) -> tuple[An
 )
 @click.option("--title", help="The map's title (default: a title naming the region).")
 @click.option("--dpi", type=int, default=200, show_default=True, help="Resolution of a PNG.")
-@click.option("--themes", help="Only these themes, comma-separated (e.g. trade,factory).")
+@click.option(
+    "--theme",
+    "themes",
+    multiple=True,
+    metavar="T",
+    help="Only events of a theme (repeat, or T1,T2), as on map and query.",
+)
+@click.option("--lexicon", type=click.Path(dir_okay=False), help=LEXICON_HELP)
 @click.option("--since", help="Only events dated on or after YYYY[-MM[-DD]].")
 @click.option("--until", help="Only events dated on or before YYYY[-MM[-DD]] (inclusive).")
 @click.option(
@@ -81,7 +86,8 @@ def static_command(
     extent: str,
     title: str | None,
     dpi: int,
-    themes: str | None,
+    themes: tuple[str, ...],
+    lexicon: str | None,
     since: str | None,
     until: str | None,
     facet: str | None,
@@ -100,17 +106,22 @@ def static_command(
 
     \b
     Example:
-      nkmap static samples/ -o map.png --extent border --since 2020 --themes trade,factory
+      nkmap static samples/ -o map.png --extent border --since 2020 --theme trade,factory
       nkmap static samples/ -o near-hyesan.pdf --near Hyesan --km 50
     """
-    if output.suffix.lower() not in _FORMATS:
-        raise InputError(f"{output}: unknown map format {output.suffix!r}; use .png, .svg or .pdf")
+    if format_of(output, "map") is None:
+        raise InputError(
+            f"{output}: unknown map format {output.suffix!r}; use {listing('map', write=True)}"
+        )
     from maps.static import parse_extent
 
     parse_extent(extent)  # fail on a bad extent before reading anything
-    theme_list = [t.strip() for t in themes.split(",") if t.strip()] if themes else None
-    if themes is not None and not theme_list:
-        raise InputError("--themes: give at least one theme, e.g. --themes trade,factory")
+    theme_list = [t.strip() for item in themes for t in item.split(",") if t.strip()] or None
+    if themes and not theme_list:
+        raise InputError("--theme: give at least one theme, e.g. --theme trade,factory")
+    from nkmap.themes import load_theme_table
+
+    table = load_theme_table(lexicon)
     if tiles and facet:
         raise InputError("--tiles draws under a single map; leave out --facet or --tiles")
     if tiles:
@@ -120,7 +131,7 @@ def static_command(
 
     # everything is read: the notes below count what the options leave out
     loaded, failures = load_inputs(inputs, jobs=jobs)
-    events = apply_filters(loaded, **filters)
+    events = apply_filters(loaded, theme_table=table, **filters)
     n_read = len(events)
     events, undated = filter_period(events, since, until)
     if undated and (since or until):
@@ -129,7 +140,7 @@ def static_command(
         warn("no events found: the map shows the region only")
     elif len(events) == 0:
         warn("no events in the period: the map shows the region only")
-    summary = summarize(events, extent=extent, themes=theme_list)
+    summary = summarize(events, extent=extent, themes=theme_list, theme_table=table)
     for note in summary.notes:
         if summary.n_events:
             warn(note[0].lower() + note[1:].rstrip("."))
@@ -141,6 +152,7 @@ def static_command(
             title=title,
             themes=theme_list,
             labels=labels,
+            theme_table=table,
         )
     else:
         fig = static_map(
@@ -150,6 +162,7 @@ def static_command(
             themes=theme_list,
             labels=labels,
             tiles=tiles,
+            theme_table=table,
         )
     save_figure(fig, output, dpi=dpi)
     size = output.stat().st_size

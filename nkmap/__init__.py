@@ -1,0 +1,13 @@
+"""nkmap's base: what every package needs and none owns.
+
+The error hierarchy (:mod:`nkmap.errors`), atomic file writing (:mod:`nkmap.atomic`),
+the cache and data folders (:mod:`nkmap.folders`) and the table of file formats
+(:mod:`nkmap.formats`).  It imports
+none of ``gazetteer``, ``geo`` and ``maps``; they import it.
+"""
+
+from __future__ import annotations
+
+from nkmap.errors import NkmapError
+
+__all__ = ["NkmapError"]

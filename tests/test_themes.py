@@ -1,0 +1,113 @@
+"""The one theme table: read by extraction and both maps, extended by a lexicon."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from geo.themes import load_themes, theme_chooser
+from maps.interactive import prepare
+from maps.static import save_figure, static_map
+from maps.style import Styles, theme_style
+from nkmap.errors import DataError
+from nkmap.themes import load_theme_table
+
+ROOT = Path(__file__).resolve().parent.parent
+TABLE = ROOT / "nkmap" / "data" / "themes.json"
+
+
+@pytest.fixture(scope="module")
+def article_events(samples_dir: Path):
+    """Events extracted from the bundled sample articles."""
+    from geo.events import extract_events
+
+    return extract_events([samples_dir])
+
+
+@pytest.fixture()
+def lexicon(tmp_path: Path) -> Path:
+    path = tmp_path / "gold.json"
+    path.write_text(
+        json.dumps(
+            {
+                "gold_rush": {
+                    "label": "Gold panning",
+                    "colour": "#123456",
+                    "order": 0,
+                    "patterns": ["gold panning", "panned for gold"],
+                },
+                "rumours": {"patterns": ["rumou?rs?"]},
+                "trade": {"patterns": ["barter"]},
+            }
+        ),
+        "utf-8",
+    )
+    return path
+
+
+def test_labels_and_colours_are_stated_only_in_the_table() -> None:
+    table = json.loads(TABLE.read_text("utf-8"))
+    for package in ("nkmap", "gazetteer", "geo", "maps"):
+        for path in (ROOT / package).rglob("*.py"):
+            text = path.read_text("utf-8")
+            for theme in ("trade", "factory", "aid", "security"):
+                assert table[theme]["label"] not in text, (path, theme)
+                assert f'"{table[theme]["colour"]}"' not in text, (path, theme)
+
+
+def test_a_lexicon_theme_is_found_and_drawn_with_its_label_and_colour(
+    lexicon: Path, tmp_path: Path, article_events
+) -> None:
+    table = load_theme_table(lexicon)
+    choose = theme_chooser(load_themes(lexicon))
+    assert choose("Villagers panned for gold in the Yalu.")[0][0] == "gold_rush"
+    assert choose("They would barter rice for diesel.")[0][0] == "trade"  # extended
+    assert table["trade"].label == load_theme_table()["trade"].label  # kept
+    palette = json.loads(TABLE.read_text("utf-8"))["_fallback_colours"]
+    assert table["rumours"].colour == palette[0]  # no colour given: the fallback palette's
+    assert table.legend_order(["trade", "gold_rush", "rumours"]) == [
+        "gold_rush",
+        "trade",
+        "rumours",
+    ]
+
+    events = article_events.copy()
+    events.loc[events.index[0], "theme"] = "gold_rush"
+    themes = {t["id"]: t for t in prepare(events, table).themes}
+    assert themes["gold_rush"]["label"] == "Gold panning"
+    assert themes["gold_rush"]["color"] == "#123456"
+    assert next(iter(themes)) == "gold_rush"  # order 0: first in the legend
+
+    svg = save_figure(static_map(events, theme_table=table), tmp_path / "gold.svg")
+    text = svg.read_text("utf-8")
+    assert "Gold panning (1)" in text
+    assert "#123456" in text
+    assert theme_style("gold_rush").label == "Gold rush"  # without the lexicon: grey, own name
+
+
+@pytest.mark.parametrize(
+    ("entry", "message"),
+    [
+        ({"colour": "red", "patterns": ["x"]}, "colour.*#rrggbb"),
+        ({"order": "first", "patterns": ["x"]}, "order.*number"),
+        ({"patterns": "x"}, "needs a list"),
+        ({"patterns": ["(unclosed"]}, "bad pattern"),
+    ],
+)
+def test_a_malformed_lexicon_names_file_and_theme(
+    tmp_path: Path, entry: dict[str, object], message: str
+) -> None:
+    path = tmp_path / "bad.json"
+    path.write_text(json.dumps({"newtheme": entry}), "utf-8")
+    with pytest.raises(DataError, match=re.escape(str(path)) + ".*'newtheme'.*" + message):
+        load_themes(path)
+
+
+def test_the_built_in_styles_follow_the_table() -> None:
+    table = load_theme_table()
+    styles = Styles.of(None)
+    assert list(styles.themes)[:2] == ["trade", "factory"]
+    assert all(styles.theme(t).color == table[t].colour for t in table)
