@@ -10,7 +10,7 @@ from typing import Any
 __all__ = ["extract_events", "load_events", "read_articles"]
 
 _LAZY = {
-    "extract_events": "geo.events",
+    "extract_events": "geo.pipeline",
     "read_articles": "geo.article",
     "load_events": "geo.inputs",
 }

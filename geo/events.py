@@ -17,16 +17,14 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import os
 import re
 from bisect import bisect_right
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from gazetteer import Gazetteer
-from geo.article import Article, ReadFailure
+from geo.article import Article
 from geo.dates import event_date
 from geo.linking import Linker, Mention
 from geo.roles import in_list, is_background, is_scene, mention_role
@@ -480,52 +478,3 @@ def events_frame(events: Sequence[Event]) -> Any:
         frame[c] = pd.to_datetime(frame[c], errors="coerce")
     geometry = gpd.points_from_xy([e.lon for e in events], [e.lat for e in events])
     return gpd.GeoDataFrame(frame, geometry=geometry, crs=4326)[EVENT_COLUMNS]
-
-
-def extract_events(
-    articles: Iterable[Article] | Iterable[str | os.PathLike[str]] | str | os.PathLike[str],
-    *,
-    gazetteer: Gazetteer | None = None,
-    lexicon: str | Path | None = None,
-    on_error: str = "warn",
-    date: dt.date | None = None,
-    failures: list[ReadFailure] | None = None,
-    jobs: int | None = 1,
-) -> Any:
-    """Return the events of ``articles`` (Article objects, or files and folders to read).
-
-    Files are read and extracted by :class:`geo.pipeline.Pipeline`, on ``jobs`` processes
-    (``None``: every core); unreadable files follow ``on_error`` (see
-    :func:`geo.article.read_articles`) and are appended to ``failures`` when a list is given.
-    Article objects come first in the result, then the files' articles in read order.
-
-    Returns:
-        GeoDataFrame: one row per event, columns :data:`EVENT_COLUMNS`, EPSG:4326.
-
-    Raises:
-        FileError, DataError: an input or the lexicon cannot be read (``on_error="raise"``).
-    """
-    from geo.pipeline import Pipeline
-
-    items = [articles] if isinstance(articles, (str, os.PathLike)) else list(articles)
-    paths = [a for a in items if not isinstance(a, Article)]
-    arts = [a for a in items if isinstance(a, Article)]
-    events: list[Event] = []
-    if arts:
-        extractor = EventExtractor(gazetteer, load_themes(lexicon) if lexicon else None)
-        events = [e for a in arts for e in extractor.process(a).events]
-    if paths:
-        pipeline = Pipeline(
-            paths,
-            gazetteer=gazetteer,
-            lexicon=lexicon,
-            on_error=on_error,
-            date=date,
-            jobs=jobs,
-            keep_text=False,
-        )
-        for batch in pipeline:
-            events += batch.events
-        if failures is not None:
-            failures.extend(pipeline.failures)
-    return events_frame(events)

@@ -28,10 +28,12 @@ from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 from gazetteer import Gazetteer
-from geo.article import ReadFailure, ReadWarning, expand_paths, read_articles
-from geo.events import ArticleResult, Event, EventExtractor
+from geo.article import Article, ReadFailure, ReadWarning, expand_paths, read_articles
+from geo.events import ArticleResult, Event, EventExtractor, events_frame
+from geo.themes import load_themes
 from nkmap.errors import FileError, InputError, NkmapError
 
 __all__ = [
@@ -365,3 +367,50 @@ class Pipeline:
         for _ in self:
             pass
         return self
+
+
+def extract_events(
+    articles: Iterable[Article] | Iterable[str | os.PathLike[str]] | str | os.PathLike[str],
+    *,
+    gazetteer: Gazetteer | None = None,
+    lexicon: str | Path | None = None,
+    on_error: str = "warn",
+    date: dt.date | None = None,
+    failures: list[ReadFailure] | None = None,
+    jobs: int | None = 1,
+) -> Any:
+    """Return the events of ``articles`` (Article objects, or files and folders to read).
+
+    Files are read and extracted by :class:`Pipeline`, on ``jobs`` processes
+    (``None``: every core); unreadable files follow ``on_error`` (see
+    :func:`geo.article.read_articles`) and are appended to ``failures`` when a list is given.
+    Article objects come first in the result, then the files' articles in read order.
+
+    Returns:
+        GeoDataFrame: one row per event, columns :data:`EVENT_COLUMNS`, EPSG:4326.
+
+    Raises:
+        FileError, DataError: an input or the lexicon cannot be read (``on_error="raise"``).
+    """
+    items = [articles] if isinstance(articles, (str, os.PathLike)) else list(articles)
+    paths = [a for a in items if not isinstance(a, Article)]
+    arts = [a for a in items if isinstance(a, Article)]
+    events: list[Event] = []
+    if arts:
+        extractor = EventExtractor(gazetteer, load_themes(lexicon) if lexicon else None)
+        events = [e for a in arts for e in extractor.process(a).events]
+    if paths:
+        pipeline = Pipeline(
+            paths,
+            gazetteer=gazetteer,
+            lexicon=lexicon,
+            on_error=on_error,
+            date=date,
+            jobs=jobs,
+            keep_text=False,
+        )
+        for batch in pipeline:
+            events += batch.events
+        if failures is not None:
+            failures.extend(pipeline.failures)
+    return events_frame(events)

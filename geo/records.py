@@ -163,3 +163,17 @@ def article_record(result: Any, ingested_at: str) -> tuple[Any, ...]:
     """Return the bookkeeping row (:data:`ARTICLE_COLUMNS` order) of an ArticleResult."""
     a = result.article
     return (a.content_hash, a.article_id, a.path, a.title, a.date, len(result.events), ingested_at)
+
+
+def rows_frame(rows: Sequence[Row], schema: Schema) -> Any:
+    """Return rows as a GeoDataFrame (EPSG:4326); dates as ``datetime64``."""
+    import geopandas as gpd
+    import pandas as pd
+
+    data = {name: [r[i] for r in rows] for i, name in enumerate(schema.names)}
+    frame = pd.DataFrame(data, columns=schema.names)
+    for name in schema.dates():
+        frame[name] = pd.to_datetime(frame[name], errors="coerce")
+    xs = [float("nan") if r[-1] is None else r[-1][0] for r in rows]
+    ys = [float("nan") if r[-1] is None else r[-1][1] for r in rows]
+    return gpd.GeoDataFrame(frame, geometry=gpd.points_from_xy(xs, ys), crs=4326)

@@ -11,15 +11,10 @@ and never rewrites the old ones.
 from __future__ import annotations
 
 import datetime as dt
-import html
-import math
 import os
-import re
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any, Protocol
-from urllib.parse import urlsplit
-from xml.sax.saxutils import escape
 
 from geo.records import Row, Schema, event_schema, frame_rows, frame_schema
 from geo.writers import FORMATS, open_writer
@@ -31,7 +26,6 @@ __all__ = [
     "ingested_hashes",
     "is_database_url",
     "open_store",
-    "to_kml",
     "write_events",
 ]
 
@@ -48,90 +42,6 @@ def write_events(events: Any, path: str | os.PathLike[str]) -> Path:
     with open_writer(path, schema) as writer:
         writer.write(list(frame_rows(events, schema)))
     return path
-
-
-#: Characters XML 1.0 forbids or that no viewer shows: C0 controls but tab, newline and
-#: return; DEL; lone surrogates; U+FFFE and U+FFFF.
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
-_DAY = re.compile(r"^\d{4}-\d\d-\d\d$")
-
-
-def _kml_text(value: Any) -> str:
-    """``value`` as text for KML: missing values empty, forbidden characters removed."""
-    if value is None or (isinstance(value, float) and value != value):
-        return ""
-    text = str(value)
-    return "" if text in ("nan", "NaT", "None") else _NOT_XML.sub("", text)
-
-
-def _html(value: Any) -> str:
-    """``value`` as HTML text: a KML viewer renders balloons as HTML, so markup is escaped."""
-    return html.escape(_kml_text(value), quote=True)
-
-
-def _web_link(url: Any) -> str:
-    """An HTML link to ``url`` when it is an http(s) URL with a host, else nothing."""
-    text = _kml_text(url).strip()
-    parts = urlsplit(text) if text else None
-    if parts is None or parts.scheme.lower() not in ("http", "https") or not parts.netloc:
-        return ""
-    return f'<a href="{html.escape(text, quote=True)}">{html.escape(text)}</a>'
-
-
-def _description(row: Any) -> str:
-    """The balloon of one event as HTML (article text escaped), ready to be XML-escaped."""
-    source = _html(getattr(row, "source", ""))
-    cite = " ".join(
-        part
-        for part in (
-            _html(getattr(row, "title", "")),
-            f"({source})" if source else "",
-            _web_link(getattr(row, "url", "")),
-        )
-        if part
-    )
-    return (
-        f"<p>{_html(getattr(row, 'evidence', ''))}</p>\n<p>{cite}</p>\n"
-        f"<p>theme: {_html(getattr(row, 'theme', ''))}; "
-        f"precision: {_html(getattr(row, 'precision', ''))}</p>"
-    )
-
-
-def to_kml(events: Any) -> str:
-    """Return the events as a KML document, one Placemark each, with a TimeStamp where dated.
-
-    The description is an HTML balloon (evidence, citation, theme): article text in it is
-    HTML-escaped and then the whole is XML-escaped, so viewers that render balloons as HTML
-    (Google Earth) show the text, never run it.  The name is escaped the same way.
-    Characters XML forbids (C0 controls) are removed; the article's URL becomes a link only
-    when it is ``http(s)``.  An event without coordinates has no Point.  Raises nothing.
-    """
-    parts = [
-        '<?xml version="1.0" encoding="UTF-8"?>',
-        '<kml xmlns="http://www.opengis.net/kml/2.2"><Document><name>nkmap events</name>',
-    ]
-    for row in events.itertuples(index=False):
-        day = _kml_text(getattr(row, "date", None))[:10]
-        when = f"<TimeStamp><when>{day}</when></TimeStamp>" if _DAY.match(day) else ""
-        name = f"{_html(getattr(row, 'theme', ''))}: {_html(getattr(row, 'place', ''))}"
-        geom = getattr(row, "geometry", None)
-        point = ""
-        if geom is not None and not geom.is_empty and geom.geom_type == "Point":
-            x, y = geom.x, geom.y
-            if math.isfinite(x) and math.isfinite(y):
-                point = f"<Point><coordinates>{x:.6f},{y:.6f}</coordinates></Point>"
-        parts.append(
-            f"<Placemark><name>{escape(name)}</name>"
-            f"<description>{escape(_description(row))}</description>{when}{point}"
-            "</Placemark>"
-        )
-    parts.append("</Document></kml>")
-    return "\n".join(parts)
-
-
-# ---------------------------------------------------------------------------------------------
-# The store
-# ---------------------------------------------------------------------------------------------
 
 
 class Store(Protocol):

@@ -18,7 +18,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import IO, Any, Protocol
 
-from geo.records import Row, Schema, point_wkb
+from geo.records import Row, Schema, point_wkb, rows_frame
 from nkmap.atomic import atomic_path
 from nkmap.errors import FileError, InputError
 from nkmap.formats import formats
@@ -188,26 +188,12 @@ class _GpkgWriter:
         self.appender.close()
 
 
-def rows_frame(rows: Sequence[Row], schema: Schema) -> Any:
-    """Return rows as a GeoDataFrame (EPSG:4326); dates as ``datetime64``."""
-    import geopandas as gpd
-    import pandas as pd
-
-    data = {name: [r[i] for r in rows] for i, name in enumerate(schema.names)}
-    frame = pd.DataFrame(data, columns=schema.names)
-    for name in schema.dates():
-        frame[name] = pd.to_datetime(frame[name], errors="coerce")
-    xs = [float("nan") if r[-1] is None else r[-1][0] for r in rows]
-    ys = [float("nan") if r[-1] is None else r[-1][1] for r in rows]
-    return gpd.GeoDataFrame(frame, geometry=gpd.points_from_xy(xs, ys), crs=4326)
-
-
 class _KMLWriter:
-    """KML: the Placemarks :func:`geo.store.to_kml` makes, each with its row's ExtendedData
+    """KML: the Placemarks :func:`geo.kml.to_kml` makes, each with its row's ExtendedData
     (:mod:`geo.kml`), written a batch at a time."""
 
     def __init__(self, path: Path, schema: Schema) -> None:
-        from geo.store import to_kml
+        from geo.kml import to_kml
 
         self.schema = schema
         self.fh = path.open("w", encoding="utf-8")
@@ -217,8 +203,7 @@ class _KMLWriter:
         self.fh.write(self.head)
 
     def write(self, rows: Sequence[Row]) -> None:
-        from geo.kml import with_extended_data
-        from geo.store import to_kml
+        from geo.kml import to_kml, with_extended_data
 
         if not rows:
             return

@@ -319,7 +319,8 @@ def _enlarge_crowded_spot(fig: Any, map_ax: Any, prep: Prepared, max_count: floa
         return None
     renderer = fig.canvas.get_renderer()
     labels = [t.get_window_extent(renderer) for t in map_ax.texts if hasattr(t, "nkmap_marker")]
-    return draw_inset(fig, map_ax, prep, keys, max_count, list(map_ax.nkmap_avoid) + labels)
+    avoid = list(map_ax.nkmap_avoid) + labels
+    return draw_inset(fig, map_ax, prep, keys, max_count, avoid, draw_panel)
 
 
 def _add_tiles(ax: Any, crs: Any) -> None:

@@ -30,19 +30,6 @@ class DrawnArea:
     tag: Any = None
 
 
-def area_notes(points: Points) -> list[str]:
-    """Return the sentences naming the country-level events (shaded, never tagged on the map)."""
-    areas = points.areas
-    if areas is None or len(areas) == 0:
-        return []
-    countries = areas[areas["level"] == "country"]
-    if len(countries) == 0:
-        return []
-    per = countries.groupby("name", sort=True)["count"].sum()
-    parts = ", ".join(f"{name} {int(n)}" for name, n in per.items())
-    return [f"Placed only in a country (that country shaded): {parts}."]
-
-
 def _tag_spot(
     shape: Any, half: tuple[float, float], obstacles: Any, taken: list[Any], view: Any
 ) -> tuple[float, float, bool]:

@@ -250,8 +250,6 @@ def prepare(
         notes.append(f"{n_outside:,} events outside the map's extent are not shown.")
     if n_unlocated:
         notes.append(f"{n_unlocated:,} events without a location are not shown.")
-    from maps.static_areas import area_notes
-
     notes.extend(area_notes(points))
     summary = MapSummary(
         n_events=n_events,
@@ -403,3 +401,16 @@ def _aggregate(inside: Any, crs: Any) -> Points:
     )
     groups = groups.reset_index().merge(places[["key", "name", "lon", "lat", "x", "y"]], on="key")
     return Points(groups[columns], places.reset_index(drop=True))
+
+
+def area_notes(points: Points) -> list[str]:
+    """Return the sentences naming the country-level events (shaded, never tagged on the map)."""
+    areas = points.areas
+    if areas is None or len(areas) == 0:
+        return []
+    countries = areas[areas["level"] == "country"]
+    if len(countries) == 0:
+        return []
+    per = countries.groupby("name", sort=True)["count"].sum()
+    parts = ", ".join(f"{name} {int(n)}" for name, n in per.items())
+    return [f"Placed only in a country (that country shaded): {parts}."]

@@ -8,6 +8,7 @@ those places with every label; a rectangle on the map marks what it enlarges.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
@@ -52,18 +53,24 @@ def _subset(points: Points, keys: list[str]) -> Points:
 
 
 def draw_inset(
-    fig: Any, map_ax: Any, prep: Prepared, keys: list[str], max_count: float, avoid: list[Any]
+    fig: Any,
+    map_ax: Any,
+    prep: Prepared,
+    keys: list[str],
+    max_count: float,
+    avoid: list[Any],
+    draw_panel: Callable[..., Any],
 ) -> Any:
     """Draw the enlarged inset of the places ``keys`` over a free corner of ``map_ax``.
 
     ``avoid`` are display boxes already on the map (scale bar, tags) that the
-    inset must not cover.  Returns the inset axes, or None when no corner is free.
+    inset must not cover; ``draw_panel`` is the static map's panel drawer, which the inset
+    calls for its own panel.  Returns the inset axes, or None when no corner is free.
     """
     import numpy as np
     from matplotlib.patches import Rectangle
 
     from maps.basemap import fit_box, to_lonlat
-    from maps.static import draw_panel
 
     pos = map_ax.get_position()
     fig_w, fig_h = fig.get_size_inches()

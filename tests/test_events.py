@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from geo.article import article_from_text, read_articles
-from geo.events import EVENT_COLUMNS, EventExtractor, extract_events, sentences
+from geo.events import EVENT_COLUMNS, EventExtractor, sentences
+from geo.pipeline import extract_events
 
 
 @pytest.fixture(scope="module")

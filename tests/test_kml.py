@@ -14,7 +14,8 @@ from typing import Any
 
 import pytest
 
-from geo.store import to_kml, write_events
+from geo.kml import to_kml
+from geo.store import write_events
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--no-first-run"]

@@ -22,7 +22,7 @@ TABLE = ROOT / "nkmap" / "data" / "themes.json"
 @pytest.fixture(scope="module")
 def article_events(samples_dir: Path):
     """Events extracted from the bundled sample articles."""
-    from geo.events import extract_events
+    from geo.pipeline import extract_events
 
     return extract_events([samples_dir])
 
