@@ -119,12 +119,13 @@ _VISIT_TO = re.compile(
 )
 #: Line roles whose sentences can report a happening.
 _EVENT_ROLES = frozenset({"title", "body", "caption"})
-#: Words saying that a donation comes from abroad: then it is aid, not a fundraising drive.
+#: The reporter's or a source's own trip: how the news was gathered, not an official visit.
 _REPORTER = re.compile(
     r"\b(?:reporting partners?|reporters?|correspondents?|journalists?|this writer)\b|"
     r"\bI\s+(?:\w+\s+)?(?:visited|traveled|travelled|went|toured)\b",
     re.I,
 )
+#: Words saying that a donation comes from abroad: then it is aid, not a fundraising drive.
 _FOREIGN = re.compile(
     r"\b(?:China|Chinese|Russia|Russian|foreign|international|United Nations|UN|UNICEF|WFP|"
     r"Red Cross|South Korea|Japan|embassy)\b"

@@ -104,6 +104,13 @@ _SUBORDINATE = re.compile(
 _ANNOUNCED = re.compile(r"\bwill\s+(?:visit|hold|attend|travel|arrive|open)\b", re.IGNORECASE)
 
 
+def _clause_before(sentence: str, start: int, width: int) -> str:
+    """Return up to ``width`` characters before ``start``, from where the clause begins."""
+    left = sentence[max(0, start - width) : start]
+    cut = list(_CLAUSE_CUT.finditer(left))
+    return left[cut[-1].end() :] if cut else left
+
+
 def mention_role(sentence: str, start: int, end: int) -> str:
     """Return the role (one of :data:`ROLES`) of the place named at ``sentence[start:end]``.
 
@@ -118,10 +125,7 @@ def mention_role(sentence: str, start: int, end: int) -> str:
     >>> mention_role("Pyongyang said the talks failed.", 0, 9)
     'speaker'
     """
-    left = sentence[max(0, start - 120) : start]
-    cut = list(_CLAUSE_CUT.finditer(left))
-    if cut:
-        left = left[cut[-1].end() :]
+    left = _clause_before(sentence, start, 120)
     right = sentence[end : end + 60]
     if _SOURCE_LEFT.search(left):
         return "source"
@@ -156,11 +160,7 @@ def is_scene(sentence: str, start: int) -> bool:
     >>> is_scene("Police in Dandong inspected trucks from Sinuiju.", 10)
     True
     """
-    left = sentence[max(0, start - 60) : start]
-    cut = list(_CLAUSE_CUT.finditer(left))
-    if cut:
-        left = left[cut[-1].end() :]
-    return _SCENE_LEFT.search(left) is not None
+    return _SCENE_LEFT.search(_clause_before(sentence, start, 60)) is not None
 
 
 def in_list(sentence: str, prev_end: int, start: int) -> bool:
