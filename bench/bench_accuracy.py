@@ -6,6 +6,14 @@ Reads every text of the dev set as a user's file (plain text, offsets from the s
 file), extracts mentions and events with the default gazetteer and themes, writes the
 predictions in the scorer's format and prints the scorer's table, then the issue's targets
 beside the figures measured in this run.  ``-v`` passes through to the scorer (every miss).
+
+The scorer reads one label per event, ``theme``: its category line maps that label to a
+category (cross-border trade, regional factory, other) by its words, its theme-id line
+compares it with the gold theme id.  nkmap predicts both (an event's ``theme`` and its
+``category``: a crackdown on smuggling is ``security`` bearing on cross-border trade), so
+it writes two predictions files, one labelling each event with its category and one with
+its theme id, and the scorer prints them side by side: the category line is read from the
+first column, the theme-id line from the second.
 """
 
 from __future__ import annotations
@@ -31,8 +39,15 @@ TARGETS = [
 ]
 
 
-def predictions(devset: Path) -> dict[str, object]:
-    """Return nkmap's predictions for every dev-set text, in the scorer's format."""
+#: The two predictions files: (system name, the event field written as the scorer's label).
+LABELS = [("nkmap-category", "category"), ("nkmap-theme", "theme")]
+#: Which predictions file each target is read from.
+TARGET_SYSTEM = {"events F1, same theme id": "nkmap-theme"}
+
+
+def predictions(devset: Path, label: str = "theme", system: str = "nkmap") -> dict[str, object]:
+    """Return nkmap's predictions for every dev-set text, in the scorer's format, each
+    event labelled with its field ``label`` (``theme`` or ``category``)."""
     from geo.article import read_article
     from geo.events import EventExtractor
 
@@ -60,7 +75,7 @@ def predictions(devset: Path) -> dict[str, object]:
                 ],
                 "events": [
                     {
-                        "theme": e.theme,
+                        "theme": getattr(e, label),
                         "lat": e.lat,
                         "lon": e.lon,
                         "place": e.place,
@@ -72,7 +87,7 @@ def predictions(devset: Path) -> dict[str, object]:
                 ],
             }
         )
-    return {"system": "nkmap", "articles": articles}
+    return {"system": system, "articles": articles}
 
 
 def _list_events(devset: Path, preds: dict[str, object]) -> None:
@@ -102,12 +117,14 @@ def _category_ceiling(devset: Path) -> float:
     return same / len(events) if events else 0.0
 
 
-def _figure(output: str, label: str) -> float | None:
+def _figure(output: str, label: str, column: int = 0) -> float | None:
+    """Return the figure of the scorer's line ``label`` in system column ``column``."""
     for line in output.splitlines():
         if line.strip().startswith(label):
-            m = re.search(r"(\d\.\d{3})", line[len(line.split(label)[0]) + len(label) :])
-            if m:
-                return float(m.group(1))
+            rest = line[len(line.split(label)[0]) + len(label) :]
+            found = re.findall(r"(?<![\d(/])(\d\.\d{3})(?![\d/)])", rest)
+            if len(found) > column:
+                return float(found[column])
     return None
 
 
@@ -123,25 +140,31 @@ def main(argv: list[str] | None = None) -> int:
     if not (devset / "score.py").is_file():
         print(f"dev set not found at {devset} (expected ../shared/devset beside the repository)")
         return 2
-    preds = predictions(devset)
     out = Path(args.out) if args.out else Path(tempfile.mkdtemp()) / "nkmap-devset.json"
-    out.write_text(json.dumps(preds, ensure_ascii=False, indent=1), "utf-8")
-    if args.events:
-        _list_events(devset, preds)
-    cmd = [sys.executable, str(devset / "score.py"), str(out)] + (["-v"] if args.v else [])
+    files = []
+    for system, label in LABELS:
+        preds = predictions(devset, label, system)
+        path = out.with_name(f"{out.stem}-{label}{out.suffix}")
+        path.write_text(json.dumps(preds, ensure_ascii=False, indent=1), "utf-8")
+        files.append(str(path))
+        if args.events and label == "theme":
+            _list_events(devset, preds)
+    cmd = [sys.executable, str(devset / "score.py"), *files] + (["-v"] if args.v else [])
     scored = subprocess.run(cmd, capture_output=True, text=True, check=False)
     print(scored.stdout, end="")
     print(scored.stderr, end="", file=sys.stderr)
     ceiling = _category_ceiling(devset)
     print(
-        f"\nNote: the category line maps a theme id to a category by its words, so a gold "
-        f"`security` event that the annotators filed under cross-border trade cannot match a "
-        f"prediction using the theme id; a system giving every gold event its exact theme id "
-        f"would score {ceiling:.3f} on that line."
+        f"\nNote: the category line maps each event's label to a category by its words; "
+        f"labelled with its theme id instead of its category, a gold `security` event that "
+        f"bears on cross-border trade could not match, and a system giving every gold event "
+        f"its exact theme id would score {ceiling:.3f} on that line."
     )
     print("\nTargets (issue 9), this run:")
+    systems = [name for name, _ in LABELS]
     for label, target in TARGETS:
-        got = _figure(scored.stdout, label)
+        column = systems.index(TARGET_SYSTEM.get(label, systems[0]))
+        got = _figure(scored.stdout, label, column)
         mark = "?" if got is None else ("met" if got >= target else "below")
         shown = "n/a" if got is None else f"{got:.3f}"
         print(f"  {label:<28} {shown:>6}  target ≥ {target:.2f}  {mark}")

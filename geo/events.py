@@ -37,6 +37,7 @@ EVENT_COLUMNS = [
     "event_id",
     "article_id",
     "theme",
+    "category",
     "place_id",
     "place",
     "country",
@@ -66,11 +67,17 @@ _DATE_RANK = {"day": 0, "month": 1, "year": 2, "article": 3}
 
 @dataclass(frozen=True)
 class Event:
-    """One reported event (fields as in DESIGN.md's event row; ``lat``/``lon`` give the point)."""
+    """One reported event (fields as in DESIGN.md's event row; ``lat``/``lon`` give the point).
+
+    ``theme`` is what happened (a theme id); ``category`` the strand of the border economy
+    it bears on (:data:`nkmap.themes.CATEGORIES`: a crackdown on smugglers is a ``security``
+    event bearing on ``cross-border trade``).
+    """
 
     event_id: str
     article_id: str
     theme: str
+    category: str
     place_id: str
     place: str
     country: str
@@ -229,10 +236,12 @@ class EventExtractor:
             day = when if precision == "day" else None
             for m, theme, hits, factor in found:
                 conf = round(m.confidence * (0.9 if hits > 1 else 0.75) * factor, 3)
+                spec = self._themes_by_id.get(theme)
                 event = Event(
                     _event_id(article.article_id, theme, m.place_id, m.name, day),
                     article.article_id,
                     theme,
+                    spec.category_of(sentence) if spec is not None else OTHER,
                     m.place_id,
                     m.name,
                     m.country,

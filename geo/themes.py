@@ -17,7 +17,9 @@ class Theme:
 
     Weak words (``"weak"`` in the lexicon) mark the theme only in a sentence where no
     theme's own words occur.  ``countries`` (ISO codes), when not empty, are the only
-    countries where the theme's events may lie.
+    countries where the theme's events may lie.  ``category`` is the strand of the border
+    economy its events bear on, unless the sentence holds words of one of
+    ``category_words``.
     """
 
     id: str
@@ -25,6 +27,23 @@ class Theme:
     pattern: re.Pattern[str]
     weak: re.Pattern[str] | None = None
     countries: frozenset[str] = frozenset()
+    category: str = "other"
+    category_words: tuple[tuple[str, re.Pattern[str]], ...] = ()
+
+    def category_of(self, sentence: str) -> str:
+        """Return the category of this theme's event told by ``sentence``: the first of
+        ``category_words`` whose words it holds, else the theme's own category.
+
+        >>> security = {t.id: t for t in load_themes()}["security"]
+        >>> security.category_of("Police arrested 35 drug dealers.")
+        'other'
+        >>> security.category_of("Police stepped up crackdowns on smuggling in Hyesan.")
+        'cross-border trade'
+        """
+        for category, words in self.category_words:
+            if words.search(sentence):
+                return category
+        return self.category
 
 
 _OPEN = r"(?<![\w-])(?:"
@@ -38,15 +57,25 @@ def _compile(record: ThemeRecord) -> Theme:
         DataError: a pattern is not a regular expression (names the file and the theme).
     """
     try:
-        pattern = re.compile(_OPEN + "|".join(record.patterns) + _CLOSE, re.IGNORECASE)
-        weak = (
-            re.compile(_OPEN + "|".join(record.weak) + _CLOSE, re.IGNORECASE)
-            if record.weak
-            else None
-        )
+        pattern = _words(record.patterns)
+        weak = _words(record.weak) if record.weak else None
+        by_category = tuple((c, _words(w)) for c, w in record.category_words if w)
     except re.error as exc:
         raise DataError(f"{record.where}: theme {record.id!r} has a bad pattern: {exc}") from exc
-    return Theme(record.id, record.label, pattern, weak, frozenset(record.countries))
+    return Theme(
+        record.id,
+        record.label,
+        pattern,
+        weak,
+        frozenset(record.countries),
+        record.category,
+        by_category,
+    )
+
+
+def _words(patterns: tuple[str, ...]) -> re.Pattern[str]:
+    """Return one case-insensitive pattern matching any of ``patterns`` as whole words."""
+    return re.compile(_OPEN + "|".join(patterns) + _CLOSE, re.IGNORECASE)
 
 
 def load_themes(extra: str | Path | None = None) -> list[Theme]:

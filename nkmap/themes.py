@@ -22,6 +22,9 @@ from nkmap.errors import DataError, FileError
 
 _COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
 
+#: The strands of the border economy an event can bear on (an event's ``category``).
+CATEGORIES = ("cross-border trade", "regional factory", "other")
+
 
 @dataclass(frozen=True)
 class ThemeRecord:
@@ -29,7 +32,11 @@ class ThemeRecord:
 
     ``patterns`` and ``weak`` are the regular expressions of the theme's words and weak
     words, as written; ``countries`` (ISO codes), when not empty, are the only countries
-    where its events may lie.  ``where`` names the file the theme was last defined in.
+    where its events may lie.  ``category`` is the strand of the border economy its events
+    bear on (one of :data:`CATEGORIES`); ``category_words`` maps another category to the
+    words that, in an event's sentence, put the event there instead (a security measure
+    against smuggling bears on cross-border trade).  ``where`` names the file the theme was
+    last defined in.
     """
 
     id: str
@@ -39,6 +46,8 @@ class ThemeRecord:
     patterns: tuple[str, ...]
     weak: tuple[str, ...] = ()
     countries: tuple[str, ...] = ()
+    category: str = "other"
+    category_words: tuple[tuple[str, tuple[str, ...]], ...] = ()
     where: str = "themes.json"
 
 
@@ -111,7 +120,11 @@ def _merge(merged: dict[str, dict[str, object]], user: Mapping[str, object], whe
         extra_patterns = entry.get("patterns", [])
         if not isinstance(base_patterns, list) or not isinstance(extra_patterns, list):
             raise DataError(f"{where}: theme {theme_id!r} needs a list of patterns")
-        looks = {k: entry[k] for k in ("label", "colour", "order") if k in entry}
+        looks = {
+            k: entry[k]
+            for k in ("label", "colour", "order", "category", "category_words")
+            if k in entry
+        }
         merged[theme_id] = {**base, **looks, "patterns": base_patterns + extra_patterns}
 
 
@@ -132,7 +145,27 @@ def _record(theme_id: str, entry: Mapping[str, object], colour: str, where: str)
         patterns,
         _words(entry, "weak", theme_id, where),
         _words(entry, "countries", theme_id, where),
+        _category(entry.get("category", "other"), theme_id, where),
+        _category_words(entry.get("category_words") or {}, theme_id, where),
         where,
+    )
+
+
+def _category(value: object, theme_id: str, where: str) -> str:
+    if value not in CATEGORIES:
+        known = ", ".join(repr(c) for c in CATEGORIES)
+        raise DataError(f'{where}: theme {theme_id!r}: "category" must be one of {known}')
+    return str(value)
+
+
+def _category_words(
+    value: object, theme_id: str, where: str
+) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    if not isinstance(value, dict):
+        raise DataError(f'{where}: theme {theme_id!r}: "category_words" must be an object')
+    return tuple(
+        (_category(category, theme_id, where), _words(value, category, theme_id, where))
+        for category in value
     )
 
 
