@@ -116,7 +116,7 @@ OTHER = "other"
 _SPEECH = re.compile(r"\b(?:said|says|say|told|tells|explained|added|according to)\b", re.I)
 #: Words pointing back to a place named before ("visited the site", "trade there").
 _ANAPHOR = re.compile(
-    r"\b(?:the|this|that) (?:site|crossing|border crossing|bridge|port|city|town|county|"
+    r"\b(?:the|this|that) (?:construction |building |factory )?(?:site|crossing|border crossing|bridge|port|city|town|county|"
     r"customs house|customs office|facility|market|zone|complex|checkpoint)\b|\bthere\b",
     re.I,
 )
@@ -210,7 +210,7 @@ class EventExtractor:
         for sent in self._sentences(article, bounds, mentions):
             after = previous if previous is not None and previous.para == sent.para else None
             if (
-                not sent.mentions
+                not self._has_scene(sent, text)
                 and named is not None
                 and (after is None or not after.mentions)
                 and _ANAPHOR.search(text[sent.start : sent.end])
@@ -233,7 +233,7 @@ class EventExtractor:
             if not found:
                 continue
             when, precision = event_date(sentence, article.date)
-            day = when if precision == "day" else None
+            day = when if precision != "article" else None
             for m, theme, hits, factor in found:
                 conf = round(m.confidence * (0.9 if hits > 1 else 0.75) * factor, 3)
                 spec = self._themes_by_id.get(theme)
@@ -303,7 +303,7 @@ class EventExtractor:
             if spec is None:
                 continue
             places, factor = self._places(sent, sentence, spec)
-            if not places and not sent.mentions and after is not None:
+            if not places and after is not None and not self._has_scene(sent, text):
                 places, factor = self._places(after, text[after.start : after.end], spec)
                 factor *= 0.7
             if sent.role == "caption":
@@ -311,6 +311,15 @@ class EventExtractor:
             if places:
                 return [(m, theme, hits, factor) for m in places]
         return []
+
+    def _has_scene(self, sent: _Sentence, text: str) -> bool:
+        """Return True when the sentence names a place as the scene of what it tells (not
+        only an actor's origin, a source's or a speaker's place)."""
+        sentence = text[sent.start : sent.end]
+        return any(
+            mention_role(sentence, m.start - sent.start, m.end - sent.start) == "locus"
+            for m in sent.mentions
+        )
 
     def _story_theme(self, article: Article) -> str | None:
         """Return the theme of the article's headline (or of the first sentence standing in
@@ -429,14 +438,32 @@ def _scenes(loci: list[Mention], sentence: str, offset: int) -> list[Mention]:
 
 
 def _merge_undated(events: list[Event]) -> list[Event]:
-    """Drop an undated event when the same theme and place has a dated one: one happening,
-    told once with its date and once without."""
-    dated = {(e.theme, e.place_id, e.place) for e in events if e.date_precision == "day"}
-    return [
-        e
-        for e in events
-        if e.date_precision == "day" or (e.theme, e.place_id, e.place) not in dated
-    ]
+    """Drop an event when the same theme and place has one whose date is more precise and
+    agrees with it: one happening, told once with its date and once without (or with only
+    its month or year).  Events of the same theme and place at different months or years
+    (a site visited last October, a factory opened this January) stay apart."""
+    dated = [e for e in events if e.date_precision != "article" and e.date is not None]
+    out = []
+    for e in events:
+        key = (e.theme, e.place_id, e.place)
+        told = [d for d in dated if (d.theme, d.place_id, d.place) == key and d is not e]
+        if any(_DATE_RANK[d.date_precision] < _DATE_RANK[e.date_precision] and _within(d, e)
+               for d in told):
+            continue
+        out.append(e)
+    return out
+
+
+def _within(fine: Event, coarse: Event) -> bool:
+    """Return True when ``fine``'s date lies in ``coarse``'s (its month, its year; any date
+    for an undated event)."""
+    if coarse.date_precision == "article" or coarse.date is None or fine.date is None:
+        return True
+    if coarse.date_precision == "year":
+        return fine.date.year == coarse.date.year
+    if coarse.date_precision == "month":
+        return (fine.date.year, fine.date.month) == (coarse.date.year, coarse.date.month)
+    return fine.date == coarse.date
 
 
 def _most_specific(events: list[Event]) -> list[Event]:
