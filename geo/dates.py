@@ -370,7 +370,8 @@ _REPORTING = re.compile(
     r"\b(?:told|tells|informed|said|says|reported|added|explained|noted|confirmed|wrote)\s+"
     r"(?:[A-Z][\w.'’-]*\s+){0,3}(?:on|last|this)\s+(?:the\s+)?[\w.]+(?:\s+\d{1,2}(?:st|nd|rd|th)?)?"
     r"(?:,?\s+(?:19|20)\d\d)?|\b(?:told|tells|informed)\s+(?:[A-Z][\w.'’-]*\s+){1,3}"
-    r"(?:yesterday|today)\b"
+    r"(?:yesterday|today)\b|\b(?:said|says|reported|announced)\s+(?:Monday|Tuesday|Wednesday|"
+    r"Thursday|Friday|Saturday|Sunday|yesterday|today)\b"
 )
 
 

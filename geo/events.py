@@ -19,7 +19,7 @@ import datetime as dt
 import hashlib
 import re
 from bisect import bisect_right
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -264,7 +264,7 @@ class EventExtractor:
                 old = by_key.get(k)
                 if old is None or _better(event, old, sent.role):
                     by_key[k] = event
-        result.events = _most_specific(_merge_undated(list(by_key.values())))
+        result.events = _most_specific(_merge_undated(list(by_key.values())), self._holders)
         return result
 
     def _located(
@@ -353,6 +353,10 @@ class EventExtractor:
             found = self._parents[place_id] = tuple(chain)
         return found
 
+    def _holders(self, place_id: str) -> frozenset[str]:
+        """Return the ids and names of the units holding ``place_id``."""
+        return frozenset(self._ancestors(place_id) + self._container_names(place_id))
+
     def _visits_to(self, sent: _Sentence, sentence: str) -> list[tuple[Mention, str, int, float]]:
         """Return visit rows for the places named as a visit's destination ("Kim's visit to
         Samjiyon")."""
@@ -400,6 +404,8 @@ class EventExtractor:
             role = mention_role(sentence, m.start - sent.start, m.end - sent.start)
             by_role.setdefault(role, []).append(m)
         chosen, factor = _scenes(by_role.get("locus", []), sentence, sent.start), 1.0
+        if not chosen:  # "a factory, located in Kusong, opened"
+            chosen, factor = by_role.get("setting", []), 0.9
         if not chosen and theme.id not in _ANYWHERE_THEMES:  # a visitor's home is not the visit's
             told = _SPEECH.search(sentence) is not None  # "…, a source in Hyesan said"
             chosen = by_role.get("origin", []) + (by_role.get("source", []) if told else [])
@@ -466,15 +472,29 @@ def _within(fine: Event, coarse: Event) -> bool:
     return fine.date == coarse.date
 
 
-def _most_specific(events: list[Event]) -> list[Event]:
+def _most_specific(events: list[Event], holders: Callable[[str], frozenset[str]]) -> list[Event]:
     """Drop a province-level event when the article has an event of the same theme inside
-    that province, and every country-level one (a whole country locates nothing)."""
+    that province; an event at a city holding the county of an event of the same theme and
+    date ("a ceremony in Nampo" told also as one in Nampo's Ryonggang County; ``holders``
+    gives the ids and names of a place's containing units); and every country-level one (a
+    whole country locates nothing)."""
     inner = {(e.theme, e.admin1) for e in events if e.precision not in ("province", "country")}
+
+    def held(e: Event) -> bool:
+        return any(
+            f.theme == e.theme
+            and f is not e
+            and (e.place_id in holders(f.place_id) or e.place in holders(f.place_id))
+            and _within(f, e)
+            for f in events
+        )
+
     return [
         e
         for e in events
         if e.precision != "country"
         and not (e.precision == "province" and (e.theme, e.admin1) in inner)
+        and not (e.precision != "province" and held(e))
     ]
 
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 
 #: Roles of a place mention in its sentence; only ``locus`` places an event.
-ROLES = ("locus", "origin", "source", "speaker")
+ROLES = ("locus", "setting", "origin", "source", "speaker")
 
 _ACTOR = (
     r"(?:governor|vice[- ]governor|mayor|vice[- ]mayor|officials?|head|heads|chief|secretary|"
@@ -65,6 +65,13 @@ _DEPARTURE_LEFT = re.compile(
     re.IGNORECASE,
 )
 _BASED_RIGHT = re.compile(r"^-based\b", re.IGNORECASE)
+# "the crossing, which is located in the northeast corner of North Korea … connecting North
+# Hamgyong and Yanbian": where a place named before it lies
+_SETTING_LEFT = re.compile(
+    r"\b(?:located|situated|lying|lies|sits|connecting|connects|linking|links|bordering|"
+    r"borders|adjacent\s+to|opposite)\b",
+    re.IGNORECASE,
+)
 _SPEAKER_RIGHT = re.compile(
     r"^(?:'s|’s)?\s+(?:has\s+|have\s+|had\s+|also\s+|then\s+)?(?:said|says|say|announced|"
     r"stated|claimed|warned|denied|accused|insisted|urged|rejected|responded|carried out|"
@@ -115,7 +122,9 @@ def mention_role(sentence: str, start: int, end: int) -> str:
     """Return the role (one of :data:`ROLES`) of the place named at ``sentence[start:end]``.
 
     ``origin``: an actor's home ("the governor of Liaoning", "Liaoning's governor", "a
-    delegation from Hunchun", "left Pyongyang", "returned to Liaoning"); ``source``: where a
+    delegation from Hunchun", "left Pyongyang", "returned to Liaoning"); ``setting``: where
+    a place lies ("the crossing, which is located in the northeast corner of North Korea",
+    "a bridge connecting Hunchun and Rason"); ``source``: where a
     source of the report sits ("a source in North Hamgyong"); ``speaker``: a capital
     standing for its government ("Pyongyang said"); ``locus`` otherwise.  Only the clause
     around the name is read.  Raises nothing.
@@ -136,6 +145,8 @@ def mention_role(sentence: str, start: int, end: int) -> str:
         or _DEPARTURE_LEFT.search(left)
     ):
         return "origin"
+    if _SETTING_LEFT.search(left):
+        return "setting"
     if _ORG_RIGHT.match(right) and not _SCENE_LEFT.search(left):
         return "origin"  # an organisation named after its home, not the scene
     if _SPEAKER_RIGHT.match(right) and not _SCENE_LEFT.search(left):
