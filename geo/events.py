@@ -116,8 +116,9 @@ OTHER = "other"
 _SPEECH = re.compile(r"\b(?:said|says|say|told|tells|explained|added|according to)\b", re.I)
 #: Words pointing back to a place named before ("visited the site", "trade there").
 _ANAPHOR = re.compile(
-    r"\b(?:the|this|that) (?:construction |building |factory )?(?:site|crossing|border crossing|bridge|port|city|town|county|"
-    r"customs house|customs office|facility|market|zone|complex|checkpoint)\b|\bthere\b",
+    r"\b(?:the|this|that) (?:construction |building |factory )?(?:site|crossing|border crossing|"
+    r"bridge|port|city|town|county|customs house|customs office|facility|market|zone|"
+    r"complex|checkpoint)\b|\bthere\b",
     re.I,
 )
 #: "Kim Jong Un's visit to Samjiyon": the phrase names the visit's own place.
@@ -453,8 +454,10 @@ def _merge_undated(events: list[Event]) -> list[Event]:
     for e in events:
         key = (e.theme, e.place_id, e.place)
         told = [d for d in dated if (d.theme, d.place_id, d.place) == key and d is not e]
-        if any(_DATE_RANK[d.date_precision] < _DATE_RANK[e.date_precision] and _within(d, e)
-               for d in told):
+        if any(
+            _DATE_RANK[d.date_precision] < _DATE_RANK[e.date_precision] and _within(d, e)
+            for d in told
+        ):
             continue
         out.append(e)
     return out
