@@ -428,7 +428,9 @@ def event_date(sentence: str, published: dt.date | None) -> tuple[dt.date | None
             if r.group("yest"):
                 return published - dt.timedelta(days=1), "day"
             weekday = _WEEKDAYS.index(r.group("wd").lower())
-            back = (published.weekday() - weekday) % 7 or 7
+            back = (published.weekday() - weekday) % 7
+            if back == 0 and r.group("rel") != "on":
+                back = 7  # "last Tuesday" in Tuesday's paper; "on Tuesday" is that day
             return published - dt.timedelta(days=back), "day"
     m = _search_unbounded(_MONTH_YEAR, sentence)
     if m is not None:

@@ -9,7 +9,8 @@ scene of the sentence before it in the same paragraph.  A list of places gives o
 each; a province is dropped when the sentence also names a place inside it; a happening
 told in several sentences is one event (its evidence the body sentence that states it with
 the most precise date).  Page furniture, datelines and photo captions make no event
-(a caption only at a place the body names too).  Events are located in the DPRK and the
+(a caption only at a place the body names too, unless it shows a happening of its own:
+a dated scene, or the event's photo as released).  Events are located in the DPRK and the
 Chinese and Russian border provinces, and, for official visits, anywhere.
 """
 
@@ -140,6 +141,32 @@ _FOREIGN = re.compile(
 )
 
 
+#: A caption of the happening's own photo ("in this photo released by KCNA"), not an
+#: illustration ("a file photo", "trucks can be seen …").
+_OWN_PHOTO = re.compile(
+    r"\b(?:photos?|pictures?|images?)\s+(?:provided|released|published|distributed|taken)\s+"
+    r"(?:by|on)\b",
+    re.I,
+)
+_ILLUSTRATION = re.compile(r"\bfile\s+(?:photos?|pictures?|images?)\b|\bcan be seen\b", re.I)
+
+
+def _is_history(when: dt.date | None, precision: str, published: dt.date | None) -> bool:
+    """Return True when a sentence's own date lies in an earlier year than the one before
+    the article's publication: history told as background ("agreed in 2008", in 2010)."""
+    if when is None or published is None or precision == "article":
+        return False
+    return when.year < published.year - 1
+
+
+def _tells_own_happening(caption: str) -> bool:
+    """Return True when a photo caption shows a happening of its own: a dated scene or the
+    photo of the event as released, not a file photo or an illustration."""
+    if _ILLUSTRATION.search(caption):
+        return False
+    return _OWN_PHOTO.search(caption) is not None or event_date(caption, None)[1] == "day"
+
+
 def _eventful(m: Mention, theme: Theme) -> bool:
     """Return True for mentions that can locate an event of ``theme``: DPRK or border-region
     places (any town or site for visits and other happenings), not rivers (a river is
@@ -234,6 +261,8 @@ class EventExtractor:
             if not found:
                 continue
             when, precision = event_date(sentence, article.date)
+            if _is_history(when, precision, article.date):
+                continue
             day = when if precision != "article" else None
             for m, theme, hits, factor in found:
                 conf = round(m.confidence * (0.9 if hits > 1 else 0.75) * factor, 3)
@@ -307,7 +336,7 @@ class EventExtractor:
             if not places and after is not None and not self._has_scene(sent, text):
                 places, factor = self._places(after, text[after.start : after.end], spec)
                 factor *= 0.7
-            if sent.role == "caption":
+            if sent.role == "caption" and not _tells_own_happening(sentence):
                 places = [m for m in places if m.place_id in body_places]
             if places:
                 return [(m, theme, hits, factor) for m in places]
