@@ -151,6 +151,24 @@ _OWN_PHOTO = re.compile(
 _ILLUSTRATION = re.compile(r"\bfile\s+(?:photos?|pictures?|images?)\b|\bcan be seen\b", re.I)
 
 
+#: A sentence opening on a happening told before ("The recent operation marked …").
+_RETOLD = re.compile(
+    r"\W*(?:the|this|that|these|those)\s+(?:recent\s+|latest\s+|same\s+|above\s+)?"
+    r"(?:operations?|campaigns?|crackdowns?|incidents?|events?|meetings?|ceremon(?:y|ies)|"
+    r"visits?|inspections?|drives?|moves?|measures?|orders?|decisions?|raids?)\b",
+    re.I,
+)
+#: "since 2015 at least, they have demanded …": a state of things lasting since a year.
+_SINCE_YEAR = re.compile(r"\bsince\s+(?:at\s+least\s+)?(?P<year>(?:19|20)\d\d)\b", re.I)
+
+
+def _long_running(sentence: str, published: dt.date | None) -> bool:
+    """Return True when ``sentence`` tells a state lasting since a year before the article's
+    (any year when the article is undated): background, not a happening."""
+    m = _SINCE_YEAR.search(sentence)
+    return m is not None and (published is None or int(m.group("year")) < published.year)
+
+
 def _is_history(when: dt.date | None, precision: str, published: dt.date | None) -> bool:
     """Return True when a sentence's own date lies in an earlier year than the one before
     the article's publication: history told as background ("agreed in 2008", in 2010)."""
@@ -244,18 +262,22 @@ class EventExtractor:
                 and _ANAPHOR.search(text[sent.start : sent.end])
             ):
                 after = named  # "visited the site": the place last named
-            previous = sent
+            sentence = text[sent.start : sent.end]
+            background = is_background(sentence) or _long_running(sentence, article.date)
+            previous = None if background else sent  # background places set no scene
             if sent.mentions:
                 named = sent
             if sent.role not in _EVENT_ROLES:
                 continue
             if not sent.mentions and (after is None or not after.mentions):
                 continue  # no place here or just before: nothing to locate
-            sentence = text[sent.start : sent.end]
             visits = self._visits_to(sent, sentence)
             found: list[tuple[Mention, str, int, float]] = []  # (place, theme, hits, factor)
-            if not is_background(sentence):
+            if not background:
                 found = self._located(sent, sentence, after, text, body_places, story, bool(visits))
+            if _RETOLD.match(sentence):  # "The recent operation marked …": told already
+                told = {e.place_id for e in by_key.values()}
+                found = [f for f in found if f[0].place_id not in told]
             taken = {m.place_id for m, *_ in found}
             found += [v for v in visits if v[0].place_id not in taken]
             if not found:

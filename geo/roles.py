@@ -95,6 +95,7 @@ _BACKGROUND = re.compile(
     r"(?:largest|biggest|main|major|only|key)\b|\bsees?\s+(?:weekly|daily|regular)\b|"
     r"\bunclear\b|\bwhether\b|\bspeculat\w*|\bperhaps\b|"
     r"\bit remains to be seen\b|\bin the (?:past|future)\b|\bneeds?\s+to\b|\bmust\b|"
+    r"\b(?:later|earlier)\s+that\s+year\b|\bthat\s+same\s+year\b|"
     r"\bthis (?:article|paper|report|post|essay|study|analysis)\b|\bover the years\b|"
     r"\bfor (?:over |more than |nearly |almost |about )?\d+ (?:years|decades)\b|"
     r"\brequires? (?:further )?confirmation\b|\bunconfirmed\b|\bcould not be "
