@@ -25,7 +25,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from gazetteer import Gazetteer
+from gazetteer.place import POINT_PRECISIONS, PRECISIONS
 from geo.article import Article
+from geo.dates import PRECISIONS as DATE_PRECISIONS
 from geo.dates import event_date
 from geo.linking import Linker, Mention
 from geo.roles import in_list, is_background, is_scene, mention_role
@@ -63,7 +65,7 @@ DATE_COLUMNS = ("date", "published")
 #: First-level units outside the DPRK where events are located (the border region).
 BORDER_REGION = frozenset({"Liaoning", "Jilin", "Heilongjiang", "Primorsky Krai"})
 
-_DATE_RANK = {"day": 0, "month": 1, "year": 2, "article": 3}
+_DATE_RANK = {p: i for i, p in enumerate(DATE_PRECISIONS)}
 
 
 @dataclass(frozen=True)
@@ -191,11 +193,11 @@ def _eventful(m: Mention, theme: Theme) -> bool:
     hundreds of kilometres long; its point would claim a false precision)."""
     if m.kind == "river" or (theme.countries and m.country not in theme.countries):
         return False
-    if theme.id == OTHER and m.precision not in ("site", "town", "county"):
+    if theme.id == OTHER and m.precision not in POINT_PRECISIONS:
         return False  # a happening outside every theme, across a whole province, says nothing
     if m.country == "KP" or m.admin1 in BORDER_REGION:
         return True
-    return theme.id in _ANYWHERE_THEMES and m.precision in ("site", "town", "county")
+    return theme.id in _ANYWHERE_THEMES and m.precision in POINT_PRECISIONS
 
 
 def _event_id(article_id: str, theme: str, place_id: str, place: str, when: dt.date | None) -> str:
@@ -213,6 +215,13 @@ class _Sentence:
     para: int
     role: str
     mentions: list[Mention]
+    roles: tuple[str, ...] = ()  # each mention's role (geo.roles.mention_role)
+
+    @property
+    def has_scene(self) -> bool:
+        """True when the sentence names a place as the scene of what it tells (not only an
+        actor's origin, where a place lies, a source's or a speaker's place)."""
+        return "locus" in self.roles
 
 
 def _line_role(starts: list[int], roles: list[str], pos: int) -> str:
@@ -243,22 +252,18 @@ class EventExtractor:
         bounds = sentences(text)
         mentions = self.linker.mentions(text, bounds)
         result = ArticleResult(article, mentions)
-        body_places = {
-            m.place_id
-            for s in self._sentences(article, bounds, mentions)
-            if s.role in ("title", "body")
-            for m in s.mentions
-        }
+        parts = self._sentences(article, bounds, mentions)
+        body_places = {m.place_id for s in parts if s.role in ("title", "body") for m in s.mentions}
         story = self._story_theme(article)
         by_key: dict[tuple[str, str, str, dt.date | None], Event] = {}
         previous: _Sentence | None = None  # the sentence before, in the same paragraph
         named: _Sentence | None = None  # the last sentence naming a place, anywhere before
-        for sent in self._sentences(article, bounds, mentions):
+        for sent in parts:
             after = previous if previous is not None and previous.para == sent.para else None
             if (
-                not self._has_scene(sent, text)
-                and named is not None
+                named is not None
                 and (after is None or not after.mentions)
+                and not sent.has_scene
                 and _ANAPHOR.search(text[sent.start : sent.end])
             ):
                 after = named  # "visited the site": the place last named
@@ -316,7 +321,8 @@ class EventExtractor:
                 old = by_key.get(k)
                 if old is None or _better(event, old, sent.role):
                     by_key[k] = event
-        result.events = _most_specific(_merge_undated(list(by_key.values())), self._holders)
+        events = _headline_told(list(by_key.values()), article.title)
+        result.events = _most_specific(_merge_undated(events), self._holders)
         return result
 
     def _located(
@@ -355,7 +361,7 @@ class EventExtractor:
             if spec is None:
                 continue
             places, factor = self._places(sent, sentence, spec)
-            if not places and after is not None and not self._has_scene(sent, text):
+            if not places and after is not None and not sent.has_scene:
                 places, factor = self._places(after, text[after.start : after.end], spec)
                 factor *= 0.7
             if sent.role == "caption" and not _tells_own_happening(sentence):
@@ -363,15 +369,6 @@ class EventExtractor:
             if places:
                 return [(m, theme, hits, factor) for m in places]
         return []
-
-    def _has_scene(self, sent: _Sentence, text: str) -> bool:
-        """Return True when the sentence names a place as the scene of what it tells (not
-        only an actor's origin, a source's or a speaker's place)."""
-        sentence = text[sent.start : sent.end]
-        return any(
-            mention_role(sentence, m.start - sent.start, m.end - sent.start) == "locus"
-            for m in sent.mentions
-        )
 
     def _story_theme(self, article: Article) -> str | None:
         """Return the theme of the article's headline (or of the first sentence standing in
@@ -442,7 +439,8 @@ class EventExtractor:
                 j += 1
             role = _line_role(starts, roles, end - 1)  # a dateline opens the body's line
             here = [m for m in here if _line_role(starts, roles, m.start) in _EVENT_ROLES]
-            out.append(_Sentence(start, end, para, role, here))
+            told = _mention_roles(article.text[start:end], start, here) if here else ()
+            out.append(_Sentence(start, end, para, role, here, told))
         return out
 
     def _places(self, sent: _Sentence, sentence: str, theme: Theme) -> tuple[list[Mention], float]:
@@ -450,11 +448,9 @@ class EventExtractor:
         scene's places, else actors' origins and, when the source is quoted as saying it,
         sources' locations (factor 0.8); the most specific ones, each place once."""
         by_role: dict[str, list[Mention]] = {}
-        for m in sent.mentions:
-            if not _eventful(m, theme):
-                continue
-            role = mention_role(sentence, m.start - sent.start, m.end - sent.start)
-            by_role.setdefault(role, []).append(m)
+        for m, role in zip(sent.mentions, sent.roles, strict=True):
+            if _eventful(m, theme):
+                by_role.setdefault(role, []).append(m)
         chosen, factor = _scenes(by_role.get("locus", []), sentence, sent.start), 1.0
         if not chosen:  # "a factory, located in Kusong, opened"
             chosen, factor = by_role.get("setting", []), 0.9
@@ -480,6 +476,27 @@ class EventExtractor:
         return kept, factor
 
 
+#: What may separate a name from its gloss in another script: "Manp’o (만포시 / 滿浦市)".
+_GLOSS_GAP = re.compile(r"\s*[(/\[]?\s*")
+
+
+def _mention_roles(sentence: str, offset: int, mentions: list[Mention]) -> tuple[str, ...]:
+    """Return each mention's role in ``sentence`` (which starts at ``offset``); a gloss of
+    the name just before ("Manp’o (만포시)") takes that name's role."""
+    out: list[str] = []
+    for i, m in enumerate(mentions):
+        before = mentions[i - 1] if i else None
+        if (
+            before is not None
+            and before.place_id == m.place_id
+            and _GLOSS_GAP.fullmatch(sentence[before.end - offset : m.start - offset])
+        ):
+            out.append(out[-1])
+            continue
+        out.append(mention_role(sentence, m.start - offset, m.end - offset))
+    return tuple(out)
+
+
 def _scenes(loci: list[Mention], sentence: str, offset: int) -> list[Mention]:
     """Return the loci named as the scene ("in Dandong", and the names listed with it) when
     there are any below province level, else all the loci."""
@@ -493,6 +510,26 @@ def _scenes(loci: list[Mention], sentence: str, offset: int) -> list[Mention]:
     if all(m.precision in ("province", "country") for m in scene):
         return loci  # "in North Pyongan province—the city of Kusong and …": the places inside
     return scene
+
+
+_PRECISION_RANK = {p: i for i, p in enumerate(PRECISIONS)}
+
+
+def _headline_told(events: list[Event], title: str) -> list[Event]:
+    """Drop a headline's event when the body tells a happening of the same theme at a place
+    as precise: the headline names the story the body tells ("the Ji'an–Manpo trade port"
+    over "a customs house opening on Ji'an's border crossing")."""
+    body = [e for e in events if e.evidence != title]
+    return [
+        e
+        for e in events
+        if e.evidence != title
+        or not any(
+            f.theme == e.theme
+            and _PRECISION_RANK.get(f.precision, 0) <= _PRECISION_RANK.get(e.precision, 0)
+            for f in body
+        )
+    ]
 
 
 def _merge_undated(events: list[Event]) -> list[Event]:

@@ -72,6 +72,14 @@ _SETTING_LEFT = re.compile(
     r"borders|adjacent\s+to|opposite)\b",
     re.IGNORECASE,
 )
+# "the border crossing to the North Korean city of Manpo", "transport to and from Rajin":
+# where a crossing, road or transport leads
+_LEADS_TO_LEFT = re.compile(
+    r"\b(?:crossings?|bridges?|roads?|routes?|railways?|rail\s+lines?|transport|traffic|"
+    r"links?|leading|leads)\s+(?:to\s+and\s+from|to|into|towards?)\s+(?:the\s+)?"
+    r"(?:[\w'’-]+\s+){0,4}?(?:of\s+)?$",
+    re.IGNORECASE,
+)
 _SPEAKER_RIGHT = re.compile(
     r"^(?:'s|’s)?\s+(?:has\s+|have\s+|had\s+|also\s+|then\s+)?(?:said|says|say|announced|"
     r"stated|claimed|warned|denied|accused|insisted|urged|rejected|responded|carried out|"
@@ -125,7 +133,7 @@ def mention_role(sentence: str, start: int, end: int) -> str:
     ``origin``: an actor's home ("the governor of Liaoning", "Liaoning's governor", "a
     delegation from Hunchun", "left Pyongyang", "returned to Liaoning"); ``setting``: where
     a place lies ("the crossing, which is located in the northeast corner of North Korea",
-    "a bridge connecting Hunchun and Rason"); ``source``: where a
+    "a bridge connecting Hunchun and Rason", "the crossing to Manpo"); ``source``: where a
     source of the report sits ("a source in North Hamgyong"); ``speaker``: a capital
     standing for its government ("Pyongyang said"); ``locus`` otherwise.  Only the clause
     around the name is read.  Raises nothing.
@@ -146,7 +154,7 @@ def mention_role(sentence: str, start: int, end: int) -> str:
         or _DEPARTURE_LEFT.search(left)
     ):
         return "origin"
-    if _SETTING_LEFT.search(left):
+    if _SETTING_LEFT.search(left) or _LEADS_TO_LEFT.search(left):
         return "setting"
     if _ORG_RIGHT.match(right) and not _SCENE_LEFT.search(left):
         return "origin"  # an organisation named after its home, not the scene
