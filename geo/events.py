@@ -293,12 +293,11 @@ class EventExtractor:
             day = when if precision != "article" else None
             for m, theme, hits, factor in found:
                 conf = round(m.confidence * (0.9 if hits > 1 else 0.75) * factor, 3)
-                spec = self._themes_by_id.get(theme)
                 event = Event(
                     _event_id(article.article_id, theme, m.place_id, m.name, day),
                     article.article_id,
                     theme,
-                    spec.category_of(sentence) if spec is not None else OTHER,
+                    self._category(theme, sentence, article.title, story),
                     m.place_id,
                     m.name,
                     m.country,
@@ -369,6 +368,18 @@ class EventExtractor:
             if places:
                 return [(m, theme, hits, factor) for m in places]
         return []
+
+    def _category(self, theme: str, sentence: str, title: str, story: str | None) -> str:
+        """Return the category of a ``theme`` event told by ``sentence``: the one its words
+        give, else, in a story of the same theme, the one the headline's words give (the
+        execution told in a story headlined on smugglers bears on cross-border trade)."""
+        spec = self._themes_by_id.get(theme)
+        if spec is None:
+            return OTHER
+        category = spec.category_of(sentence)
+        if category == spec.category and story == theme:
+            return spec.category_of(title)
+        return category
 
     def _story_theme(self, article: Article) -> str | None:
         """Return the theme of the article's headline (or of the first sentence standing in
