@@ -320,7 +320,9 @@ class EventExtractor:
                 old = by_key.get(k)
                 if old is None or _better(event, old, sent.role):
                     by_key[k] = event
-        events = _headline_told(list(by_key.values()), article.title)
+        events = list(by_key.values())
+        if not article.title_guessed:  # a first sentence standing in for it is the body's
+            events = _headline_told(events, article.title)
         result.events = _most_specific(_merge_undated(events), self._holders)
         return result
 

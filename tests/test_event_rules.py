@@ -1,0 +1,132 @@
+"""Which happenings become events, where, and what they bear on: short texts written here."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from geo.article import article_from_text
+from geo.dates import event_date
+from geo.events import Event, EventExtractor
+
+
+@pytest.fixture(scope="module")
+def extractor() -> EventExtractor:
+    return EventExtractor()
+
+
+def _events(extractor: EventExtractor, text: str, **kw: object) -> list[Event]:
+    return extractor.process(article_from_text(text, **kw)).events  # type: ignore[arg-type]
+
+
+def test_category_is_the_strand_the_event_bears_on(extractor: EventExtractor) -> None:
+    day = dt.date(2024, 5, 20)
+    (crackdown,) = _events(extractor, "Police arrested smugglers in Hyesan on May 3.", date=day)
+    assert (crackdown.theme, crackdown.category) == ("security", "cross-border trade")
+    (drugs,) = _events(extractor, "Police arrested 12 drug dealers in Hamhung on May 3.", date=day)
+    assert (drugs.theme, drugs.category) == ("security", "other")
+    (factory,) = _events(extractor, "A new regional factory opened in Kusong on May 3.", date=day)
+    assert factory.category == "regional factory"
+
+
+def test_a_sentence_silent_on_its_category_takes_its_story(extractor: EventExtractor) -> None:
+    text = (
+        "Three smugglers executed in Ryanggang\n\n"
+        "The execution took place in Pochon County on February 4, residents said."
+    )
+    events = _events(extractor, text, date=dt.date(2024, 2, 20))
+    assert {(e.place, e.category) for e in events} == {("Pochon", "cross-border trade")}
+
+
+def test_where_a_place_lies_is_not_the_scene(extractor: EventExtractor) -> None:
+    text = (
+        "Trade rose sharply at the Wonjong crossing, which is located in the far northeast "
+        "along the river connecting Rason and the Yanbian prefecture."
+    )
+    assert {e.place for e in _events(extractor, text)} == {"Wonjong"}
+    text = "A customs house opened on March 2 at Ji'an's border crossing to the city of Manpo."
+    assert {e.place for e in _events(extractor, text, date=dt.date(2024, 3, 9))} == {"Ji'an"}
+
+
+def test_a_gloss_in_another_script_keeps_its_names_role(extractor: EventExtractor) -> None:
+    text = "A customs house opened at Ji'an's border crossing to the city of Manpo (만포시)."
+    assert {e.place for e in _events(extractor, text)} == {"Ji'an"}
+
+
+def test_a_caption_of_its_own_photo_is_an_event(extractor: EventExtractor) -> None:
+    own = (
+        "Floods hit the northwest\n\n"
+        "Kim Jong Un inspects flooded areas in Sinuiju in this photo released by KCNA.\n\n"
+        "Heavy rain caused severe damage to farms, state media said."
+    )
+    assert {e.place for e in _events(extractor, own)} == {"Sinuiju"}
+    illustration = (
+        "Floods hit the northwest\n\n"
+        "Trucks can be seen on the Sino-Korean Friendship Bridge. (Photo: Daily NK)\n\n"
+        "Heavy rain caused severe damage to farms, state media said."
+    )
+    assert _events(extractor, illustration) == []
+
+
+def test_history_and_long_running_states_are_background(extractor: EventExtractor) -> None:
+    day = dt.date(2010, 4, 13)
+    text = "A company agreed in 2006 to pave the road to Rajin in exchange for a pier."
+    assert _events(extractor, text, date=day) == []
+    text = "Since 2005 at least, officials have demanded cash from traders in Hyesan."
+    assert _events(extractor, text, date=day) == []
+    text = "Later that year, the UN imposed sanctions that curbed trade through Rajin port."
+    assert _events(extractor, text, date=day) == []
+    text = "Traders in Hyesan resumed smuggling on April 2."
+    assert {e.place for e in _events(extractor, text, date=day)} == {"Hyesan"}
+
+
+def test_background_sets_no_scene_for_the_next_sentence(extractor: EventExtractor) -> None:
+    text = (
+        "Officials in Pyongyang have always collected money from residents. Recently they "
+        "pushed people to contribute for a new monument."
+    )
+    assert _events(extractor, text, date=dt.date(2024, 6, 1)) == []
+
+
+def test_a_retold_happening_makes_no_second_event(extractor: EventExtractor) -> None:
+    text = (
+        "Police ran an anti-smuggling patrol in Hunchun on May 2. The operation targeted "
+        "trade in cigarettes along the river in Hunchun."
+    )
+    events = _events(extractor, text, date=dt.date(2024, 5, 9))
+    assert [(e.theme, e.place) for e in events] == [("security", "Hunchun")]
+
+
+def test_a_visit_to_the_site_named_before_is_its_own_event(extractor: EventExtractor) -> None:
+    text = (
+        "A ceremony marked the completion of the regional factories in Kujang County on "
+        "January 17. Kim Jong Un had personally visited the construction site last October."
+    )
+    events = _events(extractor, text, date=dt.date(2025, 1, 20))
+    assert sorted((e.place, e.date, e.date_precision) for e in events) == [
+        ("Kujang", dt.date(2024, 10, 1), "month"),
+        ("Kujang", dt.date(2025, 1, 17), "day"),
+    ]
+    assert {e.theme for e in events} == {"factory"}
+
+
+def test_a_city_yields_to_its_county_told_the_same_day(extractor: EventExtractor) -> None:
+    text = (
+        "Regional factories opened in Nampo\n\n"
+        "Kim Jong Un attended the opening of regional factories in Nampo's Ryonggang County "
+        "on December 29, state media reported Tuesday. The new factories in Nampo will make "
+        "shoes and food, it added."
+    )
+    events = _events(extractor, text, date=dt.date(2025, 12, 30))
+    assert {e.place for e in events} == {"Ryonggang"}
+
+
+def test_reporting_weekdays_are_not_event_dates() -> None:
+    tuesday = dt.date(2024, 6, 25)
+    assert event_date("Police searched the site on Tuesday.", tuesday) == (tuesday, "day")
+    assert event_date("Guards were replaced last Tuesday.", tuesday) == (
+        dt.date(2024, 6, 18),
+        "day",
+    )
+    assert event_date("A factory opened, state media reported Tuesday.", tuesday)[1] == "article"
