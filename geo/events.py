@@ -22,6 +22,7 @@ import re
 from bisect import bisect_right
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from gazetteer import Gazetteer
@@ -164,6 +165,12 @@ _RETOLD = re.compile(
 _SINCE_YEAR = re.compile(r"\bsince\s+(?:at\s+least\s+)?(?P<year>(?:19|20)\d\d)\b", re.I)
 
 
+def _background(sentence: str, published: dt.date | None) -> bool:
+    """Return True when ``sentence`` tells background (:func:`geo.roles.is_background`) or a
+    state lasting since an earlier year."""
+    return is_background(sentence) or _long_running(sentence, published)
+
+
 def _long_running(sentence: str, published: dt.date | None) -> bool:
     """Return True when ``sentence`` tells a state lasting since a year before the article's
     (any year when the article is undated): background, not a happening."""
@@ -206,16 +213,21 @@ def _event_id(article_id: str, theme: str, place_id: str, place: str, when: dt.d
     return hashlib.sha1(raw.encode()).hexdigest()[:16]
 
 
-@dataclass(frozen=True)
+@dataclass
 class _Sentence:
-    """A sentence of an article: its offsets, paragraph, line role and linked mentions."""
+    """A sentence of an article: its offsets, paragraph, line role, text and linked mentions."""
 
     start: int
     end: int
     para: int
     role: str
     mentions: list[Mention]
-    roles: tuple[str, ...] = ()  # each mention's role (geo.roles.mention_role)
+    text: str
+
+    @cached_property
+    def roles(self) -> tuple[str, ...]:
+        """Each mention's role (:func:`geo.roles.mention_role`), read once when asked."""
+        return _mention_roles(self.text, self.start, self.mentions)
 
     @property
     def has_scene(self) -> bool:
@@ -263,12 +275,12 @@ class EventExtractor:
             if (
                 named is not None
                 and (after is None or not after.mentions)
+                and _ANAPHOR.search(sent.text)
                 and not sent.has_scene
-                and _ANAPHOR.search(text[sent.start : sent.end])
             ):
                 after = named  # "visited the site": the place last named
-            sentence = text[sent.start : sent.end]
-            background = is_background(sentence) or _long_running(sentence, article.date)
+            sentence = sent.text
+            background = _background(sentence, article.date) if sent.mentions else None
             previous = None if background else sent  # background places set no scene
             if sent.mentions:
                 named = sent
@@ -278,6 +290,8 @@ class EventExtractor:
                 continue  # no place here or just before: nothing to locate
             visits = self._visits_to(sent, sentence)
             found: list[tuple[Mention, str, int, float]] = []  # (place, theme, hits, factor)
+            if background is None:
+                background = _background(sentence, article.date)
             if not background:
                 found = self._located(sent, sentence, after, text, body_places, story, bool(visits))
             if _RETOLD.match(sentence):  # "The recent operation marked …": told already
@@ -363,7 +377,7 @@ class EventExtractor:
                 continue
             places, factor = self._places(sent, sentence, spec)
             if not places and after is not None and not sent.has_scene:
-                places, factor = self._places(after, text[after.start : after.end], spec)
+                places, factor = self._places(after, after.text, spec)
                 factor *= 0.7
             if sent.role == "caption" and not _tells_own_happening(sentence):
                 places = [m for m in places if m.place_id in body_places]
@@ -452,8 +466,7 @@ class EventExtractor:
                 j += 1
             role = _line_role(starts, roles, end - 1)  # a dateline opens the body's line
             here = [m for m in here if _line_role(starts, roles, m.start) in _EVENT_ROLES]
-            told = _mention_roles(article.text[start:end], start, here) if here else ()
-            out.append(_Sentence(start, end, para, role, here, told))
+            out.append(_Sentence(start, end, para, role, here, article.text[start:end]))
         return out
 
     def _places(self, sent: _Sentence, sentence: str, theme: Theme) -> tuple[list[Mention], float]:
