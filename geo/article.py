@@ -623,13 +623,16 @@ def _read_json(text: str, raw: bytes, path: str) -> tuple[list[Article], list[Re
     if not data:
         raise _Failed("empty JSON list (no articles)")
     articles: list[Article] = []
+    refused: list[str] = []
     for n, item in enumerate(data, start=1):
         try:
             _check_record(item, f"item {n} ")
             articles.append(_from_record(item, _record_bytes(item), path, f"item {n} "))
         except _Failed as exc:
-            failures.append(ReadFailure(path, exc.reason))
-    return articles, failures
+            refused.append(exc.reason)
+    if not articles and len(refused) > 1:  # not a file of articles: one line, not one per item
+        raise _Failed(f"none of its {len(refused)} items is an article ({refused[0]}, …)")
+    return articles, failures + [ReadFailure(path, reason) for reason in refused]
 
 
 def _read_jsonl(text: str, path: str) -> tuple[list[Article], list[ReadFailure]]:

@@ -591,8 +591,8 @@ def _within(fine: Event, coarse: Event) -> bool:
 
 def _most_specific(events: list[Event], holders: Callable[[str], frozenset[str]]) -> list[Event]:
     """Drop a province-level event when the article has an event of the same theme inside
-    that province; an event at a city holding the county of an event of the same theme and
-    date ("a ceremony in Nampo" told also as one in Nampo's Ryonggang County; ``holders``
+    that province; an event at a city holding the county or town of an event of the same
+    theme and date ("a ceremony in Nampo" told also as one in Nampo's Ryonggang County; ``holders``
     gives the ids and names of a place's containing units); and every country-level one (a
     whole country locates nothing)."""
     inner = {(e.theme, e.admin1) for e in events if e.precision not in ("province", "country")}
@@ -601,6 +601,7 @@ def _most_specific(events: list[Event], holders: Callable[[str], frozenset[str]]
         return any(
             f.theme == e.theme
             and f is not e
+            and f.precision in ("town", "county")  # a bridge's trade is not the town's
             and (e.place_id in holders(f.place_id) or e.place in holders(f.place_id))
             and _within(f, e)
             for f in events
