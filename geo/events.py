@@ -20,7 +20,7 @@ import datetime as dt
 import hashlib
 import re
 from bisect import bisect_right
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
@@ -264,10 +264,39 @@ class EventExtractor:
         bounds = sentences(text)
         mentions = self.linker.mentions(text, bounds)
         result = ArticleResult(article, mentions)
-        parts = self._sentences(article, bounds, mentions)
-        body_places = {m.place_id for s in parts if s.role in ("title", "body") for m in s.mentions}
         story = self._story_theme(article)
         by_key: dict[tuple[str, str, str, dt.date | None], Event] = {}
+        for sent, found in self._happenings(article, self._sentences(article, bounds, mentions)):
+            if _RETOLD.match(sent.text):  # "The recent operation marked …": told already
+                told = {e.place_id for e in by_key.values()}
+                found = [f for f in found if f[0].place_id not in told]
+            if not found:
+                continue
+            when, precision = event_date(sent.text, article.date)
+            if _is_history(when, precision, article.date):
+                continue
+            day = when if precision != "article" else None
+            for m, theme, hits, factor in found:
+                conf = round(m.confidence * factor * (0.9 if hits > 1 else 0.75), 3)
+                event = self._event(article, sent, m, theme, (when, precision), story, conf)
+                k = (theme, m.place_id, m.name, day)
+                old = by_key.get(k)
+                if old is None or _better(event, old, sent.role):
+                    by_key[k] = event
+        events = list(by_key.values())
+        if not article.title_guessed:  # a first sentence standing in for it is the body's
+            events = _headline_told(events, article.title)
+        result.events = _most_specific(_merge_undated(events), self._holders)
+        return result
+
+    def _happenings(
+        self, article: Article, parts: list[_Sentence]
+    ) -> Iterator[tuple[_Sentence, list[tuple[Mention, str, int, float]]]]:
+        """Yield each sentence reporting a happening with its ``(place, theme, hits,
+        confidence factor)`` rows, reading each in its context: the paragraph's sentence
+        before (unless background), or the place last named when it points back to one."""
+        body_places = {m.place_id for s in parts if s.role in ("title", "body") for m in s.mentions}
+        story = self._story_theme(article)
         previous: _Sentence | None = None  # the sentence before, in the same paragraph
         named: _Sentence | None = None  # the last sentence naming a place, anywhere before
         for sent in parts:
@@ -279,8 +308,7 @@ class EventExtractor:
                 and not sent.has_scene
             ):
                 after = named  # "visited the site": the place last named
-            sentence = sent.text
-            background = _background(sentence, article.date) if sent.mentions else None
+            background = _background(sent.text, article.date) if sent.mentions else None
             previous = None if background else sent  # background places set no scene
             if sent.mentions:
                 named = sent
@@ -288,57 +316,54 @@ class EventExtractor:
                 continue
             if not sent.mentions and (after is None or not after.mentions):
                 continue  # no place here or just before: nothing to locate
-            visits = self._visits_to(sent, sentence)
-            found: list[tuple[Mention, str, int, float]] = []  # (place, theme, hits, factor)
+            visits = self._visits_to(sent, sent.text)
+            found: list[tuple[Mention, str, int, float]] = []
             if background is None:
-                background = _background(sentence, article.date)
+                background = _background(sent.text, article.date)
             if not background:
-                found = self._located(sent, sentence, after, text, body_places, story, bool(visits))
-            if _RETOLD.match(sentence):  # "The recent operation marked …": told already
-                told = {e.place_id for e in by_key.values()}
-                found = [f for f in found if f[0].place_id not in told]
-            taken = {m.place_id for m, *_ in found}
-            found += [v for v in visits if v[0].place_id not in taken]
-            if not found:
-                continue
-            when, precision = event_date(sentence, article.date)
-            if _is_history(when, precision, article.date):
-                continue
-            day = when if precision != "article" else None
-            for m, theme, hits, factor in found:
-                conf = round(m.confidence * (0.9 if hits > 1 else 0.75) * factor, 3)
-                event = Event(
-                    _event_id(article.article_id, theme, m.place_id, m.name, day),
-                    article.article_id,
-                    theme,
-                    self._category(theme, sentence, article.title, story),
-                    m.place_id,
-                    m.name,
-                    m.country,
-                    m.admin1,
-                    m.precision,
-                    when,
-                    precision,
-                    article.date,
-                    sentence,
-                    sent.start,
-                    sent.end,
-                    article.title,
-                    article.source,
-                    article.url,
-                    conf,
-                    m.lat,
-                    m.lon,
+                found = self._located(
+                    sent, sent.text, after, article.text, body_places, story, bool(visits)
                 )
-                k = (theme, m.place_id, m.name, day)
-                old = by_key.get(k)
-                if old is None or _better(event, old, sent.role):
-                    by_key[k] = event
-        events = list(by_key.values())
-        if not article.title_guessed:  # a first sentence standing in for it is the body's
-            events = _headline_told(events, article.title)
-        result.events = _most_specific(_merge_undated(events), self._holders)
-        return result
+            taken = {m.place_id for m, *_ in found}
+            yield sent, found + [v for v in visits if v[0].place_id not in taken]
+
+    def _event(
+        self,
+        article: Article,
+        sent: _Sentence,
+        m: Mention,
+        theme: str,
+        dated: tuple[dt.date | None, str],
+        story: str | None,
+        confidence: float,
+    ) -> Event:
+        """Return the event of ``theme`` told by ``sent`` at the place of ``m``, dated
+        ``dated`` (``(date, precision)``), in the story of theme ``story``."""
+        when, precision = dated
+        day = when if precision != "article" else None
+        return Event(
+            _event_id(article.article_id, theme, m.place_id, m.name, day),
+            article.article_id,
+            theme,
+            self._category(theme, sent.text, article.title, story),
+            m.place_id,
+            m.name,
+            m.country,
+            m.admin1,
+            m.precision,
+            when,
+            precision,
+            article.date,
+            sent.text,
+            sent.start,
+            sent.end,
+            article.title,
+            article.source,
+            article.url,
+            confidence,
+            m.lat,
+            m.lon,
+        )
 
     def _located(
         self,
