@@ -32,7 +32,7 @@ DPRK_BBOX = (37.6, 124.1, 43.05, 130.75)
 ID_RE = re.compile(r"^(kp|cn|ru|kr)\.[a-z0-9]+(-[a-z0-9]+)*$")
 
 #: The most points that may still be estimates (the goal is 30; see gazetteer/data/SOURCES.md).
-MAX_ESTIMATES = 102
+MAX_ESTIMATES = 101
 
 
 @lru_cache(maxsize=1)
