@@ -68,7 +68,8 @@ NOTES: dict[str, str] = {
 }
 
 #: Curated places drawn in another province: counties moved from Pyongyang to North Hwanghae
-#: in 2010, which the province polygons (Natural Earth's lines) still draw inside Pyongyang.
+#: in 2010 (their rows' parent, from the encyclopedia pages; see SOURCES.md), which the province
+#: polygons (Natural Earth's lines; no polygon source has the new line) still draw in Pyongyang.
 DRAWN_ELSEWHERE = {"kp.sangwon": "kp.pyongyang", "kp.sungho": "kp.pyongyang"}
 
 #: Why each point still marked ``estimate`` has no source: id, or kind for a whole kind → why.
