@@ -31,8 +31,8 @@ GEOD = Geod(ellps="WGS84")
 FOLDED = {"kp.nampo": "kp.south-pyongan", "kp.kaesong": "kp.north-hwanghae"}
 
 #: Curated places drawn in another province: counties moved from Pyongyang to North Hwanghae
-#: in 2010, which the Natural Earth internal lines (no source at hand has the change) still
-#: draw inside Pyongyang.
+#: in 2010 (their rows say so, after the encyclopedia pages in SOURCES.md), which the Natural
+#: Earth internal lines still draw inside Pyongyang: no polygon source at hand has the change.
 DRAWN_ELSEWHERE = {"kp.sangwon": "kp.pyongyang", "kp.sungho": "kp.pyongyang"}
 
 
