@@ -93,16 +93,20 @@ def event_rows(events: Iterable[Any], schema: Schema) -> Iterator[Row]:
 
 
 def frame_schema(frame: Any) -> Schema:
-    """Return the schema of a (Geo)DataFrame's non-geometry columns, kinds from the dtypes."""
+    """Return the schema of a (Geo)DataFrame's non-geometry columns: an event column's kind
+    is the event record's (:func:`event_schema`), any other's follows its dtype."""
     import pandas as pd
 
     geometry = getattr(frame, "_geometry_column_name", None)
+    kinds = dict(event_schema().columns)
     columns = []
     for name in frame.columns:
         if name == geometry:
             continue
         dtype = frame[name].dtype
-        if pd.api.types.is_datetime64_any_dtype(dtype):
+        if name in kinds:
+            kind = kinds[name]
+        elif pd.api.types.is_datetime64_any_dtype(dtype):
             kind = "date"
         elif pd.api.types.is_bool_dtype(dtype) or pd.api.types.is_integer_dtype(dtype):
             kind = "integer"
