@@ -15,12 +15,15 @@ import math
 import os
 import re
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 from xml.sax.saxutils import escape, quoteattr
 
 from geo.records import Row, Schema, event_schema
 from nkmap.errors import DataError
+
+if TYPE_CHECKING:
+    from nkmap.events_table import EventsFrame
 
 # --- writing ---------------------------------------------------------------------------------
 
@@ -71,7 +74,7 @@ def _description(row: Any) -> str:
     )
 
 
-def to_kml(events: Any) -> str:
+def to_kml(events: EventsFrame) -> str:
     """Return the events as a KML document, one Placemark each, with a TimeStamp where dated.
 
     The description is an HTML balloon (evidence, citation, theme): article text in it is
@@ -186,7 +189,7 @@ def _fallback(placemark: Any) -> dict[str, str]:
     return out
 
 
-def read_kml(path: str | os.PathLike[str]) -> Any:
+def read_kml(path: str | os.PathLike[str]) -> EventsFrame:
     """Return the events of a KML file as a GeoDataFrame (EPSG:4326), in document order.
 
     Columns are the event columns, then any other ExtendedData names (as text).
