@@ -77,8 +77,9 @@ def validate(
     out = frame
     for name, kind in columns().columns:
         if name in frame.columns and name != frame.geometry.name:
-            column = _as_kind(frame[name], kind, f"{source}: column {name!r}")
-            if column is not frame[name]:
+            given = frame[name]
+            column = _as_kind(given, kind, f"{source}: column {name!r}")
+            if column is not given:
                 if out is frame:
                     out = frame.copy(deep=False)
                 out[name] = column
