@@ -26,6 +26,7 @@ naming the file and the column:
 from __future__ import annotations
 
 import os
+import warnings
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -158,11 +159,13 @@ def _dates(series: Any) -> Any:
         return series
     if pd.api.types.is_numeric_dtype(series):  # 2024 or 20240307, not nanoseconds since 1970
         series = _text(series)
-    try:
-        return pd.to_datetime(series, errors="coerce")
-    except (ValueError, TypeError):  # mixed time zones or types: as UTC, naive
-        dates = pd.to_datetime(series.astype(str), errors="coerce", utc=True)
-        return dates.dt.tz_localize(None)
+    with warnings.catch_warnings():  # pandas' note that it parses value by value
+        warnings.filterwarnings("ignore", "Could not infer format", UserWarning)
+        try:
+            return pd.to_datetime(series, errors="coerce")
+        except (ValueError, TypeError):  # mixed time zones or types: as UTC, naive
+            dates = pd.to_datetime(series.astype(str), errors="coerce", utc=True)
+            return dates.dt.tz_localize(None)
 
 
 def _as_kind(series: Any, kind: str, where: str) -> Any:
