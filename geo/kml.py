@@ -155,21 +155,6 @@ def with_extended_data(document: str, rows: Sequence[Row], schema: Schema) -> li
     ]
 
 
-def _parse(value: str | None, kind: str) -> Any:
-    if value is None:
-        return None
-    try:
-        if kind == "integer":
-            return int(value)
-        if kind == "real":
-            return float(value)
-        if kind == "date":
-            return dt.date.fromisoformat(value[:10])
-    except ValueError:
-        return None
-    return value
-
-
 def _fallback(placemark: Any) -> dict[str, str]:
     """Return the fields a plain KML Placemark gives: theme, place, date, evidence."""
     out: dict[str, str] = {}
@@ -192,13 +177,16 @@ def _fallback(placemark: Any) -> dict[str, str]:
 def read_kml(path: str | os.PathLike[str]) -> EventsFrame:
     """Return the events of a KML file as a GeoDataFrame (EPSG:4326), in document order.
 
-    Columns are the event columns, then any other ExtendedData names (as text).
+    Columns are the event columns, in their kinds (:mod:`geo.contract`), then any other
+    ExtendedData names (as text).
 
     Raises:
-        DataError: the file is not well-formed KML.
+        DataError: the file is not well-formed KML, or a value is not of its column's kind
+            (an ``evidence_start`` that is not a number).
     """
     import xml.etree.ElementTree as ET
 
+    from geo.contract import validate
     from geo.records import rows_frame
 
     schema = event_schema()
@@ -223,9 +211,7 @@ def read_kml(path: str | os.PathLike[str]) -> EventsFrame:
     except (ET.ParseError, ValueError) as exc:
         raise DataError(f"{path}: not readable KML ({exc})") from exc
     extra = sorted({n for fields, _ in records for n in fields} - set(kinds))
-    columns = (*schema.columns, *((n, "text") for n in extra))
-    full = Schema(tuple(columns))
-    rows = [
-        (*(_parse(fields.get(n), k) for n, k in full.columns), point) for fields, point in records
-    ]
-    return rows_frame(rows, full)
+    names = [*schema.names, *extra]
+    as_text = Schema(tuple((n, "text") for n in names))  # the contract gives the kinds
+    rows = [(*(fields.get(n) for n in names), point) for fields, point in records]
+    return validate(rows_frame(rows, as_text), path)

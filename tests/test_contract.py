@@ -103,6 +103,19 @@ def test_mistyped_columns_of_typed_formats_are_named(tmp_path: Path) -> None:
     assert "column 'evidence_end' holds 2.5 in row 1, not a whole number" in result.stderr
 
 
+def test_a_kml_value_not_of_its_kind_is_named(tmp_path: Path) -> None:
+    path = write_events(_events(3), tmp_path / "events.kml")
+    text = path.read_text(encoding="utf-8")
+    first = '<Data name="confidence"><value>'
+    at = text.index(first) + len(first)
+    path.write_text(text[:at] + "sure" + text[text.index("<", at) :], encoding="utf-8")
+    result = run("map", str(path), "-o", str(tmp_path / "m.html"))
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"nkmap: error: {path}: column 'confidence' holds 'sure' in row 1, not a number\n"
+    )
+
+
 def test_a_polygon_is_not_an_event(tmp_path: Path) -> None:
     ring = [[128.0, 41.0], [128.2, 41.0], [128.2, 41.4], [128.0, 41.0]]
     area = _feature_collection(
