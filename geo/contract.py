@@ -221,9 +221,13 @@ def _with_geometry(frame: Any, source: str | os.PathLike[str]) -> Any:
         return gpd.GeoDataFrame(rest, geometry=gpd.GeoSeries(points, index=frame.index), crs=4326)
     if "geometry" in frame.columns:
         values = frame["geometry"].to_numpy(dtype=object)
+        missing = frame["geometry"].isna().to_numpy()
         text = np.array([v if isinstance(v, str) and v.strip() else None for v in values])
         shapes = shapely.from_wkt(text, on_invalid="ignore")
-        unread = np.array([t is not None for t in text]) & shapely.is_missing(shapes)
+        given = np.array([isinstance(v, shapely.Geometry) for v in values], dtype=bool)
+        shapes[given] = values[given]  # shapes already, not their text
+        blank = np.array([isinstance(v, str) and not v.strip() for v in values], dtype=bool)
+        unread = ~(missing | blank) & shapely.is_missing(shapes)
         if unread.any():
             raise _bad(f"{source}: column 'geometry'", values, unread, "not a WKT geometry")
         rest = frame.drop(columns=["geometry"])
