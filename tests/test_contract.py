@@ -318,3 +318,37 @@ def test_the_verbs_say_they_return_events() -> None:
         assert verb.__annotations__["return"] == "EventsFrame"
     assert sd.summarize.__annotations__["events"] == "EventsFrame"
     assert EventsFrame is gpd.GeoDataFrame  # at run time, the frame itself
+
+
+MISUSE = """
+from pathlib import Path
+
+from geo.inputs import read_events_file
+from geo.query import near_border
+from maps.static import static_map
+
+events = read_events_file("events.csv")
+near_border(events, km=20).to_file("out.gpkg")
+near_border(Path("events.csv"), km=20)
+static_map(["not", "events"])
+"""
+
+
+def test_mypy_keeps_other_values_out_of_the_events_boundary(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from mypy import api
+
+    snippet = tmp_path / "misuse.py"
+    snippet.write_text(MISUSE)
+    monkeypatch.chdir(ROOT)  # the packages are found from the repository's root
+    config = ["--config-file", str(ROOT / "pyproject.toml"), "--cache-dir", str(tmp_path / "c")]
+    out, _, status = api.run([*config, "--no-error-summary", str(snippet)])
+    errors = [line.split(": error: ")[1] for line in out.splitlines() if ": error: " in line]
+    assert status == 1
+    assert errors == [
+        'Argument 1 to "near_border" has incompatible type "Path"; expected "EventsFrame"  '
+        "[arg-type]",
+        'Argument 1 to "static_map" has incompatible type "list[str]"; expected "EventsFrame"  '
+        "[arg-type]",
+    ]
