@@ -13,7 +13,7 @@ with every event column it has in its kind, or raises one :class:`~nkmap.errors.
 naming the file and the column:
 
 - An event column may be missing (a hand-made file of points and themes is an events
-  table; a query that needs a column says so), unless the caller ``require``\\ s it.
+  table; a query that needs a column says so), unless ``require`` names it.
 - Text columns take any value (numbers become text: ``place_id`` 123 reads as ``"123"``).
 - Integer columns hold whole numbers, real columns numbers; text that reads as a number is
   converted, any other text is an error.
@@ -66,9 +66,7 @@ def validate(
         DataError: a column holds a value not of its kind, a geometry is not a point or
             lies off the globe, the point columns are missing, or a required column is.
     """
-    import geopandas as gpd
-
-    if not isinstance(frame, gpd.GeoDataFrame) or frame._geometry_column_name not in frame:
+    if _geometry_name(frame) is None:
         frame = _with_geometry(frame, source)
     if frame.crs is None:
         frame = frame.set_crs(4326)
@@ -89,6 +87,19 @@ def validate(
             have = ", ".join(str(c) for c in out.columns if c != out.geometry.name) or "none"
             raise DataError(f"{source}: no {name!r} column, needed {purpose} (columns: {have})")
     return out
+
+
+def _geometry_name(frame: Any) -> str | None:
+    """Return the name of the active geometry column of a GeoDataFrame (None: it has none,
+    or ``frame`` is a plain table)."""
+    import geopandas as gpd
+
+    if not isinstance(frame, gpd.GeoDataFrame):
+        return None
+    try:
+        return str(frame.geometry.name)
+    except AttributeError:  # a GeoDataFrame whose geometry column was never set
+        return None
 
 
 def _bad(where: str, values: Any, bad: Any, what: str) -> DataError:
