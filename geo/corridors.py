@@ -13,7 +13,7 @@ of kind ``crossing`` or ``bridge`` with a ``corridor``) when that crossing lies 
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from nkmap.errors import InputError
 
@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 
     from gazetteer import Gazetteer, Place
     from geo.distance import PointIndex
+    from nkmap.events_table import EventsFrame
 
 #: An event whose nearest crossing is farther than this has no corridor.
 CORRIDOR_KM = 50.0
@@ -34,7 +35,7 @@ CROSSING_KINDS = ("crossing", "bridge")
 CROSSING_COLUMNS = ("crossing", "crossing_id", "crossing_km", "corridor")
 
 
-def lonlat(events: Any) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+def lonlat(events: EventsFrame) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
     """Return the events' longitudes and latitudes (centroids for non-points, NaN when empty)."""
     import numpy as np
     import shapely
@@ -80,7 +81,7 @@ def crossings(gazetteer: Gazetteer | None = None) -> list[Place]:
     return list(_crossings(gazetteer)[0])
 
 
-def nearest_crossing(events: Any, gazetteer: Gazetteer | None = None) -> Any:
+def nearest_crossing(events: EventsFrame, gazetteer: Gazetteer | None = None) -> EventsFrame:
     """Return a copy of the events with their nearest border crossing and corridor.
 
     Adds ``crossing`` (name), ``crossing_id``, ``crossing_km`` and ``corridor``; the corridor

@@ -11,14 +11,17 @@ from __future__ import annotations
 import os
 import re
 import warnings
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from geo.article import ReadFailure, ReadWarning
 from nkmap.errors import DataError, FileError, InputError, NkmapError
 from nkmap.formats import suffixes
+
+if TYPE_CHECKING:
+    from nkmap.events_table import EventsFrame
 
 #: Extensions read as events files (anything else is read as articles).
 EVENT_SUFFIXES = tuple(
@@ -100,69 +103,65 @@ def _gpkg_layer(path: Path) -> str | None:
     return spatial[0] if len(spatial) == 1 else None
 
 
-def read_events_file(
-    path: str | os.PathLike[str], *, columns: Sequence[str] | None = None, **pushdown: Any
-) -> Any:
-    """Return the events GeoDataFrame stored in ``path`` (GeoJSON, GeoPackage, CSV, KML,
-    GeoParquet file or dataset folder).
-
-    Dates come back as ``datetime64`` (``NaT`` where unknown); a CSV needs ``lat``/``lon``
-    columns or a WKT ``geometry`` column.  ``columns`` (and ``themes``, ``since``, ``until``,
-    see :class:`Pushdown`) let a GeoParquet reader skip what is not needed.
+def _read_frame(path: Path, pushdown: Pushdown) -> Any:
+    """Return the table stored in ``path`` as its format's reader gives it (a CSV as a plain
+    DataFrame), not yet checked against the contract.
 
     Raises:
-        FileError: the file does not exist or cannot be read.
-        DataError: the file is not an events table.
+        DataError: the file cannot be parsed as its format.
     """
     import geopandas as gpd
     import pandas as pd
+
+    suffix = path.suffix.lower()
+    try:
+        if suffix in _PARQUET:
+            return _read_parquet(path, pushdown)
+        if path.is_dir():
+            raise DataError(f"{path}: is a folder, not an events file")
+        if suffix == ".csv":
+            return pd.read_csv(path)
+        if suffix == ".kml":
+            from geo.kml import read_kml
+
+            return read_kml(path)
+        if suffix == ".gpkg":
+            return gpd.read_file(path, layer=_gpkg_layer(path))
+        return gpd.read_file(path)
+    except NkmapError:
+        raise
+    except Exception as exc:  # GDAL, pyarrow and pandas raise many kinds
+        raise DataError(f"{path}: not a readable events file ({exc})") from exc
+
+
+def read_events_file(
+    path: str | os.PathLike[str],
+    *,
+    columns: Sequence[str] | None = None,
+    require: Mapping[str, str] | None = None,
+    **pushdown: Any,
+) -> EventsFrame:
+    """Return the events table stored in ``path`` (GeoJSON, GeoPackage, CSV, KML,
+    GeoParquet file or dataset folder), checked against the contract (:mod:`geo.contract`).
+
+    Dates come back as ``datetime64`` (``NaT`` where unknown); a CSV needs ``lat``/``lon``
+    columns or a WKT ``geometry`` column.  ``columns`` (and ``themes``, ``since``, ``until``,
+    see :class:`Pushdown`) let a GeoParquet reader skip what is not needed; ``require`` maps
+    columns that must be there to what needs them.
+
+    Raises:
+        FileError: the file does not exist or cannot be read.
+        DataError: the file is not an events table, or a column of it breaks the contract
+            (the message names the file and the column).
+    """
+    from geo.contract import validate
 
     path = Path(path)
     if not path.exists():
         raise FileError(f"{path}: no such file")
     if path.is_file() and path.stat().st_size == 0:
         raise DataError(f"{path}: the file is empty")
-    suffix = path.suffix.lower()
-    try:
-        if suffix in _PARQUET:
-            gdf = _read_parquet(path, Pushdown(columns, **pushdown))
-        elif path.is_dir():
-            raise DataError(f"{path}: is a folder, not an events file")
-        elif suffix == ".csv":
-            df = pd.read_csv(path)
-            if {"lat", "lon"} <= set(df.columns):
-                geom = gpd.points_from_xy(df["lon"], df["lat"])
-                gdf = gpd.GeoDataFrame(df.drop(columns=["lat", "lon"]), geometry=geom, crs=4326)
-            elif "geometry" in df.columns:
-                geom = gpd.GeoSeries.from_wkt(df["geometry"].fillna(""), on_invalid="ignore")
-                gdf = gpd.GeoDataFrame(df.drop(columns=["geometry"]), geometry=geom, crs=4326)
-            else:
-                raise DataError(f"{path}: a CSV of events needs lat/lon or geometry columns")
-        elif suffix == ".kml":
-            from geo.kml import read_kml
-
-            gdf = read_kml(path)
-        elif suffix == ".gpkg":
-            gdf = gpd.read_file(path, layer=_gpkg_layer(path))
-        else:
-            gdf = gpd.read_file(path)
-    except NkmapError:
-        raise
-    except Exception as exc:  # GDAL, pyarrow and pandas raise many kinds
-        raise DataError(f"{path}: not a readable events file ({exc})") from exc
-    if gdf.crs is None:
-        gdf = gdf.set_crs(4326)
-    elif gdf.crs.to_epsg() != 4326:
-        gdf = gdf.to_crs(4326)
-    from geo.events import DATE_COLUMNS
-
-    for c in DATE_COLUMNS:
-        if c in gdf.columns:
-            try:
-                gdf[c] = pd.to_datetime(gdf[c], errors="coerce")
-            except (ValueError, TypeError):  # mixed time zones or types: as UTC, naive
-                dates = pd.to_datetime(gdf[c].astype(str), errors="coerce", utc=True)
-                gdf[c] = dates.dt.tz_localize(None)
+    gdf = validate(_read_frame(path, Pushdown(columns, **pushdown)), path, require=require)
     if columns is not None:
         keep = [c for c in dict.fromkeys(columns) if c in gdf.columns]
         gdf = gdf[[*keep, gdf.geometry.name]]
@@ -190,10 +189,11 @@ def load_events(
     themes: Sequence[str] | None = None,
     since: Any = None,
     until: Any = None,
+    require: Mapping[str, str] | None = None,
     progress: Callable[[Any], None] | None = None,
     **extract_options: Any,
-) -> Any:
-    """Return one events GeoDataFrame from events files, datasets, stores and articles.
+) -> EventsFrame:
+    """Return one events table from events files, datasets, stores and articles.
 
     Events files, GeoParquet datasets and PostGIS stores (``postgresql://…``) are read as
     they are, only ``columns`` and (where the reader can) the ``themes`` and dates in
@@ -202,10 +202,13 @@ def load_events(
     ``lexicon``, ``gazetteer``).  An input that cannot be read follows ``on_error``:
     ``"raise"``; ``"warn"`` (a :class:`~geo.article.ReadWarning`) or ``"skip"``, each then
     appended to ``failures`` when a list is given while the rest is read.  The filters are
-    hints: call :func:`geo.query.query` for the exact selection.
+    hints: call :func:`geo.query.query` for the exact selection.  Every events file and
+    store is checked against the contract (:mod:`geo.contract`); ``require`` maps columns
+    that each must have to what needs them.
 
     Raises:
-        FileError, DataError: an input cannot be read (``on_error="raise"``).
+        FileError, DataError: an input cannot be read, or breaks the contract
+            (``on_error="raise"``).
         InputError: ``on_error`` is not one of the three policies.
     """
     import geopandas as gpd
@@ -225,11 +228,11 @@ def load_events(
 
                 store = PostGISStore(text, create=False)
                 try:
-                    frames.append(store.read(columns))
+                    frames.append(store.read(columns, require=require))
                 finally:
                     store.close()
             elif is_events_file(Path(text)):
-                frames.append(read_events_file(text, columns=columns, **hints))
+                frames.append(read_events_file(text, columns=columns, require=require, **hints))
             else:
                 article_paths.append(Path(text))
         except NkmapError as exc:

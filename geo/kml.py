@@ -15,12 +15,15 @@ import math
 import os
 import re
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 from xml.sax.saxutils import escape, quoteattr
 
 from geo.records import Row, Schema, event_schema
 from nkmap.errors import DataError
+
+if TYPE_CHECKING:
+    from nkmap.events_table import EventsFrame
 
 # --- writing ---------------------------------------------------------------------------------
 
@@ -71,7 +74,7 @@ def _description(row: Any) -> str:
     )
 
 
-def to_kml(events: Any) -> str:
+def to_kml(events: EventsFrame) -> str:
     """Return the events as a KML document, one Placemark each, with a TimeStamp where dated.
 
     The description is an HTML balloon (evidence, citation, theme): article text in it is
@@ -152,21 +155,6 @@ def with_extended_data(document: str, rows: Sequence[Row], schema: Schema) -> li
     ]
 
 
-def _parse(value: str | None, kind: str) -> Any:
-    if value is None:
-        return None
-    try:
-        if kind == "integer":
-            return int(value)
-        if kind == "real":
-            return float(value)
-        if kind == "date":
-            return dt.date.fromisoformat(value[:10])
-    except ValueError:
-        return None
-    return value
-
-
 def _fallback(placemark: Any) -> dict[str, str]:
     """Return the fields a plain KML Placemark gives: theme, place, date, evidence."""
     out: dict[str, str] = {}
@@ -186,16 +174,19 @@ def _fallback(placemark: Any) -> dict[str, str]:
     return out
 
 
-def read_kml(path: str | os.PathLike[str]) -> Any:
+def read_kml(path: str | os.PathLike[str]) -> EventsFrame:
     """Return the events of a KML file as a GeoDataFrame (EPSG:4326), in document order.
 
-    Columns are the event columns, then any other ExtendedData names (as text).
+    Columns are the event columns, in their kinds (:mod:`geo.contract`), then any other
+    ExtendedData names (as text).
 
     Raises:
-        DataError: the file is not well-formed KML.
+        DataError: the file is not well-formed KML, or a value is not of its column's kind
+            (an ``evidence_start`` that is not a number).
     """
     import xml.etree.ElementTree as ET
 
+    from geo.contract import validate
     from geo.records import rows_frame
 
     schema = event_schema()
@@ -220,9 +211,7 @@ def read_kml(path: str | os.PathLike[str]) -> Any:
     except (ET.ParseError, ValueError) as exc:
         raise DataError(f"{path}: not readable KML ({exc})") from exc
     extra = sorted({n for fields, _ in records for n in fields} - set(kinds))
-    columns = (*schema.columns, *((n, "text") for n in extra))
-    full = Schema(tuple(columns))
-    rows = [
-        (*(_parse(fields.get(n), k) for n, k in full.columns), point) for fields, point in records
-    ]
-    return rows_frame(rows, full)
+    names = [*schema.names, *extra]
+    as_text = Schema(tuple((n, "text") for n in names))  # the contract gives the kinds
+    rows = [(*(fields.get(n) for n in names), point) for fields, point in records]
+    return validate(rows_frame(rows, as_text), path)

@@ -11,12 +11,15 @@ Needs the ``psycopg`` package (``pip install 'nkmap[postgis]'``).
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
 
 from geo.gpkg import ARTICLES_TABLE, GEOMETRY, LAYER
 from geo.records import ARTICLE_COLUMNS, Row, Schema, event_schema
 from nkmap.errors import DataError, FileError
+
+if TYPE_CHECKING:
+    from nkmap.events_table import EventsFrame
 
 _SQL_TYPES = {"text": "text", "integer": "bigint", "real": "double precision", "date": "date"}
 
@@ -176,11 +179,20 @@ class PostGISStore:
         except psycopg.Error as exc:
             raise FileError(f"{self.name}: cannot append: {exc}") from exc
 
-    def read(self, columns: Sequence[str] | None = None) -> Any:
-        """Return the stored events (in insertion order) as a GeoDataFrame in EPSG:4326."""
+    def read(
+        self, columns: Sequence[str] | None = None, *, require: Mapping[str, str] | None = None
+    ) -> EventsFrame:
+        """Return the stored events (in insertion order) as an events table in EPSG:4326,
+        checked against the contract (:func:`geo.contract.validate`, with ``require``).
+
+        Raises:
+            DataError: a stored column breaks the contract, or a required one is missing.
+        """
         import geopandas as gpd
         import pandas as pd
         import shapely
+
+        from geo.contract import validate
 
         wanted = [c for c in (columns or self.schema.names) if c in self.schema.names]
         select = ", ".join([*map(_ident, wanted), f"ST_AsBinary({GEOMETRY})"])
@@ -192,7 +204,8 @@ class PostGISStore:
             if name in frame.columns:
                 frame[name] = pd.to_datetime(frame[name], errors="coerce")
         geometry = shapely.from_wkb([None if r[-1] is None else bytes(r[-1]) for r in rows])
-        return gpd.GeoDataFrame(frame, geometry=gpd.GeoSeries(geometry, crs=4326), crs=4326)
+        stored = gpd.GeoDataFrame(frame, geometry=gpd.GeoSeries(geometry, crs=4326), crs=4326)
+        return validate(stored, self.name, require=require)
 
     def count(self) -> int:
         """Return the number of stored events."""

@@ -31,10 +31,13 @@ from geo.corridors import CORRIDOR_KM, crossings, lonlat, nearest_crossing
 from nkmap.errors import DataError, InputError, UnknownPlaceError
 
 if TYPE_CHECKING:
+    import numpy as np
     import pandas as pd
+    from numpy.typing import NDArray
 
     from gazetteer import Gazetteer, Place
     from geo.distance import LineIndex
+    from nkmap.events_table import EventsFrame
 
 #: The borders a distance can be measured to.
 BORDERS = ("china", "russia", "any")
@@ -72,7 +75,7 @@ POINT_PRECISIONS = ("site", "town", "county")
 MEASURED_COLUMN = "measured_from"
 
 
-def is_located(events: Any) -> Any:
+def is_located(events: EventsFrame) -> NDArray[np.bool_]:
     """Return a boolean array: True for events whose precision stands for a point (site,
     town or county), or that carry no precision column at all."""
     import numpy as np
@@ -82,7 +85,7 @@ def is_located(events: Any) -> Any:
     return events["precision"].isin(POINT_PRECISIONS).to_numpy()
 
 
-def _area_border_km(events: Any, index: LineIndex) -> Any:
+def _area_border_km(events: EventsFrame, index: LineIndex) -> Any:
     """Return, for each event, the distance in km from the nearest vertex of its DPRK
     province's outline (by ``admin1``) to the border line; NaN when no outline is known."""
     import numpy as np
@@ -215,7 +218,7 @@ def _border_index(which: str) -> LineIndex:
 # --- distances ------------------------------------------------------------------------------
 
 
-def border_distance_km(events: Any, border: str = "any") -> pd.Series:
+def border_distance_km(events: EventsFrame, border: str = "any") -> pd.Series:
     """Return each event's distance in km to a DPRK land border, aligned on ``events.index``.
 
     ``border`` is ``"china"``, ``"russia"`` or ``"any"`` (the nearer of the two).  Events
@@ -232,8 +235,8 @@ def border_distance_km(events: Any, border: str = "any") -> pd.Series:
 
 
 def near_border(
-    events: Any, km: float = 20.0, border: str = "china", *, approximate: bool = False
-) -> Any:
+    events: EventsFrame, km: float = 20.0, border: str = "china", *, approximate: bool = False
+) -> EventsFrame:
     """Return the events within ``km`` of a border, with their ``distance_km`` to it.
 
     Only events located at a point (precision site, town or county) are measured, unless
@@ -263,7 +266,7 @@ def near_border(
 
 
 def place_distance_km(
-    events: Any, place: str | Place, gazetteer: Gazetteer | None = None
+    events: EventsFrame, place: str | Place, gazetteer: Gazetteer | None = None
 ) -> pd.Series:
     """Return each event's geodesic distance in km to a place (a name or a :class:`Place`).
 
@@ -283,8 +286,8 @@ def place_distance_km(
 
 
 def near_place(
-    events: Any, place: str | Place, km: float = 20.0, gazetteer: Gazetteer | None = None
-) -> Any:
+    events: EventsFrame, place: str | Place, km: float = 20.0, gazetteer: Gazetteer | None = None
+) -> EventsFrame:
     """Return the events within ``km`` of a place, with their ``distance_km`` to it.
 
     A name is resolved in ``gazetteer`` (default: :meth:`Gazetteer.default`).
@@ -351,7 +354,7 @@ def province_name(name: str, gazetteer: Gazetteer | None = None) -> str:
     raise UnknownPlaceError(f"unknown province {name!r} (DPRK provinces: {known})")
 
 
-def in_province(events: Any, name: str, gazetteer: Gazetteer | None = None) -> Any:
+def in_province(events: EventsFrame, name: str, gazetteer: Gazetteer | None = None) -> EventsFrame:
     """Return the events in a DPRK province (``name`` as :func:`province_name` takes it).
 
     An event is in the province when its ``admin1`` names the province; an event with no
@@ -383,14 +386,14 @@ def in_province(events: Any, name: str, gazetteer: Gazetteer | None = None) -> A
     return events.loc[inside].copy()
 
 
-def _require(events: Any, column: str, purpose: str) -> None:
+def _require(events: EventsFrame, column: str, purpose: str) -> None:
     """Raise DataError naming ``column`` when ``events`` lacks it (it is needed ``purpose``)."""
     if column not in events.columns:
         have = ", ".join(str(c) for c in events.columns if c != "geometry") or "none"
         raise DataError(f"the events have no {column!r} column, needed {purpose} (columns: {have})")
 
 
-def _dates(events: Any, purpose: str) -> pd.Series:
+def _dates(events: EventsFrame, purpose: str) -> pd.Series:
     """The events' ``date`` column as naive UTC datetimes, ``NaT`` where unreadable.
 
     Raises:
@@ -410,7 +413,7 @@ def _dates(events: Any, purpose: str) -> pd.Series:
     return dates
 
 
-def in_period(events: Any, since: Any = None, until: Any = None) -> Any:
+def in_period(events: EventsFrame, since: Any = None, until: Any = None) -> EventsFrame:
     """Return the events dated from ``since`` through ``until`` (both included, either optional).
 
     ``since``/``until`` as :func:`parse_date`; ``until="2024"`` includes all of 2024.
@@ -440,7 +443,7 @@ def _theme_set(themes: str | Iterable[str]) -> set[str]:
     return {t.strip().lower() for item in items for t in str(item).split(",") if t.strip()}
 
 
-def with_theme(events: Any, themes: str | Iterable[str]) -> Any:
+def with_theme(events: EventsFrame, themes: str | Iterable[str]) -> EventsFrame:
     """Return the events whose theme is one of ``themes`` (case-insensitive; "a,b" allowed).
 
     Raises:
@@ -459,7 +462,7 @@ def with_theme(events: Any, themes: str | Iterable[str]) -> Any:
 
 
 def query(
-    events: Any,
+    events: EventsFrame,
     *,
     near_border_km: float | None = None,
     border: str = "china",
@@ -472,7 +475,7 @@ def query(
     annotate: bool = True,
     approximate: bool = False,
     gazetteer: Gazetteer | None = None,
-) -> Any:
+) -> EventsFrame:
     """Return the events that pass every filter given, cheapest filters first.
 
     Distance filters and corridors use only events located at a point (site, town,
@@ -522,7 +525,7 @@ def query(
     return nearest_crossing(out, gazetteer)
 
 
-def _annotated_border_km(events: Any, border: str, approximate: bool) -> Any:
+def _annotated_border_km(events: EventsFrame, border: str, approximate: bool) -> Any:
     """Return each event's distance to ``border``: from its point when it is located, from
     its province's nearest edge when ``approximate``, else NaN."""
     import numpy as np
@@ -537,7 +540,9 @@ def _annotated_border_km(events: Any, border: str, approximate: bool) -> Any:
     return dist
 
 
-def summary(events: Any, by: str = "corridor", gazetteer: Gazetteer | None = None) -> pd.DataFrame:
+def summary(
+    events: EventsFrame, by: str = "corridor", gazetteer: Gazetteer | None = None
+) -> pd.DataFrame:
     """Return event counts by corridor, province, theme or month: columns ``[by, "events"]``.
 
     Rows are the largest counts first (months in calendar order).  Events with no value

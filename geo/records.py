@@ -20,7 +20,11 @@ import math
 import struct
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from geo.events import ArticleResult, Event
+    from nkmap.events_table import EventsFrame
 
 #: A row: one value per schema column, then the point as ``(lon, lat)`` or None.
 Row = tuple[Any, ...]
@@ -85,24 +89,28 @@ def event_schema() -> Schema:
     )
 
 
-def event_rows(events: Iterable[Any], schema: Schema) -> Iterator[Row]:
+def event_rows(events: Iterable[Event], schema: Schema) -> Iterator[Row]:
     """Yield one row per :class:`~geo.events.Event`, values in ``schema`` order."""
     names = schema.names
     for e in events:
         yield (*(getattr(e, name) for name in names), (e.lon, e.lat))
 
 
-def frame_schema(frame: Any) -> Schema:
-    """Return the schema of a (Geo)DataFrame's non-geometry columns, kinds from the dtypes."""
+def frame_schema(frame: EventsFrame) -> Schema:
+    """Return the schema of a (Geo)DataFrame's non-geometry columns: an event column's kind
+    is the event record's (:func:`event_schema`), any other's follows its dtype."""
     import pandas as pd
 
     geometry = getattr(frame, "_geometry_column_name", None)
+    kinds = dict(event_schema().columns)
     columns = []
     for name in frame.columns:
         if name == geometry:
             continue
         dtype = frame[name].dtype
-        if pd.api.types.is_datetime64_any_dtype(dtype):
+        if name in kinds:
+            kind = kinds[name]
+        elif pd.api.types.is_datetime64_any_dtype(dtype):
             kind = "date"
         elif pd.api.types.is_bool_dtype(dtype) or pd.api.types.is_integer_dtype(dtype):
             kind = "integer"
@@ -135,7 +143,7 @@ def _plain(value: Any, kind: str) -> Any:
     return str(value)
 
 
-def frame_rows(frame: Any, schema: Schema) -> Iterator[Row]:
+def frame_rows(frame: EventsFrame, schema: Schema) -> Iterator[Row]:
     """Yield the rows of a GeoDataFrame in ``schema`` order; a missing or empty point is None."""
     names = schema.names
     kinds = [kind for _, kind in schema.columns]
@@ -159,13 +167,13 @@ def point_wkb(point: Sequence[float] | None) -> bytes | None:
     return struct.pack("<BIdd", 1, 1, point[0], point[1])
 
 
-def article_record(result: Any, ingested_at: str) -> tuple[Any, ...]:
+def article_record(result: ArticleResult, ingested_at: str) -> tuple[Any, ...]:
     """Return the bookkeeping row (:data:`ARTICLE_COLUMNS` order) of an ArticleResult."""
     a = result.article
     return (a.content_hash, a.article_id, a.path, a.title, a.date, len(result.events), ingested_at)
 
 
-def rows_frame(rows: Sequence[Row], schema: Schema) -> Any:
+def rows_frame(rows: Sequence[Row], schema: Schema) -> EventsFrame:
     """Return rows as a GeoDataFrame (EPSG:4326); dates as ``datetime64``."""
     import geopandas as gpd
     import pandas as pd

@@ -12,12 +12,15 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from geo.records import Row, Schema, event_schema, frame_rows, frame_schema
 from geo.writers import FORMATS, open_writer
+
+if TYPE_CHECKING:
+    from nkmap.events_table import EventsFrame
 
 __all__ = [
     "FORMATS",
@@ -30,14 +33,23 @@ __all__ = [
 ]
 
 
-def write_events(events: Any, path: str | os.PathLike[str]) -> Path:
-    """Write an events GeoDataFrame to ``path`` in the format its extension names; return the path.
+def write_events(events: EventsFrame, path: str | os.PathLike[str]) -> Path:
+    """Write an events table to ``path`` in the format its extension names; return the path.
+
+    The table is checked against the contract (:func:`geo.contract.validate`) first, so
+    nothing is written when a column breaks it; event columns are written in their kinds.
 
     Raises:
         InputError: the extension names no supported format.
+        DataError: a column breaks the contract (the message names ``path`` and the column).
         FileError: the file cannot be written.
     """
+    from geo.contract import validate
+    from geo.writers import format_of
+
     path = Path(path)
+    format_of(path)  # an unknown extension is a usage error, whatever the events hold
+    events = validate(events, path)
     schema = frame_schema(events)
     with open_writer(path, schema) as writer:
         writer.write(list(frame_rows(events, schema)))
@@ -56,8 +68,15 @@ class Store(Protocol):
     def append(self, rows: Sequence[Row], articles: Sequence[Sequence[Any]]) -> None:
         """Add event rows and bookkeeping rows (``ARTICLE_COLUMNS`` order) in one transaction."""
 
-    def read(self, columns: Sequence[str] | None = None) -> Any:
-        """Return the stored events as a GeoDataFrame (``columns`` only, when given)."""
+    def read(
+        self, columns: Sequence[str] | None = None, *, require: Mapping[str, str] | None = None
+    ) -> EventsFrame:
+        """Return the stored events (``columns`` only, when given), checked against the
+        contract; ``require`` as for :func:`geo.contract.validate`.
+
+        Raises:
+            DataError: a stored column breaks the contract, or a required one is missing.
+        """
 
     def close(self) -> None:
         """Release the file or connection."""
@@ -97,10 +116,12 @@ class GeoPackageStore:
             self._appender = gpkg.Appender(self.path, self.schema)
         self._appender.append(rows, articles)
 
-    def read(self, columns: Sequence[str] | None = None) -> Any:
+    def read(
+        self, columns: Sequence[str] | None = None, *, require: Mapping[str, str] | None = None
+    ) -> EventsFrame:
         from geo.inputs import read_events_file
 
-        return read_events_file(self.path, columns=columns)
+        return read_events_file(self.path, columns=columns, require=require)
 
     def close(self) -> None:
         if self._appender is not None:
@@ -139,17 +160,20 @@ def ingested_hashes(db: str | os.PathLike[str]) -> set[str]:
 
 
 def add_to_store(
-    db: str | os.PathLike[str], events: Any, articles: Iterable[dict[str, Any]]
+    db: str | os.PathLike[str], events: EventsFrame, articles: Iterable[dict[str, Any]]
 ) -> None:
-    """Append an events GeoDataFrame and its articles' records (dicts with the
+    """Append an events table and its articles' records (dicts with the
     ``ARTICLE_COLUMNS`` keys; ``events`` and ``ingested_at`` may be left out) to the store.
 
     Raises:
-        DataError: ``db`` exists but is not an nkmap store.
+        DataError: ``db`` exists but is not an nkmap store, or a column of ``events``
+            breaks the contract (:func:`geo.contract.validate`).
         FileError: the store cannot be written.
     """
+    from geo.contract import validate
     from geo.records import ARTICLE_COLUMNS
 
+    events = validate(events, db)
     now = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
     schema = event_schema()
     frame = events.reindex(columns=[*schema.names, events.geometry.name])

@@ -30,6 +30,7 @@ from nkmap.themes import ThemeTable
 
 if TYPE_CHECKING:
     from gazetteer import Gazetteer
+    from nkmap.events_table import EventsFrame
 
 #: Base layers of online maps: (name, URL template, attribution HTML, max zoom, subdomains).
 TILES: tuple[tuple[str, str, str, int, str], ...] = (
@@ -129,7 +130,7 @@ def _text(series: Any) -> list[str]:
     return [str(v) for v in values.where(values.notna(), "").tolist()]
 
 
-def prepare(events: Any, theme_table: ThemeTable | None = None) -> Prepared:
+def prepare(events: EventsFrame, theme_table: ThemeTable | None = None) -> Prepared:
     """Return the events as compact per-theme FeatureCollections and their side tables.
 
     Any geometry is reduced to a point (its representative point); events
@@ -456,7 +457,7 @@ def _element_classes() -> tuple[type, type]:
 
 
 def interactive_map(
-    events: Any,
+    events: EventsFrame,
     *,
     m: Any = None,
     offline: bool = False,

@@ -16,7 +16,7 @@ import math
 import os
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from maps.basemap import fit_box, setup_map_axes
 from maps.static_areas import draw_areas, tag_boxes
@@ -44,6 +44,9 @@ from maps.static_legend import (
 from maps.static_markers import MARKER_MAX_PT, MARKER_MIN_PT, draw_markers, marker_diameter
 from nkmap.errors import FileError, InputError, NkmapError
 from nkmap.themes import ThemeTable
+
+if TYPE_CHECKING:
+    from nkmap.events_table import EventsFrame
 
 __all__ = [
     "EXTENTS",
@@ -356,7 +359,7 @@ def _new_figure(width: float, height: float) -> Any:
 
 
 def static_map(
-    events: Any,
+    events: EventsFrame,
     *,
     ax: Any = None,
     extent: str | Sequence[float] = "auto",
@@ -435,7 +438,7 @@ def static_map(
 
 
 def facet_map(
-    events: Any,
+    events: EventsFrame,
     *,
     by: str = "theme",
     extent: str | Sequence[float] = "auto",

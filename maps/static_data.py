@@ -11,12 +11,15 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from maps.basemap import Bounds
 from maps.style import Styles
 from nkmap.errors import DataError, InputError
 from nkmap.themes import ThemeTable
+
+if TYPE_CHECKING:
+    from nkmap.events_table import EventsFrame
 
 #: Named extents, (west, south, east, north) in degrees.
 EXTENTS: dict[str, Bounds] = {
@@ -77,7 +80,8 @@ class Prepared:
     crs: Any
     points: Points
     summary: MapSummary
-    events: Any = None  # the filtered, located, in-extent events (lon/lat columns added)
+    #: The filtered, located, in-extent events (lon/lat columns added).
+    events: EventsFrame
 
 
 def parse_extent(extent: str | Sequence[float]) -> Bounds | None:
@@ -122,7 +126,7 @@ def parse_extent(extent: str | Sequence[float]) -> Bounds | None:
     return (west, south, east, north)
 
 
-def _check_events(events: Any) -> Any:
+def _check_events(events: EventsFrame) -> Any:
     """Return ``events`` as a GeoDataFrame in EPSG:4326 with lon/lat columns.
 
     Raises:
@@ -185,7 +189,7 @@ def _auto_bounds(lon: Any, lat: Any) -> Bounds:
 
 
 def summarize(
-    events: Any,
+    events: EventsFrame,
     *,
     extent: str | Sequence[float] = "auto",
     themes: Any = None,
@@ -203,7 +207,7 @@ def summarize(
 
 
 def prepare(
-    events: Any,
+    events: EventsFrame,
     extent: str | Sequence[float],
     themes: Any,
     *,

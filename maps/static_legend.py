@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from maps.basemap import Bounds, fit_box, setup_map_axes
 from maps.static_data import MapSummary, Points
 from maps.static_labels import plain, renderer_of
 from maps.static_markers import APPROXIMATE, MARKER_MAX_PT, marker_diameter
 from maps.style import Styles
+
+if TYPE_CHECKING:
+    from nkmap.events_table import EventsFrame
 
 #: The locator inset's region: the Korean peninsula and northeast China.
 INSET_BOUNDS: Bounds = (117.0, 33.0, 135.5, 47.5)
@@ -285,7 +288,7 @@ def default_subtitle(summary: MapSummary, themes: Any, styles: Styles | None = N
     return " · ".join(parts)
 
 
-def default_source(events: Any) -> str:
+def default_source(events: EventsFrame) -> str:
     """Return the source line: the outlets reported in the events, boundaries and projection."""
     from maps.basemap import load_basemap
 

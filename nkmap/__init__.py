@@ -1,8 +1,9 @@
 """nkmap's base: what every package needs and none owns.
 
 The error hierarchy (:mod:`nkmap.errors`), atomic file writing (:mod:`nkmap.atomic`),
-the cache and data folders (:mod:`nkmap.folders`) and the table of file formats
-(:mod:`nkmap.formats`).  It imports
+the cache and data folders (:mod:`nkmap.folders`), the table of file formats
+(:mod:`nkmap.formats`) and the type of the events table every package exchanges
+(:mod:`nkmap.events_table`).  It imports
 none of ``gazetteer``, ``geo`` and ``maps``; they import it.
 """
 

@@ -12,13 +12,17 @@ import contextlib
 import os
 import sys
 import warnings
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
 from nkmap.errors import InputError, NkmapError
+
+if TYPE_CHECKING:
+    from geo.article import ReadFailure
+    from nkmap.events_table import EventsFrame
 
 T = TypeVar("T")
 
@@ -154,18 +158,20 @@ def load_inputs(
     theme: Iterable[str] | None = None,
     since: str | None = None,
     until: str | None = None,
-) -> tuple[Any, list[Any]]:
+    require: Mapping[str, str] | None = None,
+) -> tuple[EventsFrame, list[ReadFailure]]:
     """Return (events, failures) of a command's INPUTs (see :func:`geo.inputs.load_events`),
     each failure printed on one line; when every INPUT failed, print each as an error and
     exit with status 1 (there is nothing to draw or answer).  ``columns``, ``theme``
     (values of ``--theme``, which may be comma-separated), ``since`` and ``until`` let
-    readers skip what is not needed.
+    readers skip what is not needed; ``require`` maps the columns every events file must
+    have to what needs them (a file without one fails as an input).
     """
     from geo.inputs import load_events
 
     inputs = list(inputs)
     themes = [t.strip() for item in theme or () for t in item.split(",") if t.strip()]
-    failures: list[Any] = []
+    failures: list[ReadFailure] = []
     with progress_callback() as bar:
         events = load_events(
             list(inputs),
@@ -176,6 +182,7 @@ def load_inputs(
             themes=themes or None,
             since=since,
             until=until,
+            require=require,
             progress=bar,
         )
     failed = {f.path for f in failures}

@@ -7,7 +7,7 @@ import json
 import textwrap
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -22,6 +22,9 @@ from geo.cli.base import (
     report_failures,
 )
 from nkmap.errors import InputError
+
+if TYPE_CHECKING:
+    from nkmap.events_table import EventsFrame
 
 
 def _parse_date(value: str | None) -> dt.date | None:
@@ -200,7 +203,7 @@ def _date_text(value: Any) -> str:
     return text[:10] if text and text not in ("NaT", "None", "nan") else "undated"
 
 
-def event_table(frame: Any, evidence: int = 90) -> str:
+def event_table(frame: EventsFrame, evidence: int = 90) -> str:
     """Return events as an aligned table: date, date precision, theme, place [precision], quote."""
     rows = []
     for row in frame.itertuples(index=False):

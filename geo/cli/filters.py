@@ -10,11 +10,15 @@ can be drawn.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from geo.cli.base import warn
+
+if TYPE_CHECKING:
+    from nkmap.events_table import EventsFrame
+    from nkmap.themes import ThemeTable
 
 #: The keyword arguments :func:`query_filters` adds to a command, with their defaults.
 FILTER_OPTIONS: dict[str, Any] = {
@@ -105,7 +109,9 @@ def has_filters(**options: Any) -> bool:
     )
 
 
-def apply_filters(events: Any, theme_table: Any = None, **options: Any) -> Any:
+def apply_filters(
+    events: EventsFrame, theme_table: ThemeTable | None = None, **options: Any
+) -> EventsFrame:
     """Return the events that pass the filter options given (a command's keyword arguments).
 
     Keys that are not filter options (see :data:`FILTER_OPTIONS`) are ignored, so a command

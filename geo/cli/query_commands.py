@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import math
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -18,6 +18,9 @@ from geo.cli.base import (
     plural,
 )
 from geo.cli.filters import apply_filters, query_filters
+
+if TYPE_CHECKING:
+    from nkmap.events_table import EventsFrame
 
 #: Terminal table columns: (column, header, width); the evidence column takes what is left.
 TABLE_COLUMNS = (
@@ -72,7 +75,7 @@ def _cell(text: str, width: int) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
-def format_table(events: Any) -> str:
+def format_table(events: EventsFrame) -> str:
     """Return the events as a plain-text table, one line each, with a count line at the end."""
     columns = [(c, h, w) for c, h, w in TABLE_COLUMNS if c in events.columns]
     lines = ["  ".join(h.ljust(w) for _, h, w in columns).rstrip()]
@@ -98,7 +101,7 @@ def _json_value(value: Any) -> Any:
     return value
 
 
-def records(events: Any) -> list[dict[str, Any]]:
+def records(events: EventsFrame) -> list[dict[str, Any]]:
     """Return the events as JSON-ready dicts: :data:`JSON_FIELDS` present, then lat and lon."""
     from geo.corridors import lonlat
 

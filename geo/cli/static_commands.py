@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -12,8 +12,13 @@ from geo.cli.filters import LEXICON_HELP, apply_filters, spatial_filters
 from nkmap.errors import InputError
 from nkmap.formats import format_of, listing
 
+if TYPE_CHECKING:
+    from nkmap.events_table import EventsFrame
 
-def filter_period(events: Any, since: str | None, until: str | None) -> tuple[Any, int]:
+
+def filter_period(
+    events: EventsFrame, since: str | None, until: str | None
+) -> tuple[EventsFrame, int]:
     """Return the events dated within ``since``–``until`` (inclusive) and how many are undated.
 
     The filter is :func:`geo.query.in_period`: undated events are left out
@@ -130,7 +135,9 @@ def static_command(
     from maps.static import facet_map, save_figure, static_map, summarize
 
     # everything is read: the notes below count what the options leave out
-    loaded, failures = load_inputs(inputs, jobs=jobs)
+    loaded, failures = load_inputs(
+        inputs, jobs=jobs, require={"theme": "by the static map, which draws events by theme"}
+    )
     events = apply_filters(loaded, theme_table=table, **filters)
     n_read = len(events)
     events, undated = filter_period(events, since, until)
