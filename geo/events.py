@@ -23,7 +23,7 @@ from bisect import bisect_right
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING
 
 from gazetteer import Gazetteer
 from gazetteer.place import POINT_PRECISIONS, PRECISIONS
@@ -35,6 +35,9 @@ from geo.roles import in_list, is_background, is_scene, mention_role
 from geo.sentences import sentences
 from geo.themes import Theme, load_themes, theme_chooser
 from nkmap.errors import NkmapError
+
+if TYPE_CHECKING:
+    from nkmap.events_table import EventsFrame
 
 #: Event columns, in order (DESIGN.md "Data contracts").
 EVENT_COLUMNS = [
@@ -651,7 +654,7 @@ def _better(new: Event, old: Event, role: str) -> bool:
     return _DATE_RANK[new.date_precision] < _DATE_RANK[old.date_precision]
 
 
-def empty_events() -> Any:
+def empty_events() -> EventsFrame:
     """Return an events GeoDataFrame with the event columns and no row."""
     import geopandas as gpd
     import pandas as pd
@@ -665,7 +668,7 @@ def empty_events() -> Any:
     return gpd.GeoDataFrame(frame, geometry=gpd.GeoSeries([], crs=4326), crs=4326)
 
 
-def events_frame(events: Sequence[Event]) -> Any:
+def events_frame(events: Sequence[Event]) -> EventsFrame:
     """Return the events as a GeoDataFrame (EPSG:4326) with the documented columns."""
     import geopandas as gpd
     import pandas as pd
