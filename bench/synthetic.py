@@ -35,6 +35,9 @@ def make_events(n: int, seed: int = 0, *, jitter_km: float = 15.0) -> Any:
     import numpy as np
     import pandas as pd
 
+    from nkmap.themes import load_theme_table
+
+    table = load_theme_table()
     rng = np.random.default_rng(seed)
     idx = rng.integers(0, len(_PLACES), n)
     places = [_PLACES[i] for i in idx]
@@ -48,6 +51,7 @@ def make_events(n: int, seed: int = 0, *, jitter_km: float = 15.0) -> Any:
             "event_id": [f"syn-{seed}-{i}" for i in range(n)],
             "article_id": [f"art-{i // 3}" for i in range(n)],
             "theme": themes,
+            "category": [table[t].category if t in table else "other" for t in themes],
             "place_id": [p[0] for p in places],
             "place": [p[1] for p in places],
             "country": [p[2] for p in places],

@@ -154,8 +154,8 @@ def _text(series: Any) -> Any:
     import pandas as pd
 
     kind = pd.api.types.infer_dtype(series, skipna=True)
-    if pd.api.types.is_string_dtype(series) and kind in ("string", "empty"):
-        return series
+    if kind == "empty" or (pd.api.types.is_string_dtype(series) and kind == "string"):
+        return series  # text already, or nothing at all
     missing = series.isna().to_numpy()
     values = series.to_numpy(dtype=object)
     words = [None if m else _word(v) for v, m in zip(values, missing, strict=True)]
