@@ -267,7 +267,8 @@ class EventExtractor:
         bounds = sentences(text)
         mentions = self.linker.mentions(text, bounds)
         result = ArticleResult(article, mentions)
-        story = self._story_theme(article)
+        ranked = self._rank_themes(article.title)
+        headline = ranked[0][0] if ranked else None  # the theme the headline holds most
         by_key: dict[tuple[str, str, str, dt.date | None], Event] = {}
         for sent, found in self._happenings(article, self._sentences(article, bounds, mentions)):
             if _RETOLD.match(sent.text):  # "The recent operation marked …": told already
@@ -281,7 +282,7 @@ class EventExtractor:
             day = when if precision != "article" else None
             for m, theme, hits, factor in found:
                 conf = round(m.confidence * factor * (0.9 if hits > 1 else 0.75), 3)
-                event = self._event(article, sent, m, theme, (when, precision), story, conf)
+                event = self._event(article, sent, m, theme, (when, precision), headline, conf)
                 k = (theme, m.place_id, m.name, day)
                 old = by_key.get(k)
                 if old is None or _better(event, old, sent.role):
@@ -337,18 +338,18 @@ class EventExtractor:
         m: Mention,
         theme: str,
         dated: tuple[dt.date | None, str],
-        story: str | None,
+        headline: str | None,
         confidence: float,
     ) -> Event:
         """Return the event of ``theme`` told by ``sent`` at the place of ``m``, dated
-        ``dated`` (``(date, precision)``), in the story of theme ``story``."""
+        ``dated`` (``(date, precision)``), under a headline of theme ``headline``."""
         when, precision = dated
         day = when if precision != "article" else None
         return Event(
             _event_id(article.article_id, theme, m.place_id, m.name, day),
             article.article_id,
             theme,
-            self._category(theme, sent.text, article.title, story),
+            self._category(theme, sent.text, article.title, headline),
             m.place_id,
             m.name,
             m.country,
@@ -413,15 +414,16 @@ class EventExtractor:
                 return [(m, theme, hits, factor) for m in places]
         return []
 
-    def _category(self, theme: str, sentence: str, title: str, story: str | None) -> str:
+    def _category(self, theme: str, sentence: str, title: str, headline: str | None) -> str:
         """Return the category of a ``theme`` event told by ``sentence``: the one its words
-        give, else, in a story of the same theme, the one the headline's words give (the
-        execution told in a story headlined on smugglers bears on cross-border trade)."""
+        give, else, under a headline of the same theme (``headline``: the theme ``title``
+        holds most), the one the headline's words give (an execution told under a headline
+        on smugglers bears on cross-border trade)."""
         spec = self._themes_by_id.get(theme)
         if spec is None:
             return OTHER
         category = spec.category_of(sentence)
-        if category == spec.category and story == theme:
+        if category == spec.category and headline == theme:
             return spec.category_of(title)
         return category
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 
 #: Roles of a place mention in its sentence; only ``locus`` places an event.
-ROLES = ("locus", "setting", "origin", "source", "speaker")
+ROLES = ("locus", "setting", "destination", "origin", "source", "speaker")
 
 _ACTOR = (
     r"(?:governor|vice[- ]governor|mayor|vice[- ]mayor|officials?|head|heads|chief|secretary|"
@@ -70,6 +70,13 @@ _BASED_RIGHT = re.compile(r"^-based\b", re.IGNORECASE)
 _SETTING_LEFT = re.compile(
     r"\b(?:located|situated|lying|lies|sits|connecting|connects|linking|links|bordering|"
     r"borders|adjacent\s+to|opposite)\b",
+    re.IGNORECASE,
+)
+# "a deal between the cities of Hunchun and Rason": the parties
+_DEAL_LEFT = re.compile(
+    r"\b(?:deal|agreement|accord|contract|memorandum|treaty|pact)\s+(?:signed\s+)?between\s+"
+    r"(?:the\s+)?(?:(?:cities|provinces|governments|counties|regions)\s+of\s+)?"
+    r"(?:[A-Z][\w'’-]*\s+(?:and|&)\s+)?$",
     re.IGNORECASE,
 )
 # "the border crossing to the North Korean city of Manpo", "transport to and from Rajin":
@@ -133,7 +140,8 @@ def mention_role(sentence: str, start: int, end: int) -> str:
     ``origin``: an actor's home ("the governor of Liaoning", "Liaoning's governor", "a
     delegation from Hunchun", "left Pyongyang", "returned to Liaoning"); ``setting``: where
     a place lies ("the crossing, which is located in the northeast corner of North Korea",
-    "a bridge connecting Hunchun and Rason", "the crossing to Manpo"); ``source``: where a
+    "a bridge connecting Hunchun and Rason"); ``destination``: where a crossing, road or
+    transport leads ("the crossing to Manpo", "transport to and from Rajin"); ``source``: where a
     source of the report sits ("a source in North Hamgyong"); ``speaker``: a capital
     standing for its government ("Pyongyang said"); ``locus`` otherwise.  Only the clause
     around the name is read.  Raises nothing.
@@ -154,7 +162,11 @@ def mention_role(sentence: str, start: int, end: int) -> str:
         or _DEPARTURE_LEFT.search(left)
     ):
         return "origin"
-    if _SETTING_LEFT.search(left) or _LEADS_TO_LEFT.search(left):
+    if _LEADS_TO_LEFT.search(left):
+        return "destination"
+    if _DEAL_LEFT.search(left):
+        return "origin"  # the parties to a deal, not where it happened
+    if _SETTING_LEFT.search(left):
         return "setting"
     if _ORG_RIGHT.match(right) and not _SCENE_LEFT.search(left):
         return "origin"  # an organisation named after its home, not the scene

@@ -130,3 +130,20 @@ def test_reporting_weekdays_are_not_event_dates() -> None:
         "day",
     )
     assert event_date("A factory opened, state media reported Tuesday.", tuesday)[1] == "article"
+
+
+def test_where_transport_leads_and_the_parties_to_a_deal_are_not_the_scene(
+    extractor: EventExtractor,
+) -> None:
+    text = "Workers are renovating a bridge to improve transport to and from the port of Rajin."
+    assert _events(extractor, text) == []
+    text = "The road was paved under a deal between the cities of Hunchun and Rason."
+    assert _events(extractor, text) == []
+
+
+def test_a_border_bridge_renovation_bears_on_cross_border_trade(
+    extractor: EventExtractor,
+) -> None:
+    text = "The bridge between Quanhe and Wonjong was renovated in May, officials said."
+    events = _events(extractor, text, date=dt.date(2024, 6, 1))
+    assert {(e.theme, e.category) for e in events} == {("other", "cross-border trade")}
