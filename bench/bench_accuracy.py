@@ -167,7 +167,8 @@ def main(argv: list[str] | None = None) -> int:
         got = _figure(scored.stdout, label, column)
         mark = "?" if got is None else ("met" if got >= target else "below")
         shown = "n/a" if got is None else f"{got:.3f}"
-        print(f"  {label:<28} {shown:>6}  target ≥ {target:.2f}  {mark}")
+        system = systems[column]
+        print(f"  {label:<28} {shown:>6}  target ≥ {target:.2f}  {mark:<5}  ({system} column)")
     return scored.returncode
 
 
