@@ -65,7 +65,7 @@ __all__ = [
 ]
 
 #: What :func:`summary` can count by.
-SUMMARY_KEYS = ("corridor", "province", "theme", "month")
+SUMMARY_KEYS = ("corridor", "province", "theme", "category", "month")
 
 #: The column the distance verbs add.
 DISTANCE_COLUMN = "distance_km"
@@ -543,10 +543,12 @@ def _annotated_border_km(events: EventsFrame, border: str, approximate: bool) ->
 def summary(
     events: EventsFrame, by: str = "corridor", gazetteer: Gazetteer | None = None
 ) -> pd.DataFrame:
-    """Return event counts by corridor, province, theme or month: columns ``[by, "events"]``.
+    """Return event counts by corridor, province, theme, category (the strand of the border
+    economy an event bears on) or month: columns ``[by, "events"]``.
 
     Rows are the largest counts first (months in calendar order).  Events with no value
-    count under "(none)" (corridor), "(unknown)" (province, theme) or "(undated)" (month).
+    count under "(none)" (corridor), "(unknown)" (province, theme, category) or "(undated)"
+    (month).
     Corridors not in the events are found with ``gazetteer``'s crossings (default:
     :meth:`Gazetteer.default`).
 
@@ -564,7 +566,7 @@ def summary(
     elif by == "month":
         values = _dates(events, "to count by month").dt.strftime("%Y-%m").fillna("(undated)")
     else:
-        column = "admin1" if by == "province" else "theme"
+        column = "admin1" if by == "province" else by
         if column in events.columns:
             values = events[column].fillna("").astype(str).replace("", "(unknown)")
         else:

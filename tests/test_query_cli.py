@@ -12,6 +12,7 @@ import pytest
 from click.testing import CliRunner
 
 from geo.cli import main
+from nkmap.themes import CATEGORIES
 from geo.inputs import read_events_file
 
 
@@ -84,12 +85,14 @@ def test_query_without_filters_lists_every_event(events_file: Path) -> None:
 
 
 def test_summary_by_each_key(events_file: Path) -> None:
-    for by in ("corridor", "province", "theme", "month"):
+    for by in ("corridor", "province", "theme", "category", "month"):
         result = run("summary", str(events_file), "--by", by, "--json")
         assert result.exit_code == 0, result.output
         rows = json.loads(result.stdout)
         assert sum(r["events"] for r in rows) == 400
         assert all(set(r) == {by, "events"} for r in rows)
+        if by == "category":  # the strands of the border economy, none unknown
+            assert {r["category"] for r in rows} <= set(CATEGORIES)
     text = run("summary", str(events_file), "--near-border", "20", "--by", "corridor").stdout
     assert text.splitlines()[0].split() == ["corridor", "events"]
     assert "Dandong–Sinuiju" in text

@@ -18,6 +18,7 @@ from geo.cli.base import (
     plural,
 )
 from geo.cli.filters import apply_filters, query_filters
+from geo.query import SUMMARY_KEYS
 
 if TYPE_CHECKING:
     from nkmap.events_table import EventsFrame
@@ -117,7 +118,16 @@ def records(events: EventsFrame) -> list[dict[str, Any]]:
 
 
 #: Columns ``nkmap summary`` reads (what its counts and filters look at).
-SUMMARY_COLUMNS = ("event_id", "theme", "date", "admin1", "precision", "place", "place_id")
+SUMMARY_COLUMNS = (
+    "event_id",
+    "theme",
+    "category",
+    "date",
+    "admin1",
+    "precision",
+    "place",
+    "place_id",
+)
 
 
 @main.command()
@@ -177,7 +187,7 @@ def query(
 @click.argument("inputs", nargs=-1, required=True, metavar="INPUT...")
 @click.option(
     "--by",
-    type=click.Choice(["corridor", "province", "theme", "month"]),
+    type=click.Choice(SUMMARY_KEYS),
     default="corridor",
     show_default=True,
     help="What to count events by (province: the events' admin1).",
