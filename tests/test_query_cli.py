@@ -12,8 +12,8 @@ import pytest
 from click.testing import CliRunner
 
 from geo.cli import main
-from nkmap.themes import CATEGORIES
 from geo.inputs import read_events_file
+from nkmap.themes import CATEGORIES
 
 
 @pytest.fixture(scope="module")
