@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+import gc
 import hashlib
 import math
 import pickle
@@ -11,6 +13,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar, cast
 
 from gazetteer.names import key
@@ -63,7 +66,7 @@ _REMOTE_KM, _REMOTE_POPULATION, _REMOTE_ALIAS_SCORE = 1000.0, 100_000, 0.45
 _REGION_CENTRE = (40.3, 127.5)  # lat, lon: the middle of the DPRK
 
 # Index version: bump when the index's layout or the key function changes.
-_INDEX_VERSION = "6"
+_INDEX_VERSION = "7"
 
 
 def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
@@ -86,14 +89,59 @@ def default_sources() -> tuple[Source, ...]:
     return (CuratedSource(), DumpSource(data_dir() / "geonames"), GeonamesCacheSource())
 
 
+class _Places:
+    """The places of an index, each made from its tuple of fields when first asked for.
+
+    Kept as tuples (and pickled so), the index loads several times faster than as
+    :class:`Place` objects, and a run builds only the places it looks at.
+    """
+
+    def __init__(self, rows: list[tuple[object, ...]]) -> None:
+        self._rows = rows
+        self._made: list[Place | None] = [None] * len(rows)
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+    def __getitem__(self, i: int) -> Place:
+        place = self._made[i]
+        if place is None:
+            place = self._made[i] = Place(*self._rows[i])  # type: ignore[arg-type]
+        return place
+
+    def __iter__(self) -> Iterator[Place]:
+        return (self[i] for i in range(len(self._rows)))
+
+    def __reduce__(self) -> tuple[type[_Places], tuple[list[tuple[object, ...]]]]:
+        return _Places, (self._rows,)
+
+
+#: A key's hits: ``2 * place index + (0 name | 1 alias)``, one int, or a tuple of several
+#: (plain ints pickle and load far faster than lists of pairs).
+_Hits = int | tuple[int, ...]
+
+
+def _decode(hits: _Hits | None) -> list[tuple[int, int]]:
+    """Return a key's hits as ``(place index, 0 name | 1 alias)`` pairs (empty for None)."""
+    if hits is None:
+        return []
+    if isinstance(hits, int):
+        return [(hits >> 1, hits & 1)]
+    return [(h >> 1, h & 1) for h in hits]
+
+
 @dataclass
 class _Index:
-    places: list[Place]
+    places: _Places
     by_id: dict[str, int]
-    names: dict[str, list[tuple[int, int]]]  # key -> [(place index, 0 name | 1 alias)]
+    names: dict[str, _Hits]  # key -> its hits (see _decode)
     children: dict[str, list[int]]
     fuzzy_keys: list[str]  # keys of curated and DPRK places, for fuzzy matching
     prominence: list[float]
+
+    def hits(self, folded: str) -> list[tuple[int, int]]:
+        """Return ``(place index, 0 name | 1 alias)`` for every place named ``folded``."""
+        return _decode(self.names.get(folded))
 
 
 def _prominence(place: Place, order: int) -> float:
@@ -157,7 +205,25 @@ def _build_index(sources: Sequence[Source]) -> _Index:
             and key(places[parent].name) == key(p.name)
         ):
             prominence[i] = prominence[parent] + 0.5
-    return _Index(places, by_id, dict(names), dict(children), fuzzy, prominence)
+    compact: dict[str, _Hits] = {
+        k: hits[0][0] * 2 + hits[0][1] if len(hits) == 1 else tuple(i * 2 + how for i, how in hits)
+        for k, hits in names.items()
+    }
+    rows = [dataclasses.astuple(p) for p in places]
+    return _Index(_Places(rows), by_id, compact, dict(children), fuzzy, prominence)
+
+
+def _load(path: Path) -> object:
+    """Return the unpickled contents of ``path`` (with the cyclic garbage collector paused:
+    the index is hundreds of thousands of small objects, none garbage)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        with path.open("rb") as fh:
+            return pickle.load(fh)
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _fingerprint(sources: Sequence[Source]) -> str:
@@ -176,8 +242,7 @@ def _load_or_build(sources: Sequence[Source], use_cache: bool) -> _Index:
         return _build_index(sources)
     path = cache_dir() / f"gazetteer-{_fingerprint(sources)}.pickle"
     try:
-        with path.open("rb") as fh:
-            index = pickle.load(fh)
+        index = _load(path)
         if isinstance(index, _Index):
             return index
     except Exception:  # a missing, unreadable, corrupt or foreign cache is rebuilt, never trusted
@@ -359,7 +424,7 @@ class Gazetteer:
 
     def places_for_key(self, folded: str) -> list[Place]:
         """Return the places one of whose names has exactly this folded key."""
-        return [self._index.places[i] for i, _ in self._index.names.get(folded, ())]
+        return [self._index.places[i] for i, _ in self._index.hits(folded)]
 
     def has_key(self, folded: str) -> bool:
         """Return True when some place has a name with this folded key."""
@@ -424,7 +489,7 @@ class Gazetteer:
         written_kind = _written_kind(name)
         ix = self._index
         scored: dict[int, tuple[float, str, str]] = {}
-        for i, how in ix.names.get(k, ()):
+        for i, how in ix.hits(k):
             place = ix.places[i]
             score = _BASE_SCORE.get((place.source, how), _OTHER_SCORE[how])
             if (
@@ -476,7 +541,7 @@ class Gazetteer:
             k, self._index.fuzzy_keys, scorer=fuzz.ratio, limit=5, score_cutoff=84
         ):
             score = 0.75 * (ratio - 70) / 30
-            for i, _how in self._index.names[other]:
+            for i, _how in self._index.hits(other):
                 place = self._index.places[i]
                 if place.source == "curated" or place.country == "KP":
                     out.append((i, score, other))
