@@ -252,6 +252,8 @@ def expand_paths(
         else:
             files.append(path)
     # a sidecar named beside its own article is read with it, not as an article
+    if not any(f.suffix.lower() == ".json" for f in files):
+        return files, failures
     chosen = {os.path.realpath(f) for f in files}
     files = [
         f
