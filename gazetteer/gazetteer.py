@@ -89,32 +89,35 @@ def default_sources() -> tuple[Source, ...]:
     return (CuratedSource(), DumpSource(data_dir() / "geonames"), GeonamesCacheSource())
 
 
-class _Places:
-    """The places of an index, each made from its tuple of fields when first asked for.
+class _Places(dict[int, Place]):
+    """The places of an index by number, each made from its tuple of fields when first
+    asked for (a dict, so that a place already made is found at C speed).
 
     Kept as tuples (and pickled so), the index loads several times faster than as
     :class:`Place` objects, and a run builds only the places it looks at.
     """
 
     def __init__(self, rows: list[tuple[object, ...]]) -> None:
-        self._rows = rows
-        self._made: list[Place | None] = [None] * len(rows)
+        super().__init__()
+        self.rows = rows
 
-    def __len__(self) -> int:
-        return len(self._rows)
-
-    def __getitem__(self, i: int) -> Place:
-        place = self._made[i]
-        if place is None:
-            place = self._made[i] = Place(*self._rows[i])  # type: ignore[arg-type]
+    def __missing__(self, i: int) -> Place:
+        if not 0 <= i < len(self.rows):
+            raise IndexError(i)
+        place = self[i] = Place(*self.rows[i])  # type: ignore[arg-type]
         return place
 
-    def __iter__(self) -> Iterator[Place]:
-        return (self[i] for i in range(len(self._rows)))
+    def all(self) -> Iterator[Place]:
+        """Yield every place, in index order."""
+        return (self[i] for i in range(len(self.rows)))
 
     def __reduce__(self) -> tuple[type[_Places], tuple[list[tuple[object, ...]]]]:
-        return _Places, (self._rows,)
+        return _Places, (self.rows,)
 
+
+_FIELDS = [f.name for f in dataclasses.fields(Place)]
+#: Where a place's kind, country and source are in its tuple of fields.
+_KIND, _COUNTRY, _SOURCE = (_FIELDS.index(n) for n in ("kind", "country", "source"))
 
 #: A key's hits: ``2 * place index + (0 name | 1 alias)``, one int, or a tuple of several
 #: (plain ints pickle and load far faster than lists of pairs).
@@ -373,10 +376,10 @@ class Gazetteer:
     # -- records -----------------------------------------------------------------------------
 
     def __len__(self) -> int:
-        return len(self._index.places)
+        return len(self._index.places.rows)
 
     def __iter__(self) -> Iterator[Place]:
-        return iter(self._index.places)
+        return self._index.places.all()
 
     def get(self, place_id: str) -> Place:
         """Return the place with this id.
@@ -414,12 +417,13 @@ class Gazetteer:
     ) -> list[Place]:
         """Return every place of this kind, country and source (each ``None`` = any)."""
         cc = country.upper() if country else None
+        places = self._index.places
         return [
-            p
-            for p in self._index.places
-            if (kind is None or p.kind == kind)
-            and (cc is None or p.country == cc)
-            and (source is None or p.source == source)
+            places[i]
+            for i, row in enumerate(places.rows)
+            if (kind is None or row[_KIND] == kind)
+            and (cc is None or row[_COUNTRY] == cc)
+            and (source is None or row[_SOURCE] == source)
         ]
 
     def places_for_key(self, folded: str) -> list[Place]:
@@ -433,7 +437,7 @@ class Gazetteer:
     def stats(self) -> dict[str, object]:
         """Return counts of places by source, country and kind, and of indexed names."""
         by: dict[str, dict[str, int]] = {"source": {}, "country": {}, "kind": {}}
-        for p in self._index.places:
+        for p in self._index.places.all():
             for field, value in (("source", p.source), ("country", p.country), ("kind", p.kind)):
                 by[field][value] = by[field].get(value, 0) + 1
         return {"places": len(self), "names": len(self._index.names), **by}
