@@ -122,9 +122,14 @@ _NOISE_PATTERNS = [
     r"\bquestions about (?:his|her|their|the) (?:articles|reporting|stories)\b",
     r"^follow (?:us|him|her|them)\b|^contact (?:us|the author)\b",
 ]
-_NOISE = [re.compile(p, re.IGNORECASE) for p in _NOISE_PATTERNS]
-_ANCHORED = [p for p in _NOISE if p.pattern.startswith("^")]
-_UNANCHORED = [p for p in _NOISE if not p.pattern.startswith("^")]
+# The rules joined in two patterns, those anchored at the line's start and the others (a
+# line matches a union of rules exactly when it matches one of them; one scan, not many).
+_ANCHORED = re.compile(
+    "|".join(f"(?:{p})" for p in _NOISE_PATTERNS if p.startswith("^")), re.IGNORECASE
+)
+_UNANCHORED = re.compile(
+    "|".join(f"(?:{p})" for p in _NOISE_PATTERNS if not p.startswith("^")), re.IGNORECASE
+)
 # The unanchored rules are slow to scan for; each needs one of these in the lower-cased line.
 _TRIGGERS = (
     "comment",
@@ -291,10 +296,10 @@ def is_noise_line(line: str) -> bool:
 def _is_noise(line: str, words: int) -> bool:
     """:func:`is_noise_line` for a stripped, non-empty ``line`` of ``words`` words."""
     if words <= _NOISE_MAX_WORDS:
-        if any(p.search(line) for p in _ANCHORED):
+        if _ANCHORED.search(line):
             return True
         low = line.lower()
-        if any(t in low for t in _TRIGGERS) and any(p.search(line) for p in _UNANCHORED):
+        if any(t in low for t in _TRIGGERS) and _UNANCHORED.search(line):
             return True
     if words <= 4 and _OUTLET_LINE.match(line):
         return True  # the site's name alone: masthead or footer
