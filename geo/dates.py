@@ -231,8 +231,11 @@ _MAX_BYLINE_WORDS = 8
 _TOP_LINES = 6
 
 
+_WORD = re.compile(r"[^\W\d_]{2,}")
+
+
 def _words(text: str) -> int:
-    return len(re.findall(r"[^\W\d_]{2,}", text))
+    return len(_WORD.findall(text))
 
 
 def _is_top_banner(lines: list[str], index: int) -> bool:
