@@ -49,10 +49,11 @@ __all__ = [
 CHUNK_BYTES = 1_000_000
 #: Files per chunk at most (many tiny files).
 CHUNK_FILES = 256
-#: Chunks in flight per worker process.
-IN_FLIGHT = 2
-#: Chunks per worker process at least, when the input allows (to balance the last ones).
-CHUNKS_PER_JOB = 4
+#: Chunks in flight per worker process (a worker never waits for the parent to hand one out).
+IN_FLIGHT = 4
+#: Chunks per worker process at least, when the input allows: small chunks balance the last
+#: ones (the run ends when the slowest worker does), and each costs about a millisecond.
+CHUNKS_PER_JOB = 16
 
 
 def default_jobs() -> int:
