@@ -298,11 +298,7 @@ class MentionFinder:
         n = len(toks)
         while i < n:
             tok = toks[i]
-            if (
-                not tok.cap
-                or tok.low in STOP_WORDS
-                and tok.low not in ("north", "south", "new")
-            ):
+            if not tok.cap or tok.low in STOP_WORDS and tok.low not in ("north", "south", "new"):
                 i += 1
                 continue
             person = _is_person(toks, i) or _titled_person(text, toks, i)
