@@ -219,7 +219,7 @@ def tokenize(text: str) -> list[_Tok]:
     Lowercase words other than kind words and connectors are skipped (the
     gaps between tokens are checked against the text); a possessive 's is removed.
     """
-    out = []
+    out: list[_Tok] = []
     append = out.append
     make = tuple.__new__  # _Tok(...) without its Python-level __new__
     for m in _token_pattern().finditer(text):
