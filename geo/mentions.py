@@ -244,6 +244,12 @@ def _name_key(words: tuple[str, ...]) -> str:
     return "" if " ".join(words).lower() in DEMONYMS else _window_key(words)
 
 
+@lru_cache(maxsize=100_000)
+def _spelt(name: str) -> str:
+    """Return a name's tokens run together (case and diacritics folded, suffixes kept)."""
+    return "".join(tokens(name))
+
+
 #: Characters between two tokens that end a name.
 _GAP_STOPS = frozenset('.,;:!?()"“”\n')
 
@@ -410,7 +416,7 @@ class MentionFinder:
             written = written[:-1]  # "Wonjong-ni": the place Wonjong with its suffix
         wanted = "".join(written)
         return any(
-            "".join(tokens(n)) == wanted
+            _spelt(n) == wanted
             for p in self.gz.places_for_key(folded)
             for n in (p.name, *p.aliases)
         )
