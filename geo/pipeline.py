@@ -68,8 +68,9 @@ class Settings:
     """What each worker needs to read and extract a chunk (picklable).
 
     ``date`` overrides every article's publication date; ``lexicon`` is a JSON theme file;
-    ``keep_text`` keeps each article's text and mentions in the results (``mentions``
-    needs them; without, results carry events only, which is cheaper to send back);
+    ``keep_text`` keeps each article's text (as given and cleaned, with its lines) and
+    mentions in the results (``mentions`` needs them; without, results carry the articles'
+    metadata and events only, which is cheaper to send back);
     ``raise_errors`` makes the first unreadable input raise.
     """
 
@@ -147,8 +148,9 @@ class _Worker:
                 where = article.path or article.article_id
                 batch.failures.append(ReadFailure(where, f"events not extracted ({_reason(exc)})"))
                 continue
-            if not self.settings.keep_text:
-                result = ArticleResult(replace(article, text=""), [], result.events)
+            if not self.settings.keep_text:  # what comes back: metadata and events
+                lean = replace(article, text="", body="", lines=())
+                result = ArticleResult(lean, [], result.events)
             batch.results.append(result)
         return batch
 

@@ -54,6 +54,8 @@ def test_results_keep_text_and_mentions_only_when_asked(samples_dir: Path) -> No
     )
     assert full.results[0].article.text and full.results[0].mentions
     assert lean.results[0].article.text == "" and lean.results[0].mentions == []
+    assert lean.results[0].article.body == "" and lean.results[0].article.lines == ()
+    assert lean.results[0].article.title == full.results[0].article.title
     assert full.events == lean.events
 
 
