@@ -344,9 +344,11 @@ def guess_source(text: str) -> str:
     if _OUTLET_WORD.search(text) is None:
         return ""
     low = text.lower()
-    for needles, signal in _SOURCE_SIGNALS:
+    for needles, needed, signal in _SOURCE_SIGNALS:
         if needles and not any(n in low for n in needles):
             continue  # a word the signal needs is not in the text: no need to scan for it
+        if needed is not None and needed.search(text) is None:
+            continue  # nor what it needs around the outlet's name
         m = signal.search(text)
         if m is not None:
             found = m.group("o")
@@ -357,25 +359,33 @@ def guess_source(text: str) -> str:
 
 
 _O = "(?P<o>" + _OUTLET + ")"
-#: Each signal with the words one of which (lower-cased) it cannot match without.
+#: Each signal with the words one of which (lower-cased) it cannot match without, and a
+#: part of it that opens with a literal (which the engine finds fast) and that it cannot
+#: match without either; then the signal itself.
 _SOURCE_SIGNALS = tuple(
-    (needles, re.compile(signal, re.MULTILINE))
-    for needles, signal in (
-        ((), r"^\W*by\s+" + _O + r"\b"),
+    (needles, re.compile(needed) if needed else None, re.compile(signal, re.MULTILINE))
+    for needles, needed, signal in (
+        ((), r"by\s+" + _O, r"^\W*by\s+" + _O + r"\b"),
         (
             ("correspondent", "reporter", "journalist", "staff"),
+            "",
             _O
             + r"(?:'s|’s)?\s+(?:\w+\s+){0,2}(?:correspondent|reporter|reporters|journalist|staff)",
         ),
-        (("told", "informed", "tells"), r"\b(?:told|informed|tells)\s+" + _O + r"\b"),
+        (("told", "informed", "tells"), "", r"\b(?:told|informed|tells)\s+" + _O + r"\b"),
         (
             ("spoken", "learned", "confirmed", "obtained", "reported"),
+            r"(?:has|have)\s+(?:spoken|learned|confirmed|obtained|reported)",
             r"\b" + _O + r"\s+(?:has|have)\s+(?:spoken|learned|confirmed|obtained|reported)",
         ),
-        ((), r"^[A-Z][A-Za-z]{2,}[^()\n]{0,40}\(" + _O + r"\)\s*(?:--|–|—|-)"),
-        ((), r"^\W*" + _O + r"\W*$"),
-        ((), r"[.!?]\s*\(" + _O + r"\)\s*$"),
-        (("copyr", "©"), r"(?:(?i:\bcopyright\b)|©)\s*(?:\d{4}\s*)?" + _O),
+        (
+            (),
+            r"\(" + _O + r"\)\s*(?:--|–|—|-)",
+            r"^[A-Z][A-Za-z]{2,}[^()\n]{0,40}\(" + _O + r"\)\s*(?:--|–|—|-)",
+        ),
+        ((), "", r"^\W*" + _O + r"\W*$"),
+        ((), "", r"[.!?]\s*\(" + _O + r"\)\s*$"),
+        (("copyr", "©"), "", r"(?:(?i:\bcopyright\b)|©)\s*(?:\d{4}\s*)?" + _O),
     )
 )
 
