@@ -66,7 +66,7 @@ _REMOTE_KM, _REMOTE_POPULATION, _REMOTE_ALIAS_SCORE = 1000.0, 100_000, 0.45
 _REGION_CENTRE = (40.3, 127.5)  # lat, lon: the middle of the DPRK
 
 # Index version: bump when the index's layout or the key function changes.
-_INDEX_VERSION = "7"
+_INDEX_VERSION = "8"
 
 
 def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
@@ -119,25 +119,47 @@ _FIELDS = [f.name for f in dataclasses.fields(Place)]
 #: Where a place's kind, country and source are in its tuple of fields.
 _KIND, _COUNTRY, _SOURCE = (_FIELDS.index(n) for n in ("kind", "country", "source"))
 
-#: A key's hits: ``2 * place index + (0 name | 1 alias)``, one int, or a tuple of several
-#: (plain ints pickle and load far faster than lists of pairs).
-_Hits = int | tuple[int, ...]
+#: A key's hits in one int: a hit is ``2 * place index + (0 name | 1 alias)``; several are
+#: packed 32 bits each (hit + 1), negated.  Ints load faster than lists of pairs, and a dict
+#: of ints is no work for the garbage collector (which would walk it at every full pass).
+_HIT_BITS = 32
 
 
-def _decode(hits: _Hits | None) -> list[tuple[int, int]]:
-    """Return a key's hits as ``(place index, 0 name | 1 alias)`` pairs (empty for None)."""
+def _encode(hits: list[tuple[int, int]]) -> int:
+    """Return ``(place index, 0 name | 1 alias)`` pairs as one int (see :func:`_decode`)."""
+    if len(hits) == 1:
+        return hits[0][0] * 2 + hits[0][1]
+    packed = 0
+    for j, (i, how) in enumerate(hits):
+        packed |= (i * 2 + how + 1) << (_HIT_BITS * j)
+    return -packed
+
+
+def _decode(hits: int | None) -> list[tuple[int, int]]:
+    """Return a key's hits as ``(place index, 0 name | 1 alias)`` pairs (empty for None).
+
+    >>> _decode(_encode([(7, 0), (3, 1), (12, 1)]))
+    [(7, 0), (3, 1), (12, 1)]
+    """
     if hits is None:
         return []
-    if isinstance(hits, int):
+    if hits >= 0:
         return [(hits >> 1, hits & 1)]
-    return [(h >> 1, h & 1) for h in hits]
+    out = []
+    packed = -hits
+    mask = (1 << _HIT_BITS) - 1
+    while packed:
+        h = (packed & mask) - 1
+        out.append((h >> 1, h & 1))
+        packed >>= _HIT_BITS
+    return out
 
 
 @dataclass
 class _Index:
     places: _Places
     by_id: dict[str, int]
-    names: dict[str, _Hits]  # key -> its hits (see _decode)
+    names: dict[str, int]  # key -> its hits (see _decode)
     children: dict[str, list[int]]
     fuzzy_keys: list[str]  # keys of curated and DPRK places, for fuzzy matching
     prominence: list[float]
@@ -208,10 +230,7 @@ def _build_index(sources: Sequence[Source]) -> _Index:
             and key(places[parent].name) == key(p.name)
         ):
             prominence[i] = prominence[parent] + 0.5
-    compact: dict[str, _Hits] = {
-        k: hits[0][0] * 2 + hits[0][1] if len(hits) == 1 else tuple(i * 2 + how for i, how in hits)
-        for k, hits in names.items()
-    }
+    compact = {k: _encode(hits) for k, hits in names.items()}
     rows = [dataclasses.astuple(p) for p in places]
     return _Index(_Places(rows), by_id, compact, dict(children), fuzzy, prominence)
 
