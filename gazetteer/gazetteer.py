@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+import gc
 import hashlib
 import math
 import pickle
@@ -11,6 +13,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar, cast
 
 from gazetteer.names import key
@@ -63,7 +66,7 @@ _REMOTE_KM, _REMOTE_POPULATION, _REMOTE_ALIAS_SCORE = 1000.0, 100_000, 0.45
 _REGION_CENTRE = (40.3, 127.5)  # lat, lon: the middle of the DPRK
 
 # Index version: bump when the index's layout or the key function changes.
-_INDEX_VERSION = "6"
+_INDEX_VERSION = "8"
 
 
 def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
@@ -86,14 +89,84 @@ def default_sources() -> tuple[Source, ...]:
     return (CuratedSource(), DumpSource(data_dir() / "geonames"), GeonamesCacheSource())
 
 
+class _Places(dict[int, Place]):
+    """The places of an index by number, each made from its tuple of fields when first
+    asked for (a dict, so that a place already made is found at C speed).
+
+    Kept as tuples (and pickled so), the index loads several times faster than as
+    :class:`Place` objects, and a run builds only the places it looks at.
+    """
+
+    def __init__(self, rows: list[tuple[object, ...]]) -> None:
+        super().__init__()
+        self.rows = rows
+
+    def __missing__(self, i: int) -> Place:
+        if not 0 <= i < len(self.rows):
+            raise IndexError(i)
+        place = self[i] = Place(*self.rows[i])  # type: ignore[arg-type]
+        return place
+
+    def all(self) -> Iterator[Place]:
+        """Yield every place, in index order."""
+        return (self[i] for i in range(len(self.rows)))
+
+    def __reduce__(self) -> tuple[type[_Places], tuple[list[tuple[object, ...]]]]:
+        return _Places, (self.rows,)
+
+
+_FIELDS = [f.name for f in dataclasses.fields(Place)]
+#: Where a place's kind, country and source are in its tuple of fields.
+_KIND, _COUNTRY, _SOURCE = (_FIELDS.index(n) for n in ("kind", "country", "source"))
+
+#: A key's hits in one int: a hit is ``2 * place index + (0 name | 1 alias)``; several are
+#: packed 32 bits each (hit + 1), negated.  Ints load faster than lists of pairs, and a dict
+#: of ints is no work for the garbage collector (which would walk it at every full pass).
+_HIT_BITS = 32
+
+
+def _encode(hits: list[tuple[int, int]]) -> int:
+    """Return ``(place index, 0 name | 1 alias)`` pairs as one int (see :func:`_decode`)."""
+    if len(hits) == 1:
+        return hits[0][0] * 2 + hits[0][1]
+    packed = 0
+    for j, (i, how) in enumerate(hits):
+        packed |= (i * 2 + how + 1) << (_HIT_BITS * j)
+    return -packed
+
+
+def _decode(hits: int | None) -> list[tuple[int, int]]:
+    """Return a key's hits as ``(place index, 0 name | 1 alias)`` pairs (empty for None).
+
+    >>> _decode(_encode([(7, 0), (3, 1), (12, 1)]))
+    [(7, 0), (3, 1), (12, 1)]
+    """
+    if hits is None:
+        return []
+    if hits >= 0:
+        return [(hits >> 1, hits & 1)]
+    out = []
+    packed = -hits
+    mask = (1 << _HIT_BITS) - 1
+    while packed:
+        h = (packed & mask) - 1
+        out.append((h >> 1, h & 1))
+        packed >>= _HIT_BITS
+    return out
+
+
 @dataclass
 class _Index:
-    places: list[Place]
+    places: _Places
     by_id: dict[str, int]
-    names: dict[str, list[tuple[int, int]]]  # key -> [(place index, 0 name | 1 alias)]
+    names: dict[str, int]  # key -> its hits (see _decode)
     children: dict[str, list[int]]
     fuzzy_keys: list[str]  # keys of curated and DPRK places, for fuzzy matching
     prominence: list[float]
+
+    def hits(self, folded: str) -> list[tuple[int, int]]:
+        """Return ``(place index, 0 name | 1 alias)`` for every place named ``folded``."""
+        return _decode(self.names.get(folded))
 
 
 def _prominence(place: Place, order: int) -> float:
@@ -157,7 +230,22 @@ def _build_index(sources: Sequence[Source]) -> _Index:
             and key(places[parent].name) == key(p.name)
         ):
             prominence[i] = prominence[parent] + 0.5
-    return _Index(places, by_id, dict(names), dict(children), fuzzy, prominence)
+    compact = {k: _encode(hits) for k, hits in names.items()}
+    rows = [dataclasses.astuple(p) for p in places]
+    return _Index(_Places(rows), by_id, compact, dict(children), fuzzy, prominence)
+
+
+def _load(path: Path) -> object:
+    """Return the unpickled contents of ``path`` (with the cyclic garbage collector paused:
+    the index is hundreds of thousands of small objects, none garbage)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        with path.open("rb") as fh:
+            return pickle.load(fh)
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _fingerprint(sources: Sequence[Source]) -> str:
@@ -176,8 +264,7 @@ def _load_or_build(sources: Sequence[Source], use_cache: bool) -> _Index:
         return _build_index(sources)
     path = cache_dir() / f"gazetteer-{_fingerprint(sources)}.pickle"
     try:
-        with path.open("rb") as fh:
-            index = pickle.load(fh)
+        index = _load(path)
         if isinstance(index, _Index):
             return index
     except Exception:  # a missing, unreadable, corrupt or foreign cache is rebuilt, never trusted
@@ -308,10 +395,10 @@ class Gazetteer:
     # -- records -----------------------------------------------------------------------------
 
     def __len__(self) -> int:
-        return len(self._index.places)
+        return len(self._index.places.rows)
 
     def __iter__(self) -> Iterator[Place]:
-        return iter(self._index.places)
+        return self._index.places.all()
 
     def get(self, place_id: str) -> Place:
         """Return the place with this id.
@@ -349,17 +436,18 @@ class Gazetteer:
     ) -> list[Place]:
         """Return every place of this kind, country and source (each ``None`` = any)."""
         cc = country.upper() if country else None
+        places = self._index.places
         return [
-            p
-            for p in self._index.places
-            if (kind is None or p.kind == kind)
-            and (cc is None or p.country == cc)
-            and (source is None or p.source == source)
+            places[i]
+            for i, row in enumerate(places.rows)
+            if (kind is None or row[_KIND] == kind)
+            and (cc is None or row[_COUNTRY] == cc)
+            and (source is None or row[_SOURCE] == source)
         ]
 
     def places_for_key(self, folded: str) -> list[Place]:
         """Return the places one of whose names has exactly this folded key."""
-        return [self._index.places[i] for i, _ in self._index.names.get(folded, ())]
+        return [self._index.places[i] for i, _ in self._index.hits(folded)]
 
     def has_key(self, folded: str) -> bool:
         """Return True when some place has a name with this folded key."""
@@ -368,7 +456,7 @@ class Gazetteer:
     def stats(self) -> dict[str, object]:
         """Return counts of places by source, country and kind, and of indexed names."""
         by: dict[str, dict[str, int]] = {"source": {}, "country": {}, "kind": {}}
-        for p in self._index.places:
+        for p in self._index.places.all():
             for field, value in (("source", p.source), ("country", p.country), ("kind", p.kind)):
                 by[field][value] = by[field].get(value, 0) + 1
         return {"places": len(self), "names": len(self._index.names), **by}
@@ -424,7 +512,7 @@ class Gazetteer:
         written_kind = _written_kind(name)
         ix = self._index
         scored: dict[int, tuple[float, str, str]] = {}
-        for i, how in ix.names.get(k, ()):
+        for i, how in ix.hits(k):
             place = ix.places[i]
             score = _BASE_SCORE.get((place.source, how), _OTHER_SCORE[how])
             if (
@@ -476,7 +564,7 @@ class Gazetteer:
             k, self._index.fuzzy_keys, scorer=fuzz.ratio, limit=5, score_cutoff=84
         ):
             score = 0.75 * (ratio - 70) / 30
-            for i, _how in self._index.names[other]:
+            for i, _how in self._index.hits(other):
                 place = self._index.places[i]
                 if place.source == "curated" or place.country == "KP":
                     out.append((i, score, other))

@@ -252,6 +252,8 @@ def expand_paths(
         else:
             files.append(path)
     # a sidecar named beside its own article is read with it, not as an article
+    if not any(f.suffix.lower() == ".json" for f in files):
+        return files, failures
     chosen = {os.path.realpath(f) for f in files}
     files = [
         f
@@ -290,11 +292,15 @@ def _hangul_share(text: str) -> float:
     return sum(1 for c in letters if "\uac00" <= c <= "\ud7a3") / len(letters)
 
 
+#: Characters that do not occur in text: controls other than tab, newlines and form feed,
+#: and the replacement character.
+_NOT_TEXT = re.compile("[\x00-\x08\x0b\x0e-\x1f\ufffd]")
+
+
 def _looks_like_text(text: str) -> bool:
     if not text:
         return False
-    bad = sum(1 for c in text if (ord(c) < 32 and c not in "\t\n\r\f") or c == "\ufffd")
-    return bad <= max(2, len(text) // 200)
+    return len(_NOT_TEXT.findall(text)) <= max(2, len(text) // 200)
 
 
 #: Byte-order marks, longest first (the UTF-32 LE mark begins with the UTF-16 LE one).

@@ -122,9 +122,14 @@ _NOISE_PATTERNS = [
     r"\bquestions about (?:his|her|their|the) (?:articles|reporting|stories)\b",
     r"^follow (?:us|him|her|them)\b|^contact (?:us|the author)\b",
 ]
-_NOISE = [re.compile(p, re.IGNORECASE) for p in _NOISE_PATTERNS]
-_ANCHORED = [p for p in _NOISE if p.pattern.startswith("^")]
-_UNANCHORED = [p for p in _NOISE if not p.pattern.startswith("^")]
+# The rules joined in two patterns, those anchored at the line's start and the others (a
+# line matches a union of rules exactly when it matches one of them; one scan, not many).
+_ANCHORED = re.compile(
+    "|".join(f"(?:{p})" for p in _NOISE_PATTERNS if p.startswith("^")), re.IGNORECASE
+)
+_UNANCHORED = re.compile(
+    "|".join(f"(?:{p})" for p in _NOISE_PATTERNS if not p.startswith("^")), re.IGNORECASE
+)
 # The unanchored rules are slow to scan for; each needs one of these in the lower-cased line.
 _TRIGGERS = (
     "comment",
@@ -262,10 +267,13 @@ def _words(text: str) -> int:
     return len(_WORD.findall(text))
 
 
+_MENU_SPLIT = re.compile(r"\s*[|·•»›>]\s*|\s{3,}")
+
+
 def _is_menu(line: str) -> bool:
     if not any(c in line for c in "|·•»›>") and "   " not in line:
         return False
-    parts = [p.strip() for p in re.split(r"\s*[|·•»›>]\s*|\s{3,}", line) if p.strip()]
+    parts = [p.strip() for p in _MENU_SPLIT.split(line) if p.strip()]
     return len(parts) >= 3 and all(_words(p) <= 3 and not _SENTENCE_END.search(p) for p in parts)
 
 
@@ -282,14 +290,16 @@ def is_noise_line(line: str) -> bool:
     (True, False)
     """
     line = line.strip()
-    if not line:
-        return False
-    words = _words(line)
+    return bool(line) and _is_noise(line, _words(line))
+
+
+def _is_noise(line: str, words: int) -> bool:
+    """:func:`is_noise_line` for a stripped, non-empty ``line`` of ``words`` words."""
     if words <= _NOISE_MAX_WORDS:
-        if any(p.search(line) for p in _ANCHORED):
+        if _ANCHORED.search(line):
             return True
         low = line.lower()
-        if any(t in low for t in _TRIGGERS) and any(p.search(line) for p in _UNANCHORED):
+        if any(t in low for t in _TRIGGERS) and _UNANCHORED.search(line):
             return True
     if words <= 4 and _OUTLET_LINE.match(line):
         return True  # the site's name alone: masthead or footer
@@ -310,10 +320,15 @@ def canonical_outlet(name: str) -> str:
     A name not in :data:`OUTLETS` comes back stripped, as given.  Raises nothing.
     """
     name = name.strip()
-    for pattern, canonical in OUTLETS:
-        if re.fullmatch(pattern, name, re.IGNORECASE):
+    if not name:
+        return name
+    for pattern, canonical in _OUTLETS_ANY_CASE:
+        if pattern.fullmatch(name):
             return canonical
     return name
+
+
+_OUTLETS_ANY_CASE = tuple((re.compile(p, re.IGNORECASE), name) for p, name in OUTLETS)
 
 
 def guess_source(text: str) -> str:
@@ -328,7 +343,12 @@ def guess_source(text: str) -> str:
     """
     if _OUTLET_WORD.search(text) is None:
         return ""
-    for signal in _SOURCE_SIGNALS:
+    low = text.lower()
+    for needles, needed, signal in _SOURCE_SIGNALS:
+        if needles and not any(n in low for n in needles):
+            continue  # a word the signal needs is not in the text: no need to scan for it
+        if needed is not None and needed.search(text) is None:
+            continue  # nor what it needs around the outlet's name
         m = signal.search(text)
         if m is not None:
             found = m.group("o")
@@ -339,52 +359,75 @@ def guess_source(text: str) -> str:
 
 
 _O = "(?P<o>" + _OUTLET + ")"
+#: Each signal with the words one of which (lower-cased) it cannot match without, and a
+#: part of it that opens with a literal (which the engine finds fast) and that it cannot
+#: match without either; then the signal itself.
 _SOURCE_SIGNALS = tuple(
-    re.compile(signal, re.MULTILINE)
-    for signal in (
-        r"^\W*by\s+" + _O + r"\b",
-        _O + r"(?:'s|’s)?\s+(?:\w+\s+){0,2}(?:correspondent|reporter|reporters|journalist|staff)",
-        r"\b(?:told|informed|tells)\s+" + _O + r"\b",
-        r"\b" + _O + r"\s+(?:has|have)\s+(?:spoken|learned|confirmed|obtained|reported)",
-        r"^[A-Z][A-Za-z]{2,}[^()\n]{0,40}\(" + _O + r"\)\s*(?:--|–|—|-)",
-        r"^\W*" + _O + r"\W*$",
-        r"[.!?]\s*\(" + _O + r"\)\s*$",
-        r"(?:(?i:\bcopyright\b)|©)\s*(?:\d{4}\s*)?" + _O,
+    (needles, re.compile(needed) if needed else None, re.compile(signal, re.MULTILINE))
+    for needles, needed, signal in (
+        ((), r"by\s+" + _O, r"^\W*by\s+" + _O + r"\b"),
+        (
+            ("correspondent", "reporter", "journalist", "staff"),
+            "",
+            _O
+            + r"(?:'s|’s)?\s+(?:\w+\s+){0,2}(?:correspondent|reporter|reporters|journalist|staff)",
+        ),
+        (("told", "informed", "tells"), "", r"\b(?:told|informed|tells)\s+" + _O + r"\b"),
+        (
+            ("spoken", "learned", "confirmed", "obtained", "reported"),
+            r"(?:has|have)\s+(?:spoken|learned|confirmed|obtained|reported)",
+            r"\b" + _O + r"\s+(?:has|have)\s+(?:spoken|learned|confirmed|obtained|reported)",
+        ),
+        (
+            (),
+            r"\(" + _O + r"\)\s*(?:--|–|—|-)",
+            r"^[A-Z][A-Za-z]{2,}[^()\n]{0,40}\(" + _O + r"\)\s*(?:--|–|—|-)",
+        ),
+        ((), "", r"^\W*" + _O + r"\W*$"),
+        ((), "", r"[.!?]\s*\(" + _O + r"\)\s*$"),
+        (("copyr", "©"), "", r"(?:(?i:\bcopyright\b)|©)\s*(?:\d{4}\s*)?" + _O),
     )
+)
+
+
+_ABOUT_AUTHOR = re.compile(r"^\W*about the author", re.IGNORECASE)
+_BAR = re.compile(r"\s*[|·•]\s*")
+_BY = re.compile(r"^\W*by\s+", re.IGNORECASE)
+_AFFILIATION = re.compile(r"\s+(?:for|of|at|with|in)\s+")
+_REPORTER_CREDIT = re.compile(
+    r"\(\s*(?:reporter|written by|by)\s*:?\s*(?P<who>[^()]{3,40}?)\s*\)", re.I
+)
+_AUTHOR_BIO = re.compile(
+    r"^(?P<who>[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){1,4})\s+is\s+(?:an?|one of)\b.{0,60}"
+    r"\b(?:correspondent|reporters?|journalist|editor|writer|contributor)\b"
 )
 
 
 def _author_from(lines: list[str]) -> str:
     for i, line in enumerate(lines):
-        if re.match(r"^\W*about the author", line, re.IGNORECASE):
+        if _ABOUT_AUTHOR.match(line):
             for follow in lines[i + 1 : i + 3]:
                 if 1 <= _words(follow) <= 5 and not _SENTENCE_END.search(follow):
                     return follow.strip()
     for line in lines[:12]:
         dates = find_dates(line)
         if dates and _words(line) <= 10:
-            before = re.split(r"\s*[|·•]\s*", line[: dates[0][1]].strip())[0]
-            before = re.sub(r"^\W*by\s+", "", before, flags=re.IGNORECASE).strip(" ,|-–")
+            before = _BAR.split(line[: dates[0][1]].strip())[0]
+            before = _BY.sub("", before).strip(" ,|-–")
             if 2 <= _words(before) <= 5 and not _OUTLET_WORD.search(before):
                 return before
     for line in lines:
         m = _BYLINE.match(line)
         if m and _words(line) <= 10:
-            who = re.split(r"\s+(?:for|of|at|with|in)\s+", m.group("who").strip())[0]
+            who = _AFFILIATION.split(m.group("who").strip())[0]
             if not _OUTLET_WORD.search(who) and 1 <= _words(who) <= 5:
                 return who
     for line in lines:
-        m = re.search(
-            r"\(\s*(?:reporter|written by|by)\s*:?\s*(?P<who>[^()]{3,40}?)\s*\)", line, re.I
-        )
+        m = _REPORTER_CREDIT.search(line)
         if m and _words(line) <= 12:
             return m.group("who")
     for line in lines:
-        m = re.match(
-            r"^(?P<who>[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){1,4})\s+is\s+(?:an?|one of)\b.{0,60}"
-            r"\b(?:correspondent|reporters?|journalist|editor|writer|contributor)\b",
-            line,
-        )
+        m = _AUTHOR_BIO.match(line)
         if m:
             return m.group("who")
     return ""
@@ -399,21 +442,31 @@ def is_caption(line: str) -> bool:
     >>> is_caption("Trucks on the Friendship Bridge. (Daily NK)")
     True
     """
-    return _words(line) <= 40 and bool(_CAPTION_CREDIT.search(line) or _CAPTION_TAIL.search(line))
+    return _is_caption(line, _words(line))
 
 
-def _is_heading(line: str) -> bool:
-    """Return True for a section heading inside the body: a short line (2–12 words) with no
-    closing punctuation, or one opened by a typographic bullet ("◆The current situation")."""
-    return bool(re.match(r"^[◆■▶●◇□▷▲]", line)) or (
-        2 <= _words(line) <= 12 and not _LINE_END.search(line) and line[:1].isupper()
+def _is_caption(line: str, words: int) -> bool:
+    """:func:`is_caption` for a line of ``words`` words."""
+    return words <= 40 and bool(_CAPTION_CREDIT.search(line) or _CAPTION_TAIL.search(line))
+
+
+_HEADING_BULLET = re.compile(r"^[◆■▶●◇□▷▲]")
+
+
+def _is_heading(line: str, words: int) -> bool:
+    """Return True for a section heading inside the body (``words`` words): a short line
+    (2–12 words) with no closing punctuation, or one opened by a typographic bullet
+    ("◆The current situation")."""
+    return bool(_HEADING_BULLET.match(line)) or (
+        2 <= words <= 12 and not _LINE_END.search(line) and line[:1].isupper()
     )
 
 
-def _is_headline(line: str) -> bool:
-    words = _words(line)
+def _is_headline(line: str, words: int) -> bool:
     return (
-        3 <= words <= 25 and not _SENTENCE_END.search(line.rstrip("”\"'")) and not is_caption(line)
+        3 <= words <= 25
+        and not _SENTENCE_END.search(line.rstrip("”\"'"))
+        and not _is_caption(line, words)
     )
 
 
@@ -469,9 +522,10 @@ def clean_page(text: str, *, title: str = "", guess_title: bool = True) -> Clean
     author = _author_from(lines)
     source = guess_source("\n".join(lines))
     keep = [True] * len(items)
+    counts = [_words(line) for line in lines]  # each line's words (lines are stripped)
 
     for i, line in enumerate(lines):
-        if is_noise_line(line):
+        if _is_noise(line, counts[i]):
             keep[i] = False
     # lists of other articles: a heading and the short lines after it
     in_list = False
@@ -481,7 +535,7 @@ def clean_page(text: str, *, title: str = "", guess_title: bool = True) -> Clean
             keep[i] = False
             continue
         if in_list:
-            if _words(line) >= 12 and _SENTENCE_END.search(line) and not _BULLET.match(line):
+            if counts[i] >= 12 and _SENTENCE_END.search(line) and not _BULLET.match(line):
                 in_list = False
             else:
                 keep[i] = False
@@ -492,7 +546,7 @@ def clean_page(text: str, *, title: str = "", guess_title: bool = True) -> Clean
         footer = _FOOTER_START.match(line) or _LIST_HEADING.match(line)
         if footer and seen >= 0.4 * total:
             rest = [j for j in range(i + 1, len(lines)) if keep[j]]
-            if all(_words(lines[j]) < _BODY_WORDS for j in rest):
+            if all(counts[j] < _BODY_WORDS for j in rest):
                 for j in range(i, len(lines)):
                     keep[j] = False
                 break
@@ -508,24 +562,24 @@ def clean_page(text: str, *, title: str = "", guess_title: bool = True) -> Clean
             break
         nxt = next((i for i in range(first + 1, len(lines)) if keep[i]), None)
         wrapped = nxt is not None and items[nxt][3] == items[first][3] and lines[nxt][:1].islower()
-        if not title and guess_title and _is_headline(line) and not wrapped:
+        if not title and guess_title and _is_headline(line, counts[first]) and not wrapped:
             title_at = first
             keep[first] = False
             break
-        if _words(line) >= 4 or _SENTENCE_END.search(line):
+        if counts[first] >= 4 or _SENTENCE_END.search(line):
             break
         keep[first] = False
         first = next((i for i in range(first + 1, len(lines)) if keep[i]), None)
 
     # the tail: headline-like lines after the last paragraph (links to other articles)
     kept = [i for i in range(len(lines)) if keep[i]]
-    while len(kept) > 1 and _is_headline(lines[kept[-1]]):
+    while len(kept) > 1 and _is_headline(lines[kept[-1]], counts[kept[-1]]):
         keep[kept.pop()] = False
     roles = ["noise"] * len(items)
     for i in range(len(items)):
         if keep[i]:
-            roles[i] = "caption" if is_caption(lines[i]) else "body"
-            if roles[i] == "body" and _is_heading(lines[i]):
+            roles[i] = "caption" if _is_caption(lines[i], counts[i]) else "body"
+            if roles[i] == "body" and _is_heading(lines[i], counts[i]):
                 roles[i] = "heading"
     if title_at is not None:
         roles[title_at] = "title"

@@ -76,6 +76,10 @@ _WEEKDAY = (
 )
 
 _HAS_YEAR = re.compile(r"(?:19|20)\d\d")
+# What every month name of _MONTH begins with (a sentence without one has no month).
+_MONTH_HINT = re.compile(
+    r"Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec|JAN|FEB|MAR|APR|MAY|JUN|JUL|AUG|SEP|OCT|NOV|DEC"
+)
 # Every date form of event_date needs a digit, a month, a weekday or one of these words.
 _DATE_HINT = re.compile(
     r"\d|(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec|JAN|FEB|MAR|APR|MAY|JUN|JUL|AUG|SEP"
@@ -227,8 +231,11 @@ _MAX_BYLINE_WORDS = 8
 _TOP_LINES = 6
 
 
+_WORD = re.compile(r"[^\W\d_]{2,}")
+
+
 def _words(text: str) -> int:
-    return len(re.findall(r"[^\W\d_]{2,}", text))
+    return len(_WORD.findall(text))
 
 
 def _is_top_banner(lines: list[str], index: int) -> bool:
@@ -408,22 +415,26 @@ def event_date(sentence: str, published: dt.date | None) -> tuple[dt.date | None
     sentence = _REPORTING.sub(lambda m: " " * len(m.group()), sentence)
     for day, _, _ in find_dates(sentence):
         return day, "day"
+    # What the forms below need (each is skipped, unchanged in result, when it is absent).
+    has_month = _MONTH_HINT.search(sentence) is not None
+    korean = "월" in sentence
+    has_year = _HAS_YEAR.search(sentence) is not None
     if published is not None:
-        m = _DAY_MONTH.search(sentence)
+        m = _DAY_MONTH.search(sentence) if has_month else None
         if m is not None:
             groups = m.groupdict()
-            month = _month_number(groups["mon"] or groups["mon2"])
-            number = int(groups["day"] or groups["day2"])
-            found = _safe_date(_resolve_year(month, published), month, number)
+            number = _month_number(groups["mon"] or groups["mon2"])
+            of_month = int(groups["day"] or groups["day2"])
+            found = _safe_date(_resolve_year(number, published), number, of_month)
             if found is not None:
                 return found, "day"
-        k = _KO_DAY.search(sentence)
+        k = _KO_DAY.search(sentence) if korean else None
         if k is not None:
-            month = int(k.group("m"))
-            found = _safe_date(_resolve_year(month, published), month, int(k.group("day")))
+            number = int(k.group("m"))
+            found = _safe_date(_resolve_year(number, published), number, int(k.group("day")))
             if found is not None:
                 return found, "day"
-        r = _RELATIVE_DAY.search(sentence)
+        r = _RELATIVE_DAY.search(sentence) if "day" in sentence else None
         if r is not None:
             if r.group("yest"):
                 return published - dt.timedelta(days=1), "day"
@@ -432,31 +443,31 @@ def event_date(sentence: str, published: dt.date | None) -> tuple[dt.date | None
             if back == 0 and r.group("rel") != "on":
                 back = 7  # "last Tuesday" in Tuesday's paper; "on Tuesday" is that day
             return published - dt.timedelta(days=back), "day"
-    m = _search_unbounded(_MONTH_YEAR, sentence)
+    m = _search_unbounded(_MONTH_YEAR, sentence) if has_month and has_year else None
     if m is not None:
         return dt.date(int(m.group("year")), _month_number(m.group("mon")), 1), "month"
-    k = _KO_MONTH.search(sentence)
+    k = _KO_MONTH.search(sentence) if korean else None
     if k is not None and 1 <= int(k.group("m")) <= 12 and (k.group("year") or published):
-        month = int(k.group("m"))
+        number = int(k.group("m"))
         if k.group("year"):
-            return dt.date(int(k.group("year")), month, 1), "month"
+            return dt.date(int(k.group("year")), number, 1), "month"
         if published is not None:
-            return dt.date(_resolve_year(month, published), month, 1), "month"
+            return dt.date(_resolve_year(number, published), number, 1), "month"
     if published is not None:
-        m = _search_unbounded(_MONTH_ONLY, sentence)
+        m = _search_unbounded(_MONTH_ONLY, sentence) if has_month else None
         if m is not None:
-            month = _month_number(m.group("mon"))
-            year = _resolve_year(month, published)
-            if m.group("lead").lower() == "last" and month >= published.month:
-                year = published.year - 1
-            return dt.date(year, month, 1), "month"
+            number = _month_number(m.group("mon"))
+            when = _resolve_year(number, published)
+            if m.group("lead").lower() == "last" and number >= published.month:
+                when = published.year - 1
+            return dt.date(when, number, 1), "month"
         u = _LAST_UNIT.search(sentence)
         if u is not None and u.group("unit") == "month":
             if u.group("which").lower() == "this":
                 return published.replace(day=1), "month"
             first = published.replace(day=1) - dt.timedelta(days=1)
             return first.replace(day=1), "month"
-    y = _search_unbounded(_YEAR_ONLY, sentence)
+    y = _search_unbounded(_YEAR_ONLY, sentence) if has_year else None
     if y is not None:
         return dt.date(int(y.group("year")), 1, 1), "year"
     if published is not None:

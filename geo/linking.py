@@ -160,10 +160,12 @@ class _Context:
         self.admin1_keys: dict[str, set[str]] = {}  # the names that put each province here
         self.anchor_keys: dict[str, set[str]] = {}  # the names each anchor was read from
         self._near: dict[tuple[str, str], float] = {}
+        self._here: dict[tuple[int, int], tuple[set[str], bool, bool]] = {}
 
     def add(self, place: Place, pos: int, name_key: str) -> None:
         if place.kind == "country":
             return
+        self._here.clear()
         if place.admin1:
             self.admin1_pos.setdefault(place.admin1, []).append(pos)
             self.admin1_keys.setdefault(place.admin1, set()).add(name_key)
@@ -212,6 +214,19 @@ class _Context:
 
     def admin1_in(self, start: int, end: int) -> set[str]:
         return {a for a, pos in self.admin1_pos.items() if _any_in(pos, start, end)}
+
+    def sentence(self, start: int, end: int) -> tuple[set[str], bool, bool]:
+        """Return what the context has in ``[start, end)`` (a sentence): the provinces
+        named there, and whether a South and a North Korean place are (remembered until
+        the context grows; the set is not to be changed)."""
+        found = self._here.get((start, end))
+        if found is None:
+            found = self._here[(start, end)] = (
+                self.admin1_in(start, end),
+                _any_in(self.kr_pos, start, end),
+                _any_in(self.kp_pos, start, end),
+            )
+        return found
 
 
 def _plausible(c: Candidate, span: Span, *, at_sentence_start: bool) -> bool:
@@ -439,11 +454,9 @@ class Linker:
         sentence_admin1: set[str] = set()
         south_here = north_here = False
         if ctx is not None:
-            sentence_admin1 = ctx.admin1_in(s_start, s_end)
             # "Seoul's Gangnam district": beside a South Korean place, a North Korean namesake
             # is unlikely unless the sentence also names a place in the North.
-            south_here = _any_in(ctx.kr_pos, s_start, s_end)
-            north_here = _any_in(ctx.kp_pos, s_start, s_end)
+            sentence_admin1, south_here, north_here = ctx.sentence(s_start, s_end)
         in_container = container is not None and any(
             self._inside(c.place, container) for c in cands
         )

@@ -17,6 +17,7 @@ or facility word ("Hwajeon Village", "Yokjon-dong") they are ``small`` spans.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import NamedTuple
@@ -180,15 +181,35 @@ class _Tok(NamedTuple):
     cap: bool  # capitalised, Hangul or Chinese: may start a name
 
 
+def _one_of(words: Iterable[str]) -> str:
+    """Return a regular expression matching exactly one of ``words`` (none empty), as a
+    tree of shared prefixes: the engine tries one branch per letter, not every word.
+
+    >>> _one_of(["do", "dong", "city"])
+    '(?:city|do(?:ng)?)'
+    """
+    heads: dict[str, list[str]] = {}
+    for word in words:
+        heads.setdefault(word[0], []).append(word[1:])
+    branches = []
+    for head in sorted(heads):
+        tails = heads[head]
+        rest = [t for t in tails if t]
+        inner = _one_of(rest) if rest else ""
+        if rest and len(rest) < len(tails):  # the head alone is a word too
+            inner = f"(?:{inner})?"
+        branches.append(re.escape(head) + inner)
+    return branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+
+
 @lru_cache(maxsize=1)
 def _token_pattern() -> re.Pattern[str]:
     """The tokens that matter: words starting with a capital, Hangul or Chinese, and the
     lowercase words that may continue or qualify a name (kind words, "of", "and")."""
     words = _CONTINUE | set(KIND_WORDS) | set(SMALL_PLACE_WORDS) | _WORKERS | {"or"}
-    keep = "|".join(sorted(words, key=len, reverse=True))
     return re.compile(
         r"(?<![\w’ʼ'\-])(?:(?=[^\W\d_a-z])[^\W\d_](?:[\w’ʼ'\-]*\w)?|[\u4e00-\u9fff]+"
-        rf"|(?:{keep})(?![\w’ʼ'\-]))"
+        rf"|{_one_of(sorted(words))}(?![\w’ʼ'\-]))"
     )
 
 
@@ -198,24 +219,39 @@ def tokenize(text: str) -> list[_Tok]:
     Lowercase words other than kind words and connectors are skipped (the
     gaps between tokens are checked against the text); a possessive 's is removed.
     """
-    out = []
+    out: list[_Tok] = []
+    append = out.append
+    make = tuple.__new__  # _Tok(...) without its Python-level __new__
     for m in _token_pattern().finditer(text):
-        word, start, end = m.group(), m.start(), m.end()
+        word = m.group()
+        start, end = m.span()
         if len(word) > 2 and word[-1] == "s" and word[-2] in "'’ʼ":
             word, end = word[:-2], end - 2
         c = word[0]
         cap = c.isupper() or "\uac00" <= c <= "\ud7a3" or "\u4e00" <= c <= "\u9fff"
-        out.append(_Tok(word, start, end, word.lower().replace("’", "'"), cap))
+        append(make(_Tok, (word, start, end, word.lower().replace("’", "'"), cap)))
     return out
-
-
-def _capitalised(tok: _Tok) -> bool:
-    return tok.cap
 
 
 @lru_cache(maxsize=100_000)
 def _window_key(words: tuple[str, ...]) -> str:
     return key(" ".join(words))
+
+
+@lru_cache(maxsize=100_000)
+def _name_key(words: tuple[str, ...]) -> str:
+    """Return the key of a window of words, or "" when the words are a demonym."""
+    return "" if " ".join(words).lower() in DEMONYMS else _window_key(words)
+
+
+@lru_cache(maxsize=100_000)
+def _spelt(name: str) -> str:
+    """Return a name's tokens run together (case and diacritics folded, suffixes kept)."""
+    return "".join(tokens(name))
+
+
+#: Characters between two tokens that end a name.
+_GAP_STOPS = frozenset('.,;:!?()"“”\n')
 
 
 def _is_person(toks: list[_Tok], i: int) -> int:
@@ -268,11 +304,7 @@ class MentionFinder:
         n = len(toks)
         while i < n:
             tok = toks[i]
-            if (
-                not _capitalised(tok)
-                or tok.low in STOP_WORDS
-                and tok.low not in ("north", "south", "new")
-            ):
+            if not tok.cap or tok.low in STOP_WORDS and tok.low not in ("north", "south", "new"):
                 i += 1
                 continue
             person = _is_person(toks, i) or _titled_person(text, toks, i)
@@ -384,7 +416,7 @@ class MentionFinder:
             written = written[:-1]  # "Wonjong-ni": the place Wonjong with its suffix
         wanted = "".join(written)
         return any(
-            "".join(tokens(n)) == wanted
+            _spelt(n) == wanted
             for p in self.gz.places_for_key(folded)
             for n in (p.name, *p.aliases)
         )
@@ -426,20 +458,19 @@ class MentionFinder:
     def _longest(self, text: str, toks: list[_Tok], i: int) -> tuple[int, str] | None:
         """Return (end token index, key) of the longest name starting at token ``i``."""
         best: tuple[int, str] | None = None
-        words: list[str] = []
+        words: tuple[str, ...] = ()
+        has_key = self.gz.has_key
         for j in range(i, min(i + MAX_WINDOW, len(toks))):
             t = toks[j]
             if j > i:
                 gap = text[toks[j - 1].end : t.start]
-                if len(gap) > 2 or any(c in gap for c in '.,;:!?()"“”\n'):
+                if len(gap) > 2 or not _GAP_STOPS.isdisjoint(gap):
                     break
-                if not _capitalised(t) and t.low not in _CONTINUE:
+                if not t.cap and t.low not in _CONTINUE:
                     break
-            words.append(t.text)
-            if " ".join(words).lower() in DEMONYMS:
-                continue
-            k = _window_key(tuple(words))
-            if k and self.gz.has_key(k) and not (j == i and t.low in STOP_WORDS):
+            words += (t.text,)
+            k = _name_key(words)
+            if k and has_key(k) and not (j == i and t.low in STOP_WORDS):
                 best = (j + 1, k)
         return best
 

@@ -7,10 +7,10 @@ in chunks of about :data:`CHUNK_BYTES`; only a few chunks are in flight at once,
 stays flat however large the archive.
 
 With ``jobs > 1`` chunks go to worker processes and come back in input order, so the
-result is the same as with one job, row for row.  Each worker holds one
-:class:`~geo.events.EventExtractor` (on Linux the workers are forked from the parent and
-share the one it built; elsewhere each builds its own).  The same chunk function serves
-the Dask workers of :mod:`geo.cluster`.
+result is the same as with one job, row for row.  Each worker builds its own
+:class:`~geo.events.EventExtractor` as it starts, all of them at once; the parent builds
+none (on Linux the workers are forked, so they share the parent's modules).  The same chunk
+function serves the Dask workers of :mod:`geo.cluster`.
 
 >>> Pipeline([], jobs=1).run().articles
 0
@@ -49,10 +49,11 @@ __all__ = [
 CHUNK_BYTES = 1_000_000
 #: Files per chunk at most (many tiny files).
 CHUNK_FILES = 256
-#: Chunks in flight per worker process.
-IN_FLIGHT = 2
-#: Chunks per worker process at least, when the input allows (to balance the last ones).
-CHUNKS_PER_JOB = 4
+#: Chunks in flight per worker process (a worker never waits for the parent to hand one out).
+IN_FLIGHT = 4
+#: Chunks per worker process at least, when the input allows: small chunks balance the last
+#: ones (the run ends when the slowest worker does), and each costs about a millisecond.
+CHUNKS_PER_JOB = 16
 
 
 def default_jobs() -> int:
@@ -67,8 +68,9 @@ class Settings:
     """What each worker needs to read and extract a chunk (picklable).
 
     ``date`` overrides every article's publication date; ``lexicon`` is a JSON theme file;
-    ``keep_text`` keeps each article's text and mentions in the results (``mentions``
-    needs them; without, results carry events only, which is cheaper to send back);
+    ``keep_text`` keeps each article's text (as given and cleaned, with its lines) and
+    mentions in the results (``mentions`` needs them; without, results carry the articles'
+    metadata and events only, which is cheaper to send back);
     ``raise_errors`` makes the first unreadable input raise.
     """
 
@@ -146,8 +148,9 @@ class _Worker:
                 where = article.path or article.article_id
                 batch.failures.append(ReadFailure(where, f"events not extracted ({_reason(exc)})"))
                 continue
-            if not self.settings.keep_text:
-                result = ArticleResult(replace(article, text=""), [], result.events)
+            if not self.settings.keep_text:  # what comes back: metadata and events
+                lean = replace(article, text="", body="", lines=())
+                result = ArticleResult(lean, [], result.events)
             batch.results.append(result)
         return batch
 
@@ -160,17 +163,23 @@ def _reason(exc: BaseException, limit: int = 300) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-#: The worker of this process (set before forking, or by :func:`_init_worker`).
-_WORKER: _Worker | None = None
+#: The worker of this process (set by :func:`_init_worker`), or why it could not be built.
+_WORKER: _Worker | NkmapError | None = None
 
 
 def _init_worker(settings: Settings, gazetteer: Gazetteer | None, skip: Collection[str]) -> None:
+    """Build this worker process's extractor (each process its own, all at once)."""
     global _WORKER
-    _WORKER = _Worker(settings, gazetteer, skip)
+    try:
+        _WORKER = _Worker(settings, gazetteer, skip)
+    except NkmapError as exc:  # a bad lexicon or gazetteer: told with the first batch
+        _WORKER = exc
 
 
 def _run_chunk(files: Sequence[str]) -> Batch:
     assert _WORKER is not None, "worker not initialised"
+    if isinstance(_WORKER, NkmapError):
+        return Batch(files=len(files), error=_WORKER)
     return _WORKER.run(files)
 
 
@@ -332,25 +341,23 @@ class Pipeline:
             yield batch
 
     def _batches(self, chunks: list[list[str]]) -> Iterator[Batch]:
-        global _WORKER
         if not chunks:
             return
-        worker = _Worker(self.settings, self.gazetteer, self.skip)
         if self.jobs == 1 or len(chunks) <= 1:
+            worker = _Worker(self.settings, self.gazetteer, self.skip)
             for chunk in chunks:
                 yield worker.run(chunk)
             return
-        if sys.platform.startswith("linux"):  # the workers share the parent's extractor
-            _WORKER = worker
-            context = multiprocessing.get_context("fork")
-            pool = ProcessPoolExecutor(min(self.jobs, len(chunks)), mp_context=context)
-        else:
-            pool = ProcessPoolExecutor(
-                min(self.jobs, len(chunks)),
-                mp_context=multiprocessing.get_context("spawn"),
-                initializer=_init_worker,
-                initargs=(self.settings, self.gazetteer, self.skip),
-            )
+        # Each worker builds its own extractor, in parallel, while this process (which
+        # needs none: it only hands out chunks and writes) goes on.  On Linux the workers
+        # are forked: the modules, and the gazetteer when given, are shared, not sent.
+        method = "fork" if sys.platform.startswith("linux") else "spawn"
+        pool = ProcessPoolExecutor(
+            min(self.jobs, len(chunks)),
+            mp_context=multiprocessing.get_context(method),
+            initializer=_init_worker,
+            initargs=(self.settings, self.gazetteer, self.skip),
+        )
         pending: deque[Future[Batch]] = deque()
         try:
             for chunk in chunks:

@@ -5,10 +5,12 @@ from __future__ import annotations
 import re
 
 _LINE = re.compile(r"[^\n]+")
+# A break is matched from its stop on (a match can then start only at a stop, where a
+# lookbehind would be tried at every character), so the sentence ends one after its start.
 _BREAK = re.compile(
-    r"(?<=[.!?])[\"”’)]*\s+(?=[\"“‘(]?[A-Z0-9])"
+    r"[.!?](?:[\"”’)]*\s+(?=[\"“‘(]?[A-Z0-9])"
     # sentences run together without a space ("reported Wednesday.In 2024"), not "U.S."
-    r"|(?<=[a-z]{2}[.!?])(?=[A-Z][a-z])"
+    r"|(?<=[a-z]{2}[.!?])(?=[A-Z][a-z]))"
 )
 
 
@@ -53,10 +55,11 @@ def sentences(text: str) -> list[tuple[int, int, int]]:
         start = p_start
         chunk = text[p_start:p_end]
         for brk in _BREAK.finditer(chunk):
-            before = _LAST_WORD.search(chunk[max(0, brk.start() - 12) : brk.start() + 1])
+            at = brk.start() + 1  # just after the stop
+            before = _LAST_WORD.search(chunk[max(0, at - 12) : at + 1])
             if before is not None and before.group(1).lower() in ABBREVIATIONS:
                 continue
-            out.append((start, p_start + brk.start(), para))
+            out.append((start, p_start + at, para))
             start = p_start + brk.end()
         out.append((start, p_end, para))
     trimmed = []

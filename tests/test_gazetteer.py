@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from gazetteer import Gazetteer, best
 from gazetteer.geocoder import OfflineGeocoder
+from gazetteer.names import key
 from gazetteer.sources.curated import CuratedSource
 from nkmap.errors import InputError, UnknownPlaceError
 
@@ -203,3 +206,22 @@ def test_world_capitals_and_first_level_units_resolve() -> None:
     assert (shaanxi.kind, shaanxi.country) == ("province", "CN")
     assert shaanxi.coord_source.startswith("geonames:")
     assert gz.resolve("Hokkaido")[0].place.country == "JP"
+
+
+def test_the_cached_index_answers_as_the_one_built(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The cache keeps places as tuples of fields and name hits as packed numbers: read back,
+    # it must give the very places, children, filters and rankings of an index just built.
+    monkeypatch.setenv("NKMAP_CACHE_DIR", str(tmp_path))
+    built = Gazetteer([CuratedSource()], use_cache=False)
+    Gazetteer([CuratedSource()])  # builds and writes the cache
+    assert list(tmp_path.glob("gazetteer-*.pickle"))
+    cached = Gazetteer([CuratedSource()])  # reads it
+    assert list(cached) == list(built) and len(cached) == len(built)
+    assert cached.places(kind="county", country="kp") == built.places(kind="county", country="kp")
+    assert cached.children("kp.ryanggang") == built.children("kp.ryanggang")
+    assert cached.stats() == built.stats()
+    for name in ("Hyesan", "Sinuiju", "Sinŭiju", "Dandong", "Hesan", "North Pyongan"):
+        assert cached.resolve(name) == built.resolve(name), name
+        assert cached.places_for_key(key(name)) == built.places_for_key(key(name))

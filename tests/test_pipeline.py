@@ -54,6 +54,8 @@ def test_results_keep_text_and_mentions_only_when_asked(samples_dir: Path) -> No
     )
     assert full.results[0].article.text and full.results[0].mentions
     assert lean.results[0].article.text == "" and lean.results[0].mentions == []
+    assert lean.results[0].article.body == "" and lean.results[0].article.lines == ()
+    assert lean.results[0].article.title == full.results[0].article.title
     assert full.events == lean.events
 
 
@@ -97,6 +99,18 @@ def test_on_error_policies(tmp_path: Path, samples_dir: Path) -> None:
         Pipeline([folder], jobs=2, chunk_files=1, on_error="raise").run()
     with pytest.raises(FileError, match="missing.txt"):
         Pipeline([missing], on_error="raise").run()
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_bad_lexicon_is_one_error_however_many_jobs(
+    tmp_path: Path, archive: Path, jobs: int
+) -> None:
+    # With several jobs each worker process builds its extractor: the lexicon's error
+    # still reaches the caller as itself, not as a broken pool.
+    lexicon = tmp_path / "bad.json"
+    lexicon.write_text("{not json", encoding="utf-8")
+    with pytest.raises(DataError, match="bad.json: not valid JSON"):
+        Pipeline([archive], jobs=jobs, chunk_files=4, lexicon=lexicon).run()
 
 
 def test_progress_reports_every_batch(archive: Path) -> None:
