@@ -476,7 +476,8 @@ class EventExtractor:
             lo = m.start - sent.start
             if not _eventful(m, spec):
                 continue
-            if _VISIT_TO.search(sentence[max(0, lo - 50) : lo]):
+            window = sentence[max(0, lo - 50) : lo]
+            if "to" in window.lower() and _VISIT_TO.search(window):
                 out.append((m, "visit", 1, 0.9))
         return out
 

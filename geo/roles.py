@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import re
 
+from geo.folded import Folded, fold
+
 #: Roles of a place mention in its sentence; only ``locus`` places an event.
 ROLES = ("locus", "setting", "destination", "origin", "source", "speaker")
 
@@ -29,26 +31,23 @@ _ACTOR = (
     r"natives?|defectors?|workers?|students?|team|teams)"
 )
 # "the governor of (China's) Liaoning (province)", "a delegation from Hunchun"
-_ORIGIN_LEFT = re.compile(
+_ORIGIN_LEFT = Folded.compile(
     r"\b" + _ACTOR + r"\s+(?:of|from)\s+(?:the\s+)?(?:[A-Z][\w'’-]*(?:'s|’s)\s+)?"
-    r"(?:(?:city|province|county|prefecture|region)\s+of\s+)?$",
-    re.IGNORECASE,
+    r"(?:(?:city|province|county|prefecture|region)\s+of\s+)?$"
 )
 # "Liaoning's governor", "Liaoning Province party secretary", "a Hunchun delegation"
-_ORIGIN_RIGHT = re.compile(
+_ORIGIN_RIGHT = Folded.compile(
     r"^(?:\s+(?:province|city|county|prefecture|municipal|provincial|region))?(?:'s|’s)?"
     r"(?:\s+(?:party|people's|people’s|municipal|provincial|city|county|government|state))?\s+"
     + _ACTOR
-    + r"\b(?!\s+(?:in|at|of)\b)",
-    re.IGNORECASE,
+    + r"\b(?!\s+(?:in|at|of)\b)"
 )
 # "a source in North Hamgyong", "a reporting partner living near Hyesan"
-_SOURCE_LEFT = re.compile(
+_SOURCE_LEFT = Folded.compile(
     r"\b(?:sources?|informants?|partners?|correspondents?|reporters?|interviewees?|"
     r"contacts?)\b(?:\s+(?!said|says|told|reported|explained|added)[\w'’-]+){0,10}?\s+"
     r"(?:in|from|of|near|inside|based in|living in|"
-    r"living near|residing in|familiar with)\s+(?:the\s+)?(?:[\w'’-]+\s+){0,2}$",
-    re.IGNORECASE,
+    r"living near|residing in|familiar with)\s+(?:the\s+)?(?:[\w'’-]+\s+){0,2}$"
 )
 # "Pyongyang said", "Beijing has decided", "Moscow's gesture"
 # "the Mongolian Mt. Paektu Association", "Liaoning Daily": a name inside an organisation's
@@ -59,46 +58,41 @@ _ORG_RIGHT = re.compile(
     r"Hospital|Steelworks|Works)\b"
 )
 # "left Pyongyang to visit China", "returned to Liaoning": where the actor set out from
-_DEPARTURE_LEFT = re.compile(
+_DEPARTURE_LEFT = Folded.compile(
     r"\b(?:left|leaving|leaves|departed|departing|departs|flew\s+out\s+of|returned(?:\s+home)?"
-    r"\s+to|returning(?:\s+home)?\s+to)\s+(?:from\s+)?(?:the\s+)?$",
-    re.IGNORECASE,
+    r"\s+to|returning(?:\s+home)?\s+to)\s+(?:from\s+)?(?:the\s+)?$"
 )
-_BASED_RIGHT = re.compile(r"^-based\b", re.IGNORECASE)
+_BASED_RIGHT = Folded.compile(r"^-based\b")
 # "the crossing, which is located in the northeast corner of North Korea … connecting North
 # Hamgyong and Yanbian": where a place named before it lies
-_SETTING_LEFT = re.compile(
+_SETTING_LEFT = Folded.compile(
     r"\b(?:located|situated|lying|lies|sits|connecting|connects|linking|links|bordering|"
-    r"borders|adjacent\s+to|opposite)\b",
-    re.IGNORECASE,
+    r"borders|adjacent\s+to|opposite)\b"
 )
 # "a deal between the cities of Hunchun and Rason": the parties
-_DEAL_LEFT = re.compile(
+_DEAL_LEFT = Folded.compile(
     r"\b(?:deal|agreement|accord|contract|memorandum|treaty|pact)\s+(?:signed\s+)?between\s+"
     r"(?:the\s+)?(?:(?:cities|provinces|governments|counties|regions)\s+of\s+)?"
-    r"(?:[A-Z][\w'’-]*\s+(?:and|&)\s+)?$",
-    re.IGNORECASE,
+    r"(?:[A-Z][\w'’-]*\s+(?:and|&)\s+)?$"
 )
 # "the border crossing to the North Korean city of Manpo", "transport to and from Rajin":
 # where a crossing, road or transport leads
-_LEADS_TO_LEFT = re.compile(
+_LEADS_TO_LEFT = Folded.compile(
     r"\b(?:crossings?|bridges?|roads?|routes?|railways?|rail\s+lines?|transport|traffic|"
     r"links?|leading|leads)\s+(?:to\s+and\s+from|to|into|towards?)\s+(?:the\s+)?"
-    r"(?:[\w'’-]+\s+){0,4}?(?:of\s+)?$",
-    re.IGNORECASE,
+    r"(?:[\w'’-]+\s+){0,4}?(?:of\s+)?$"
 )
-_SPEAKER_RIGHT = re.compile(
+_SPEAKER_RIGHT = Folded.compile(
     r"^(?:'s|’s)?\s+(?:has\s+|have\s+|had\s+|also\s+|then\s+)?(?:said|says|say|announced|"
     r"stated|claimed|warned|denied|accused|insisted|urged|rejected|responded|carried out|"
     r"conducted|launched|test-fired|fired|threatened|protested|demanded|called|criticized|"
     r"criticised|condemned|vowed|pledged|decided|agreed|hopes|wants|government|regime|"
-    r"leadership|gesture|stance|position|policy|media|state media|state news)\b",
-    re.IGNORECASE,
+    r"leadership|gesture|stance|position|policy|media|state media|state news)\b"
 )
 _CLAUSE_CUT = re.compile(r"[;:()\[\]“”\"]|,\s+(?:and|but|while|where|which|who)\b|\.\s")
 
 #: Sentences of background, habit, intention or speculation (not a happening).
-_BACKGROUND = re.compile(
+_BACKGROUND = Folded.compile(
     r"\b(?:would|could|might|should)\b|\bmay\s+(?!\d)|\bif\b|\bunless\b|"
     r"\bhop(?:e|es|ed|ing)\b|"
     r"\b(?:plans?|planning|planned|aims?|aimed|intends?|intended|"
@@ -114,17 +108,15 @@ _BACKGROUND = re.compile(
     r"\bthis (?:article|paper|report|post|essay|study|analysis)\b|\bover the years\b|"
     r"\bfor (?:over |more than |nearly |almost |about )?\d+ (?:years|decades)\b|"
     r"\brequires? (?:further )?confirmation\b|\bunconfirmed\b|\bcould not be "
-    r"(?:independently )?(?:confirmed|verified)\b",
-    re.IGNORECASE,
+    r"(?:independently )?(?:confirmed|verified)\b"
 )
 #: Where a sentence's main clause ends: a relative or concessive clause after a comma.
-_SUBORDINATE = re.compile(
+_SUBORDINATE = Folded.compile(
     r",\s+(?:[\w'’-]+\s+){0,2}?(?:which|who|whom|whose|where|although|though|but|while|"
-    r"as|and)\b",
-    re.IGNORECASE,
+    r"as|and)\b"
 )
 #: An announced visit or event is a happening even though it is in the future tense.
-_ANNOUNCED = re.compile(r"\bwill\s+(?:visit|hold|attend|travel|arrive|open)\b", re.IGNORECASE)
+_ANNOUNCED = Folded.compile(r"\bwill\s+(?:visit|hold|attend|travel|arrive|open)\b")
 
 
 def _clause_before(sentence: str, start: int, width: int) -> str:
@@ -153,31 +145,32 @@ def mention_role(sentence: str, start: int, end: int) -> str:
     """
     left = _clause_before(sentence, start, 120)
     right = sentence[end : end + 60]
-    if _SOURCE_LEFT.search(left):
+    low_left, low_right = fold(left), fold(right)
+    if _SOURCE_LEFT.search(left, low_left):
         return "source"
     if (
-        _ORIGIN_LEFT.search(left)
-        or _ORIGIN_RIGHT.match(right)
-        or _BASED_RIGHT.match(right)
-        or _DEPARTURE_LEFT.search(left)
+        _ORIGIN_LEFT.search(left, low_left)
+        or _ORIGIN_RIGHT.match(right, low_right)
+        or _BASED_RIGHT.match(right, low_right)
+        or _DEPARTURE_LEFT.search(left, low_left)
     ):
         return "origin"
-    if _LEADS_TO_LEFT.search(left):
+    if _LEADS_TO_LEFT.search(left, low_left):
         return "destination"
-    if _DEAL_LEFT.search(left):
+    if _DEAL_LEFT.search(left, low_left):
         return "origin"  # the parties to a deal, not where it happened
-    if _SETTING_LEFT.search(left):
+    if _SETTING_LEFT.search(left, low_left):
         return "setting"
-    if _ORG_RIGHT.match(right) and not _SCENE_LEFT.search(left):
+    scene = _SCENE_LEFT.search(left, low_left) is not None
+    if _ORG_RIGHT.match(right) and not scene:
         return "origin"  # an organisation named after its home, not the scene
-    if _SPEAKER_RIGHT.match(right) and not _SCENE_LEFT.search(left):
+    if _SPEAKER_RIGHT.match(right, low_right) and not scene:
         return "speaker"  # "Pyongyang said", not "the embassy in Pyongyang carried out"
     return "locus"
 
 
-_SCENE_LEFT = re.compile(
-    r"\b(?:in|at|inside|within|into)\s+(?:the\s+)?(?:[\w'’-]+\s+){0,4}?(?:of\s+)?$",
-    re.IGNORECASE,
+_SCENE_LEFT = Folded.compile(
+    r"\b(?:in|at|inside|within|into)\s+(?:the\s+)?(?:[\w'’-]+\s+){0,4}?(?:of\s+)?$"
 )
 _LIST_GAP = re.compile(
     r"^(?:\s+[A-Z][\w'’-]*){0,3}(?:\s+(?i:city|county|province|district|port|village|town)s?)?"
@@ -192,7 +185,8 @@ def is_scene(sentence: str, start: int) -> bool:
     >>> is_scene("Police in Dandong inspected trucks from Sinuiju.", 10)
     True
     """
-    return _SCENE_LEFT.search(_clause_before(sentence, start, 60)) is not None
+    left = _clause_before(sentence, start, 60)
+    return _SCENE_LEFT.search(left, fold(left)) is not None
 
 
 def in_list(sentence: str, prev_end: int, start: int) -> bool:
@@ -218,7 +212,9 @@ def is_background(sentence: str) -> bool:
     """
     if sentence.rstrip("\"”’' )").endswith("?"):
         return True  # a question reports nothing
-    main = _SUBORDINATE.split(sentence, maxsplit=1)[0]
-    if _ANNOUNCED.search(main):
+    low = fold(sentence)
+    main = _SUBORDINATE.head(sentence, low)
+    low_main = low[: len(main)] if low is not None else None
+    if _ANNOUNCED.search(main, low_main):
         return False
-    return _BACKGROUND.search(main) is not None
+    return _BACKGROUND.search(main, low_main) is not None

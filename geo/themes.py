@@ -7,6 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from geo.folded import lower_pattern
 from nkmap.errors import DataError
 from nkmap.themes import ThemeRecord, ThemeTable, load_theme_table
 
@@ -114,7 +115,7 @@ def themes_of(sentence: str, themes: list[Theme]) -> dict[str, int]:
 
 
 def _inner(pattern: re.Pattern[str]) -> str:
-    return _lower_pattern(pattern.pattern[len(_OPEN) : -len(_CLOSE)])
+    return lower_pattern(pattern.pattern[len(_OPEN) : -len(_CLOSE)])
 
 
 def _combined(themes: list[Theme]) -> tuple[re.Pattern[str], dict[str, tuple[str, bool]]]:
@@ -170,17 +171,3 @@ def theme_chooser(themes: list[Theme]) -> Callable[[str], list[tuple[str, int]]]
         return sorted(found.items(), key=lambda item: (-item[1], rank[item[0]]))
 
     return choose
-
-
-def _lower_pattern(pattern: str) -> str:
-    """Return ``pattern`` with its literal letters lowercased and its escapes (\\W, \\S) kept.
-
-    >>> _lower_pattern(r"State\\s+Security\\W")
-    'state\\\\s+security\\\\W'
-    """
-    out = []
-    escaped = False
-    for ch in pattern:
-        out.append(ch if escaped else ch.lower())
-        escaped = ch == "\\" and not escaped
-    return "".join(out)
