@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from geo.article import ReadFailure
-from geo.pipeline import Progress, Settings, _Worker, plan_chunks
+from geo.pipeline import Progress, Settings, Worker, plan_chunks
 from nkmap.errors import FileError, NkmapError
 
 #: Files per task on the cluster at most, and text per task.
@@ -47,7 +47,7 @@ class ClusterRun:
 
 
 #: Each worker process's extractor, by settings (built on its first task).
-_WORKERS: dict[Settings, _Worker] = {}
+_WORKERS: dict[Settings, Worker] = {}
 
 
 def extract_part(index: int, files: list[str], folder: str, settings: Settings) -> dict[str, Any]:
@@ -61,7 +61,7 @@ def extract_part(index: int, files: list[str], folder: str, settings: Settings) 
 
     worker = _WORKERS.get(settings)
     if worker is None:
-        worker = _WORKERS[settings] = _Worker(settings, None, frozenset())
+        worker = _WORKERS[settings] = Worker(settings, None, frozenset())
     batch = worker.run(files)
     if batch.error is not None:
         raise batch.error

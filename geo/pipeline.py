@@ -28,7 +28,7 @@ from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from gazetteer import Gazetteer
 from geo.article import Article, ReadFailure, ReadWarning, expand_paths, read_articles
@@ -36,11 +36,15 @@ from geo.events import ArticleResult, Event, EventExtractor, events_frame
 from geo.themes import load_themes
 from nkmap.errors import FileError, InputError, NkmapError
 
+if TYPE_CHECKING:
+    from nkmap.events_table import EventsFrame
+
 __all__ = [
     "Batch",
     "Pipeline",
     "Progress",
     "Settings",
+    "Worker",
     "default_jobs",
     "plan_chunks",
 ]
@@ -108,7 +112,7 @@ class Progress:
     failed: int
 
 
-class _Worker:
+class Worker:
     """Reads and extracts chunks with one extractor; articles whose hash is in ``skip`` are
     left out before extraction."""
 
@@ -164,14 +168,14 @@ def _reason(exc: BaseException, limit: int = 300) -> str:
 
 
 #: The worker of this process (set by :func:`_init_worker`), or why it could not be built.
-_WORKER: _Worker | NkmapError | None = None
+_WORKER: Worker | NkmapError | None = None
 
 
 def _init_worker(settings: Settings, gazetteer: Gazetteer | None, skip: Collection[str]) -> None:
     """Build this worker process's extractor (each process its own, all at once)."""
     global _WORKER
     try:
-        _WORKER = _Worker(settings, gazetteer, skip)
+        _WORKER = Worker(settings, gazetteer, skip)
     except NkmapError as exc:  # a bad lexicon or gazetteer: told with the first batch
         _WORKER = exc
 
@@ -344,7 +348,7 @@ class Pipeline:
         if not chunks:
             return
         if self.jobs == 1 or len(chunks) <= 1:
-            worker = _Worker(self.settings, self.gazetteer, self.skip)
+            worker = Worker(self.settings, self.gazetteer, self.skip)
             for chunk in chunks:
                 yield worker.run(chunk)
             return
@@ -385,7 +389,7 @@ def extract_events(
     date: dt.date | None = None,
     failures: list[ReadFailure] | None = None,
     jobs: int | None = 1,
-) -> Any:
+) -> EventsFrame:
     """Return the events of ``articles`` (Article objects, or files and folders to read).
 
     Files are read and extracted by :class:`Pipeline`, on ``jobs`` processes
