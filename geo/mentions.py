@@ -68,13 +68,25 @@ KIND_WORDS = {
     "harbor": "port",
     "zone": "zone",
     "river": "river",
+    "rivers": "river",
 }
 
 _SUFFIX_KINDS = frozenset(
     {"gun", "kun", "si", "do", "up", "eup", "ri", "ni", "dong", "gu", "kuyok"}
 )
 _PLURAL_KINDS = frozenset(
-    {"county", "counties", "city", "cities", "town", "towns", "province", "provinces", "ports"}
+    {
+        "county",
+        "counties",
+        "city",
+        "cities",
+        "town",
+        "towns",
+        "province",
+        "provinces",
+        "ports",
+        "rivers",
+    }
 )
 
 #: Words after an unknown name that make it a small place or a facility ("Ryomyong Street",
@@ -567,6 +579,22 @@ def _kind_hint(text: str, toks: list[_Tok], i: int, end_i: int) -> str:
         and toks[end_i].start - toks[end_i - 1].end <= 2
     ):
         return KIND_WORDS[toks[end_i].low]
+    # "the Tumen and Yalu rivers", "Kusong, Kujang and Unsan counties": a list of capitalised
+    # names, then the plural kind word they share, within one clause.
+    for ahead in range(end_i, min(len(toks), end_i + 7)):
+        if toks[ahead].low in _PLURAL_KINDS:
+            between = toks[end_i:ahead]
+            stretch = text[toks[end_i - 1].end : toks[ahead].start]
+            if (
+                any(t.low in ("and", "or") for t in between)
+                and len(stretch) <= 60
+                and not any(c in stretch for c in ".;:!?()\n")
+                and all(t.cap or t.low in ("and", "or") for t in between)
+            ):
+                return KIND_WORDS[toks[ahead].low]
+            break
+        if not (toks[ahead].cap or toks[ahead].low in ("and", "or")):
+            break
     # "the counties of Kunjang and Unsan", "the city of Kusong": "of", then only a list of
     # capitalised names, within one clause.
     for back in range(i - 1, max(-1, i - 7), -1):  # the nearest kind word first

@@ -129,3 +129,15 @@ def test_written_country_picks_the_namesake(linker: Linker) -> None:
     found = _by_surface(linker.mentions(text))
     assert found["Gangwon Province"].country == "KR"
     assert found["Kangwon Province"].country == "KP"
+
+
+def test_a_list_shares_its_plural_kind_word(linker: Linker) -> None:
+    found = _by_surface(linker.mentions("Guards patrol the Tumen and Amnok rivers near Hyesan."))
+    assert found["Tumen"].kind == "river" and found["Amnok"].kind == "river"
+    assert found["Hyesan"].kind == "city"
+    found = _by_surface(
+        linker.mentions("Barricades went up on roads to the Amrok and Tumen Rivers.")
+    )
+    assert found["Tumen"].kind == "river"
+    found = _by_surface(linker.mentions("Trucks left Tumen and Hunchun for Namyang."))
+    assert found["Tumen"].kind == "city"  # no kind word after the list: the city
