@@ -509,6 +509,10 @@ class Linker:
             s += 0.05
         if p.admin1 and not own and p.admin1 in sentence_admin1:
             s += 0.15
+        elif generic and p.source != "curated" and p.country == "KP" and sentence_admin1:
+            # "Dongyang …, near the border area of North Pyongan": a namesake found under
+            # another spelling in a province the sentence does not write is another place.
+            s -= 0.5
         elif p.admin1 and not own and p.admin1 in ctx.admin1_pos:
             s += 0.08
         if p.pair and p.pair in ctx.anchors:

@@ -141,3 +141,10 @@ def test_a_list_shares_its_plural_kind_word(linker: Linker) -> None:
     assert found["Tumen"].kind == "river"
     found = _by_surface(linker.mentions("Trucks left Tumen and Hunchun for Namyang."))
     assert found["Tumen"].kind == "city"  # no kind word after the list: the city
+
+
+def test_a_namesake_under_another_spelling_outside_the_written_province_is_no_place(
+    linker: Linker,
+) -> None:
+    text = "The ports in Dongyang and Unpasan, near the border area of North Pyongan, are shut."
+    assert "Dongyang" not in _by_surface(linker.mentions(text))
