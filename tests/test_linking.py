@@ -146,5 +146,10 @@ def test_a_list_shares_its_plural_kind_word(linker: Linker) -> None:
 def test_a_namesake_under_another_spelling_outside_the_written_province_is_no_place(
     linker: Linker,
 ) -> None:
-    text = "The ports in Dongyang and Unpasan, near the border area of North Pyongan, are shut."
-    assert "Dongyang" not in _by_surface(linker.mentions(text))
+    text = (
+        "The seaport in Ryongchon has reopened, a source in North Pyongan said. The ports in "
+        "Dongyang and Unpasan, near the border area of North Pyongan province, remain shut."
+    )
+    found = _by_surface(linker.mentions(text))
+    assert "Dongyang" not in found  # not Sangsong-ni (Tongyang), South Pyongan
+    assert found["Ryongchon"].admin1 == "North Pyongan"
