@@ -537,16 +537,25 @@ class EventExtractor:
 _GLOSS_GAP = re.compile(r"\s*[(/\[]?\s*")
 
 
+#: What may separate a name from the unit holding it: "Samjiyon County, Ryanggang Province".
+_CONTAINER_GAP = re.compile(r"(?:\s+(?:county|city|district|town|village))?\s*,\s*|\s+in\s+")
+
+
 def _mention_roles(sentence: str, offset: int, mentions: list[Mention]) -> tuple[str, ...]:
     """Return each mention's role in ``sentence`` (which starts at ``offset``); a gloss of
-    the name just before ("Manp’o (만포시)") takes that name's role."""
+    the name just before ("Manp’o (만포시)") and the province written beside it ("Samjiyon
+    County, Ryanggang Province") take that name's role."""
     out: list[str] = []
     for i, m in enumerate(mentions):
         before = mentions[i - 1] if i else None
-        if (
-            before is not None
-            and before.place_id == m.place_id
-            and _GLOSS_GAP.fullmatch(sentence[before.end - offset : m.start - offset])
+        gap = sentence[before.end - offset : m.start - offset] if before is not None else ""
+        if before is not None and (
+            (before.place_id == m.place_id and _GLOSS_GAP.fullmatch(gap))
+            or (
+                m.precision == "province"
+                and before.admin1 == m.name
+                and _CONTAINER_GAP.fullmatch(gap.lower())
+            )
         ):
             out.append(out[-1])
             continue

@@ -20,7 +20,7 @@ import re
 from geo.folded import Folded, fold
 
 #: Roles of a place mention in its sentence; only ``locus`` places an event.
-ROLES = ("locus", "setting", "destination", "origin", "source", "speaker")
+ROLES = ("locus", "setting", "destination", "topic", "origin", "source", "speaker")
 
 _ACTOR = (
     r"(?:governor|vice[- ]governor|mayor|vice[- ]mayor|officials?|head|heads|chief|secretary|"
@@ -68,6 +68,21 @@ _BASED_RIGHT = Folded.compile(r"^-based\b")
 _SETTING_LEFT = Folded.compile(
     r"\b(?:located|situated|lying|lies|sits|connecting|connects|linking|links|bordering|"
     r"borders|adjacent\s+to|opposite)\b"
+)
+# "talks on the Tumen River bridge", "donations for the construction of a hospital in
+# Samjiyon": what a happening is about or for, not where it happens
+_TOPIC_LEFT = Folded.compile(
+    r"\b(?:talks|discussions?|negotiations?|agreements?|deals?|disputes?|consultations?|"
+    r"briefings?|questions?)\s+(?:on|about|over|concerning|regarding)\s+(?:the\s+)?"
+    r"(?:[\w'’-]+\s+){0,3}?(?:of\s+|in\s+|at\s+)?$|"
+    r"\bfor\s+(?:the\s+)?(?:construction|building|renovation|completion|reconstruction|"
+    r"projects?)\b[^,;]{0,60}?\s+(?:of|in|at)\s+(?:the\s+)?(?:[\w'’-]+\s+){0,3}?$"
+)
+# "the Russian ambassador in Pyongyang": a diplomat's post, not where the diplomat acts
+_POST_LEFT = Folded.compile(
+    r"\b(?:ambassadors?|embass(?:y|ies)|consulates?(?:[- ]general)?|consuls?(?:[- ]general)?|"
+    r"envoys?|attach[ée]s?|diplomatic\s+missions?|diplomats?)\s+(?:based\s+)?(?:in|to)\s+"
+    r"(?:the\s+)?$"
 )
 # "a deal between the cities of Hunchun and Rason": the parties
 _DEAL_LEFT = Folded.compile(
@@ -133,7 +148,9 @@ def mention_role(sentence: str, start: int, end: int) -> str:
     delegation from Hunchun", "left Pyongyang", "returned to Liaoning"); ``setting``: where
     a place lies ("the crossing, which is located in the northeast corner of North Korea",
     "a bridge connecting Hunchun and Rason"); ``destination``: where a crossing, road or
-    transport leads ("the crossing to Manpo", "transport to and from Rajin"); ``source``: where a
+    transport leads ("the crossing to Manpo", "transport to and from Rajin"); ``topic``: what
+    a happening is about or for ("talks on the Tumen River bridge", "donations for the
+    construction of a hospital in Samjiyon"); ``source``: where a
     source of the report sits ("a source in North Hamgyong"); ``speaker``: a capital
     standing for its government ("Pyongyang said"); ``locus`` otherwise.  Only the clause
     around the name is read.  Raises nothing.
@@ -157,6 +174,11 @@ def mention_role(sentence: str, start: int, end: int) -> str:
         return "origin"
     if _LEADS_TO_LEFT.search(left, low_left):
         return "destination"
+    if _TOPIC_LEFT.search(left, low_left):
+        return "topic"
+    post = _POST_LEFT.search(left, low_left)
+    if post is not None and not _SCENE_LEFT.search(left[: post.start()], None):
+        return "origin"  # "the Russian ambassador in Pyongyang visited Tumangang"
     if _DEAL_LEFT.search(left, low_left):
         return "origin"  # the parties to a deal, not where it happened
     if _SETTING_LEFT.search(left, low_left):

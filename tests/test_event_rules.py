@@ -147,3 +147,24 @@ def test_a_border_bridge_renovation_bears_on_cross_border_trade(
     text = "The bridge between Quanhe and Wonjong was renovated in May, officials said."
     events = _events(extractor, text, date=dt.date(2024, 6, 1))
     assert {(e.theme, e.category) for e in events} == {("other", "cross-border trade")}
+
+
+def test_what_a_happening_is_for_or_about_is_not_its_scene(extractor: EventExtractor) -> None:
+    day = dt.date(2024, 6, 5)
+    text = (
+        "Residents of Hyesan were ordered to donate 5,000 won each for the construction of a "
+        "new hospital in Samjiyon County, Ryanggang Province."
+    )
+    assert {(e.theme, e.place) for e in _events(extractor, text, date=day)} == {
+        ("fundraising", "Hyesan")
+    }
+    text = "A delegation arrived in Rason on Monday for talks on the Tumen River bridge."
+    assert {e.place for e in _events(extractor, text, date=day)} == {"Rason"}
+
+
+def test_a_diplomats_post_is_not_where_the_diplomat_acts(extractor: EventExtractor) -> None:
+    day = dt.date(2024, 6, 5)
+    text = "The Russian ambassador in Pyongyang visited the Tumangang railway station on Friday."
+    assert {e.place for e in _events(extractor, text, date=day)} == {"Tumangang"}
+    text = "The agreement was signed at the Chinese embassy in Pyongyang on Friday."
+    assert {e.place for e in _events(extractor, text, date=day)} == {"Pyongyang"}
