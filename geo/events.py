@@ -428,10 +428,10 @@ class EventExtractor:
         return category
 
     def _story_theme(self, article: Article) -> str | None:
-        """Return the theme of the article's headline (or of the first sentence standing in
-        for it), when it has one besides ``other``."""
-        ranked = [t for t, _ in self._rank_themes(article.title) if t != OTHER]
-        return ranked[0] if ranked else None
+        """Return the theme the article's headline (or the first sentence standing in for
+        it) holds most, unless that is ``other``."""
+        ranked = self._rank_themes(article.title)
+        return ranked[0][0] if ranked and ranked[0][0] != OTHER else None
 
     def _container_names(self, place_id: str) -> tuple[str, ...]:
         """Return the names of the first- and second-level units holding ``place_id``."""

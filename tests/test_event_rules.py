@@ -168,3 +168,19 @@ def test_a_diplomats_post_is_not_where_the_diplomat_acts(extractor: EventExtract
     assert {e.place for e in _events(extractor, text, date=day)} == {"Tumangang"}
     text = "The agreement was signed at the Chinese embassy in Pyongyang on Friday."
     assert {e.place for e in _events(extractor, text, date=day)} == {"Pyongyang"}
+
+
+def test_a_story_is_of_the_theme_its_headline_holds_most(extractor: EventExtractor) -> None:
+    text = (
+        "Fire at Hamhung market kills two traders\n\n"
+        "The fire broke out in Hamhung on Thursday, state media said."
+    )
+    events = _events(extractor, text, date=dt.date(2024, 6, 5))
+    assert {(e.theme, e.place) for e in events} == {("other", "Hamhung")}
+
+
+def test_money_collected_from_households_is_fundraising(extractor: EventExtractor) -> None:
+    text = "Cadres in Chongjin were ordered to collect 10,000 won from every household."
+    assert {e.theme for e in _events(extractor, text)} == {"fundraising"}
+    text = "Miners in Musan must fill export quotas of iron ore bound for China."
+    assert {e.theme for e in _events(extractor, text)} <= {"trade"}
