@@ -229,6 +229,10 @@ class _Context:
         return found
 
 
+#: A name joining two places ("Tumen-Namyang crossing"): no generic alias.
+_PAIR_NAME = re.compile(r"[A-Z][\w'’]+\s?[-–]\s?[A-Z]")
+
+
 def _plausible(c: Candidate, span: Span, *, at_sentence_start: bool) -> bool:
     """Return False for broad-layer matches that are more likely words or names than places.
 
@@ -471,7 +475,11 @@ class Linker:
             if ctx is None:
                 s += 0.1 if p.country == "KP" else 0.05 if p.admin1 in _BORDER_ADMIN1 else 0.0
             else:
-                generic = c.matched_by == "alias" and len(span.surface.split()) <= 2
+                generic = (
+                    c.matched_by == "alias"
+                    and len(span.surface.split()) <= 2
+                    and not _PAIR_NAME.search(span.surface)  # "Tumen-Namyang crossing"
+                )
                 s += self._context_score(
                     p, ctx, span.key, generic, sentence_admin1, south_here, north_here
                 )

@@ -153,3 +153,8 @@ def test_a_namesake_under_another_spelling_outside_the_written_province_is_no_pl
     found = _by_surface(linker.mentions(text))
     assert "Dongyang" not in found  # not Sangsong-ni (Tongyang), South Pyongan
     assert found["Ryongchon"].admin1 == "North Pyongan"
+
+
+def test_a_crossing_named_by_its_two_towns_is_that_crossing(linker: Linker) -> None:
+    found = _by_surface(linker.mentions("Customs at the Tumen-Namyang crossing were closed."))
+    assert found["Tumen-Namyang crossing"].kind == "bridge"
