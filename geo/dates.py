@@ -331,11 +331,11 @@ _DAY_MONTH = re.compile(
 )
 _MONTH_YEAR = re.compile(r"\b" + _MONTH + r",?\s+" + _YEAR + r"\b")
 _MONTH_ONLY = re.compile(
-    r"\b(?P<lead>in|last|during|early|late|mid|mid-|end of|beginning of|start of|of)\s*"
+    r"\b(?P<lead>(?i:in|last|during|early|late|mid|mid-|end of|beginning of|start of|of))\s*"
     r"(?:early\s+|late\s+|mid-?\s*)?" + _MONTH + r"(?!\s+[0-3]?\d\b)"
 )
 _YEAR_ONLY = re.compile(
-    r"\b(?:in|during|of|early|late|mid-?)\s+(?:early\s+|late\s+)?"
+    r"\b(?i:in|during|of|early|late|mid-?)\s+(?:early\s+|late\s+)?"
     + _YEAR
     + r"\b(?![-–]\d|\s*(?:%|percent|km|tons?|won|yuan|dollars))"
 )

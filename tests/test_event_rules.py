@@ -184,3 +184,12 @@ def test_money_collected_from_households_is_fundraising(extractor: EventExtracto
     assert {e.theme for e in _events(extractor, text)} == {"fundraising"}
     text = "Miners in Musan must fill export quotas of iron ore bound for China."
     assert {e.theme for e in _events(extractor, text)} <= {"trade"}
+
+
+def test_a_sentence_opening_on_its_year_is_dated() -> None:
+    june = dt.date(2024, 6, 5)
+    assert event_date("In 2019, smuggling in Hyesan was rampant.", june) == (
+        dt.date(2019, 1, 1),
+        "year",
+    )
+    assert event_date("In March, trade in Hyesan rose.", june) == (dt.date(2024, 3, 1), "month")
