@@ -18,6 +18,7 @@ place the body names too, unless it shows a happening of its own: a dated scene,
 event's photo as released).  Events are located in the DPRK and the Chinese and Russian
 border provinces, and, for official visits, anywhere.
 """
+
 from __future__ import annotations
 
 import datetime as dt
