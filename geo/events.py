@@ -1,8 +1,8 @@
 """Articles → events: one event per reported happening, where it happened.
 
 An event is a sentence of the article's headline or body that reports a happening (not
-background, habit, intention, speculation, history or a long-running state:
-:func:`geo.roles.is_background`), with one theme (:func:`geo.themes.theme_chooser`: the
+background, habit, intention or speculation: :func:`geo.roles.is_background`; nor history
+dated before the year before publication, nor a state lasting "since 2015"), with one theme (:func:`geo.themes.theme_chooser`: the
 theme the sentence is about) and the category it bears on (``Theme.category_of``), at the
 places where it happened: the places the sentence names as the scene
 (:func:`geo.roles.mention_role` ``locus``), or, when it names none, where a named place
