@@ -2,10 +2,11 @@
 
 An event is a sentence of the article's headline or body that reports a happening (not
 background, habit, intention or speculation: :func:`geo.roles.is_background`; nor history
-dated before the year before publication, nor a state lasting "since 2015"), with one theme (:func:`geo.themes.theme_chooser`: the
-theme the sentence is about) and the category it bears on (``Theme.category_of``), at the
-places where it happened: the places the sentence names as the scene
-(:func:`geo.roles.mention_role` ``locus``), or, when it names none, where a named place
+dated before the year before publication, nor a state lasting "since 2015"), with one
+theme (:func:`geo.themes.theme_chooser`: the theme the sentence is about) and the category
+it bears on (``Theme.category_of``), at the places where it happened: the places the
+sentence names as the scene (:func:`geo.roles.mention_role` ``locus``), or, when it names
+none, where a named place
 lies (``setting``), an actor's origin or a source's location, or else the scene of the
 sentence before it in the same paragraph (or the place last named, when the sentence points
 back to it: "visited the site").  Where a crossing leads, what a happening is about and a
