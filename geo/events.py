@@ -2,21 +2,20 @@
 
 An event is a sentence of the article's headline or body that reports a happening (not
 background, habit, intention or speculation: :func:`geo.roles.is_background`; nor history
-dated before the year before publication, nor a state lasting "since 2015"), with one
-theme (:func:`geo.themes.theme_chooser`: the theme the sentence is about) and the category
-it bears on (``Theme.category_of``), at the places where it happened: the places the
-sentence names as the scene (:func:`geo.roles.mention_role` ``locus``), or, when it names
-none, where a named place
-lies (``setting``), an actor's origin or a source's location, or else the scene of the
-sentence before it in the same paragraph (or the place last named, when the sentence points
-back to it: "visited the site").  Where a crossing leads, what a happening is about and a
-diplomat's post are never the scene.  A list of places gives one event each; a province is
-dropped when the sentence also names a place inside it; a happening told in several
-sentences is one event (its evidence the body sentence that states it with the most
+dated before the year before publication, nor a state lasting "since 2015"), with one theme
+(:func:`geo.themes.theme_chooser`: the theme the sentence is about) and the category it
+bears on (``Theme.category_of``), at the places where it happened: the places the sentence
+names as the scene (:func:`geo.roles.mention_role` ``locus``), or, when it names none, where
+a named place lies (``setting``), an actor's origin or a source's location, or else the
+scene of the sentence before it in the same paragraph (or the place last named, when the
+sentence points back to it: "visited the site"). Where a crossing leads, what a happening is
+about and a diplomat's post are never the scene. A list of places gives one event each; a
+province is dropped when the sentence also names a place inside it; a happening told in
+several sentences is one event (its evidence the body sentence that states it with the most
 precise date), and so is one told as a city's and as its county's, or in the headline and
-the body.  Page furniture, datelines and photo captions make no event (a caption only at a
+the body. Page furniture, datelines and photo captions make no event (a caption only at a
 place the body names too, unless it shows a happening of its own: a dated scene, or the
-event's photo as released).  Events are located in the DPRK and the Chinese and Russian
+event's photo as released). Events are located in the DPRK and the Chinese and Russian
 border provinces, and, for official visits, anywhere.
 """
 
