@@ -493,6 +493,12 @@ class EventExtractor:
         out = []
         mi = 0
         for start, end, para in bounds:
+            i = bisect_right(starts, start) - 1
+            if i >= 0 and roles[i] == "dateline" and article.lines[i].end < end:
+                # "SEOUL, March 12 (Yonhap) -- Guards …": the happening starts after the
+                # wire's dateline, and the dateline's date is when it was filed.
+                start = article.lines[i].end
+                start += len(article.text[start:end]) - len(article.text[start:end].lstrip())
             while mi < len(mentions) and mentions[mi].start < start:
                 mi += 1
             here = []

@@ -193,3 +193,14 @@ def test_a_sentence_opening_on_its_year_is_dated() -> None:
         "year",
     )
     assert event_date("In March, trade in Hyesan rose.", june) == (dt.date(2024, 3, 1), "month")
+
+
+def test_a_wire_datelines_date_is_when_it_was_filed(extractor: EventExtractor) -> None:
+    text = (
+        "Guards replaced in Hyesan\n\n"
+        "SEOUL, March 12 (Yonhap) -- The guards in Hyesan were replaced with a new unit, a "
+        "source said."
+    )
+    (event,) = _events(extractor, text, date=dt.date(2024, 3, 12))
+    assert event.place == "Hyesan" and event.date_precision == "article"
+    assert event.evidence.startswith("The guards in Hyesan")
