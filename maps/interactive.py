@@ -193,6 +193,7 @@ def prepare(events: EventsFrame, theme_table: ThemeTable | None = None) -> Prepa
     conf_raw = pd.to_numeric(_column(frame, "confidence", np.nan), errors="coerce").to_numpy()
     conf = [None if math.isnan(c) else round(float(c), 2) for c in conf_raw]
     themes = [t or "other" for t in _text(_column(frame, "theme", ""))]
+    categories = _text(_column(frame, "category", ""))
     place_ids = _text(_column(frame, "place_id", ""))
     area_keys = [
         area_key(pid, (p, a), c, pr)
@@ -203,7 +204,9 @@ def prepare(events: EventsFrame, theme_table: ThemeTable | None = None) -> Prepa
 
     styles = Styles.of(theme_table)
     by_theme: dict[str, list[dict[str, Any]]] = {t: [] for t in styles.order(themes)}
+    own = {t: styles.table[t].category for t in by_theme if t in styles.table}
     for i, theme in enumerate(themes):
+        bears = categories[i] if categories[i] and categories[i] != own.get(theme) else ""
         by_theme[theme].append(
             {
                 "type": "Feature",
@@ -218,6 +221,7 @@ def prepare(events: EventsFrame, theme_table: ThemeTable | None = None) -> Prepa
                     "evidence": evidence[i],
                     "confidence": conf[i],
                     **({"area": area_keys[i]} if area_keys[i] else {}),
+                    **({"bears": bears} if bears else {}),
                 },
             }
         )

@@ -39,7 +39,7 @@ def test_prepare_groups_by_theme_with_trade_and_factories_first() -> None:
     assert sum(len(t["fc"]["features"]) for t in prepared.themes) == 200
     feature = prepared.themes[0]["fc"]["features"][0]
     assert feature["geometry"]["type"] == "Point"
-    assert set(feature["properties"]) - {"area"} == {
+    assert set(feature["properties"]) - {"area", "bears"} == {
         "id",
         "article",
         "place",
@@ -51,6 +51,19 @@ def test_prepare_groups_by_theme_with_trade_and_factories_first() -> None:
     }
     assert len(prepared.arts) == len({(a[0], a[2]) for a in prepared.arts}) < 200  # deduplicated
     assert prepared.time is not None and prepared.time[0] < prepared.time[1]
+
+
+def test_popups_say_what_an_event_bears_on_when_its_theme_does_not() -> None:
+    events = _events(3)
+    events["theme"] = ["security", "security", "trade"]
+    events["category"] = ["cross-border trade", "other", "cross-border trade"]
+    prepared = prepare(events)
+    bears = {
+        t["id"]: [f["properties"].get("bears") for f in t["fc"]["features"]]
+        for t in prepared.themes
+    }
+    assert sorted(bears["security"], key=str) == [None, "cross-border trade"]
+    assert bears["trade"] == [None]  # a trade event bears on trade: nothing to say
 
 
 def test_prepare_drops_events_without_coordinates_and_keeps_undated() -> None:

@@ -256,6 +256,7 @@ window.nkmapDraw = function (map, D) {
     var th = row("Theme", null);
     swatch(rec.color, th);
     th.appendChild(document.createTextNode(rec.label));
+    if (p.bears) row("Bears on", p.bears);
     if (p.confidence != null) row("Confidence", Math.round(p.confidence * 100) + "%");
     el("blockquote", "nk-pop-quote", p.evidence || "(no quote)", box);
     return box;
