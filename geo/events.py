@@ -415,7 +415,7 @@ class EventExtractor:
                 factor *= 0.7
             if sent.role == "caption" and not _tells_own_happening(sentence):
                 places = [m for m in places if m.place_id in body_places]
-            if places:
+            if any(m.precision != "country" for m in places):  # a country locates nothing
                 return [(m, theme, hits, factor) for m in places]
         return []
 

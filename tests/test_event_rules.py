@@ -204,3 +204,17 @@ def test_a_wire_datelines_date_is_when_it_was_filed(extractor: EventExtractor) -
     (event,) = _events(extractor, text, date=dt.date(2024, 3, 12))
     assert event.place == "Hyesan" and event.date_precision == "article"
     assert event.evidence.startswith("The guards in Hyesan")
+
+
+def test_more_happenings_the_themes_know(extractor: EventExtractor) -> None:
+    day = dt.date(2024, 6, 5)
+    text = "A North Korean ship carrying coal docked at Nampo port on Monday."
+    assert {e.theme for e in _events(extractor, text, date=day)} == {"trade"}
+    text = "Officials opened a new road bridge across the Tumen River at Khasan on Tuesday."
+    assert {(e.place, e.category) for e in _events(extractor, text, date=day)} == {
+        ("Khasan", "cross-border trade")
+    }
+    text = "North Korea sent 200 workers to a garment factory in Dandong last month."
+    assert {(e.theme, e.place) for e in _events(extractor, text, date=day)} == {
+        ("other", "Dandong")  # no 20×10 factory in China, and no event at a whole country
+    }
