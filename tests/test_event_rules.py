@@ -218,3 +218,15 @@ def test_more_happenings_the_themes_know(extractor: EventExtractor) -> None:
     assert {(e.theme, e.place) for e in _events(extractor, text, date=day)} == {
         ("other", "Dandong")  # no 20×10 factory in China, and no event at a whole country
     }
+
+
+def test_smugglers_caught_and_sent_to_a_camp_are_security_events(
+    extractor: EventExtractor,
+) -> None:
+    text = (
+        "Smugglers caught in Musan\n\n"
+        "Security agents in Musan arrested six smugglers on May 3. They have been sent to a "
+        "labor camp in Hoeryong."
+    )
+    events = _events(extractor, text, date=dt.date(2024, 5, 20))
+    assert {(e.theme, e.place) for e in events} == {("security", "Musan"), ("security", "Hoeryong")}
