@@ -95,6 +95,9 @@ def test_a_lexicon_theme_is_found_and_drawn_with_its_label_and_colour(
         ({"order": "first", "patterns": ["x"]}, "order.*number"),
         ({"patterns": "x"}, "needs a list"),
         ({"patterns": ["(unclosed"]}, "bad pattern"),
+        ({"patterns": ["x"], "category": "gold"}, "category.*one of"),
+        ({"patterns": ["x"], "category_words": ["trade"]}, "category_words.*object"),
+        ({"patterns": ["x"], "category_words": {"trade": ["x"]}}, "category.*one of"),
     ],
 )
 def test_a_malformed_lexicon_names_file_and_theme(
@@ -111,3 +114,18 @@ def test_the_built_in_styles_follow_the_table() -> None:
     styles = Styles.of(None)
     assert list(styles.themes)[:2] == ["trade", "factory"]
     assert all(styles.theme(t).color == table[t].colour for t in table)
+
+
+def test_a_lexicon_theme_says_what_its_events_bear_on(tmp_path: Path) -> None:
+    path = tmp_path / "mine.json"
+    lexicon = {
+        "logging": {
+            "patterns": ["timber", "logging"],
+            "category": "other",
+            "category_words": {"cross-border trade": ["exports?"]},
+        }
+    }
+    path.write_text(json.dumps(lexicon), "utf-8")
+    logging = {t.id: t for t in load_themes(path)}["logging"]
+    assert logging.category_of("Logging crews cut timber near Musan.") == "other"
+    assert logging.category_of("Timber exports to China rose.") == "cross-border trade"
