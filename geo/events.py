@@ -519,13 +519,22 @@ class EventExtractor:
         for m, role in zip(sent.mentions, sent.roles, strict=True):
             if _eventful(m, theme):
                 by_role.setdefault(role, []).append(m)
-        chosen, factor = _scenes(by_role.get("locus", []), sentence, sent.start), 1.0
+        loci = by_role.get("locus", [])
+        countries = [m for m in loci if m.precision == "country"]  # locate nothing alone
+        chosen, factor = (
+            _scenes([m for m in loci if m.precision != "country"], sentence, sent.start),
+            1.0,
+        )
         if not chosen:  # "a factory, located in Kusong, opened"
             chosen, factor = by_role.get("setting", []), 0.9
+        if not chosen:  # "… at trade fairs in North Korea": the scene, if too coarse to locate
+            chosen = [m for m in countries if is_scene(sentence, m.start - sent.start)]
         if not chosen and theme.id not in _ANYWHERE_THEMES:  # a visitor's home is not the visit's
             told = _SPEECH.search(sentence) is not None  # "…, a source in Hyesan said"
             chosen = by_role.get("origin", []) + (by_role.get("source", []) if told else [])
             factor = 0.8
+        if not chosen:
+            chosen, factor = countries, 1.0
         unique = list({m.place_id: m for m in chosen}.values())
         inner_admin1 = {m.admin1 for m in unique if m.precision not in ("province", "country")}
         containers = {a for m in unique for a in self._ancestors(m.place_id)}

@@ -78,6 +78,12 @@ _TOPIC_LEFT = Folded.compile(
     r"\bfor\s+(?:the\s+)?(?:construction|building|renovation|completion|reconstruction|"
     r"projects?)\b[^,;]{0,60}?\s+(?:of|in|at)\s+(?:the\s+)?(?:[\w'’-]+\s+){0,3}?$"
 )
+# "supplies for the Samjiyon project": the name of what a happening is for
+_FOR_LEFT = Folded.compile(r"\bfor\s+(?:the\s+)?$")
+_PROJECT_RIGHT = Folded.compile(
+    r"^(?:\s+(?:county|city|district))?(?:'s|’s)?\s+(?:(?:construction|building|renovation|"
+    r"reconstruction|development)\s+)?(?:projects?|sites?|works|campaigns?|drives?)\b"
+)
 # "the Russian ambassador in Pyongyang": a diplomat's post, not where the diplomat acts
 _POST_LEFT = Folded.compile(
     r"\b(?:ambassadors?|embass(?:y|ies)|consulates?(?:[- ]general)?|consuls?(?:[- ]general)?|"
@@ -114,6 +120,7 @@ _BACKGROUND = Folded.compile(
     r"proposed|proposes|wishes|wished)\s+to\b|\b(?:is|are|was|were)\s+(?:expected|likely|"
     r"set|due|supposed)\s+to\b|\bfor\s+(?:years|decades|centuries|generations)\b|"
     r"\b(?:has|have)\s+long\b|\btraditionally\b|\bhistorically\b|\busually\b|\btypically\b|"
+    r"\boften\b|\bfrequently\b|"
     r"\bgenerally\b|\binclude[sd]?\b|\b(?:is|are)\s+home\s+to\b|\bis\s+(?:known|famous)\b|\balways\b|"
     r"\b(?:is|are)\s+(?:the|one of the)\s+"
     r"(?:largest|biggest|main|major|only|key)\b|\bsees?\s+(?:weekly|daily|regular)\b|"
@@ -174,7 +181,9 @@ def mention_role(sentence: str, start: int, end: int) -> str:
         return "origin"
     if _LEADS_TO_LEFT.search(left, low_left):
         return "destination"
-    if _TOPIC_LEFT.search(left, low_left):
+    if _TOPIC_LEFT.search(left, low_left) or (
+        _FOR_LEFT.search(left, low_left) and _PROJECT_RIGHT.match(right, low_right)
+    ):
         return "topic"
     post = _POST_LEFT.search(left, low_left)
     if post is not None and not _SCENE_LEFT.search(left[: post.start()], None):

@@ -230,3 +230,16 @@ def test_smugglers_caught_and_sent_to_a_camp_are_security_events(
     )
     events = _events(extractor, text, date=dt.date(2024, 5, 20))
     assert {(e.theme, e.place) for e in events} == {("security", "Musan"), ("security", "Hoeryong")}
+
+
+def test_a_source_locates_what_the_residents_around_it_are_told(
+    extractor: EventExtractor,
+) -> None:
+    text = (
+        "A source in Kangwon Province said residents were ordered to provide these additional "
+        "supplies for the Samjiyon project."
+    )
+    events = _events(extractor, text, date=dt.date(2024, 1, 20))
+    assert {(e.theme, e.place) for e in events} == {("fundraising", "Kangwon")}
+    text = "Liaoning-based companies often appear at trade fairs in North Korea."
+    assert _events(extractor, text) == []  # a habit, and a whole country is the scene
