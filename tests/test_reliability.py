@@ -291,7 +291,9 @@ def test_events_files_are_refused_as_articles(tmp_path: Path) -> None:
             assert result.exit_code == 1, (command, ext, result.output)
             assert "events file, not an article" in result.stderr, result.stderr
             assert "`nkmap query` or `nkmap map`" in result.stderr
-    result = CliRunner().invoke(main, ["ingest", str(tmp_path / "e.geojson"), "--db", "x.gpkg"])
+    result = CliRunner().invoke(
+        main, ["ingest", str(tmp_path / "e.geojson"), "--db", str(tmp_path / "x.gpkg")]
+    )
     assert result.exit_code == 1 and "nkmap query" in result.stderr
     result = CliRunner().invoke(main, ["query", str(tmp_path / "e.geojson")])
     assert result.exit_code == 0  # where events files belong
