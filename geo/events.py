@@ -35,7 +35,7 @@ from gazetteer.place import POINT_PRECISIONS, PRECISIONS
 from geo.article import Article
 from geo.dates import PRECISIONS as DATE_PRECISIONS
 from geo.dates import event_date
-from geo.linking import Linker, Mention
+from geo.linking import CONTAINER_GAP, Linker, Mention
 from geo.roles import in_list, is_background, is_scene, mention_role
 from geo.sentences import sentences
 from geo.themes import Theme, load_themes, theme_chooser
@@ -274,8 +274,10 @@ class EventExtractor:
         result = ArticleResult(article, mentions)
         ranked = self._rank_themes(article.title)
         headline = ranked[0][0] if ranked else None  # the theme the headline holds most
+        story = headline if headline != OTHER else None
         by_key: dict[tuple[str, str, str, dt.date | None], Event] = {}
-        for sent, found in self._happenings(article, self._sentences(article, bounds, mentions)):
+        parts = self._sentences(article, bounds, mentions)
+        for sent, found in self._happenings(article, parts, story):
             if _RETOLD.match(sent.text):  # "The recent operation marked …": told already
                 told = {e.place_id for e in by_key.values()}
                 found = [f for f in found if f[0].place_id not in told]
@@ -299,13 +301,13 @@ class EventExtractor:
         return result
 
     def _happenings(
-        self, article: Article, parts: list[_Sentence]
+        self, article: Article, parts: list[_Sentence], story: str | None
     ) -> Iterator[tuple[_Sentence, list[tuple[Mention, str, int, float]]]]:
         """Yield each sentence reporting a happening with its ``(place, theme, hits,
         confidence factor)`` rows, reading each in its context: the paragraph's sentence
-        before (unless background), or the place last named when it points back to one."""
+        before (unless background), or the place last named when it points back to one.
+        ``story`` is the headline's theme (none when it is ``other``)."""
         body_places = {m.place_id for s in parts if s.role in ("title", "body") for m in s.mentions}
-        story = self._story_theme(article)
         previous: _Sentence | None = None  # the sentence before, in the same paragraph
         named: _Sentence | None = None  # the last sentence naming a place, anywhere before
         for sent in parts:
@@ -432,12 +434,6 @@ class EventExtractor:
             return spec.category_of(title)
         return category
 
-    def _story_theme(self, article: Article) -> str | None:
-        """Return the theme the article's headline (or the first sentence standing in for
-        it) holds most, unless that is ``other``."""
-        ranked = self._rank_themes(article.title)
-        return ranked[0][0] if ranked and ranked[0][0] != OTHER else None
-
     def _container_names(self, place_id: str) -> tuple[str, ...]:
         """Return the names of the first- and second-level units holding ``place_id``."""
         try:
@@ -557,10 +553,6 @@ class EventExtractor:
 _GLOSS_GAP = re.compile(r"\s*[(/\[]?\s*")
 
 
-#: What may separate a name from the unit holding it: "Samjiyon County, Ryanggang Province".
-_CONTAINER_GAP = re.compile(r"(?:\s+(?:county|city|district|town|village))?\s*,\s*|\s+in\s+")
-
-
 def _mention_roles(sentence: str, offset: int, mentions: list[Mention]) -> tuple[str, ...]:
     """Return each mention's role in ``sentence`` (which starts at ``offset``); a gloss of
     the name just before ("Manp’o (만포시)") and the province written beside it ("Samjiyon
@@ -574,7 +566,7 @@ def _mention_roles(sentence: str, offset: int, mentions: list[Mention]) -> tuple
             or (
                 m.precision == "province"
                 and before.admin1 == m.name
-                and _CONTAINER_GAP.fullmatch(gap.lower())
+                and CONTAINER_GAP.fullmatch(gap)
             )
         ):
             out.append(out[-1])
@@ -652,19 +644,21 @@ def _within(fine: Event, coarse: Event) -> bool:
 def _most_specific(events: list[Event], holders: Callable[[str], frozenset[str]]) -> list[Event]:
     """Drop a province-level event when the article has an event of the same theme inside
     that province; an event at a city holding the county or town of an event of the same
-    theme and date ("a ceremony in Nampo" told also as one in Nampo's Ryonggang County; ``holders``
-    gives the ids and names of a place's containing units); and every country-level one (a
-    whole country locates nothing)."""
+    theme and date ("a ceremony in Nampo" told also as one in Nampo's Ryonggang County;
+    ``holders`` gives the ids and names of a place's containing units); and every
+    country-level one (a whole country locates nothing)."""
     inner = {(e.theme, e.admin1) for e in events if e.precision not in ("province", "country")}
+    towns = [  # a bridge's trade is not the town's
+        (f, holders(f.place_id)) for f in events if f.precision in ("town", "county")
+    ]
 
     def held(e: Event) -> bool:
         return any(
             f.theme == e.theme
             and f is not e
-            and f.precision in ("town", "county")  # a bridge's trade is not the town's
-            and (e.place_id in holders(f.place_id) or e.place in holders(f.place_id))
+            and (e.place_id in around or e.place in around)
             and _within(f, e)
-            for f in events
+            for f, around in towns
         )
 
     return [

@@ -58,7 +58,9 @@ _KIND_GROUPS = {
 _CONTAINER_RANK = {"district": 0, "town": 0, "city": 1, "county": 1, "province": 3}
 _FACILITY_KINDS = frozenset({"bridge", "crossing", "port", "site", "zone"})
 _POINT_KINDS = frozenset({"city", "county", "district", "town", "crossing", "bridge", "port"})
-_CONTAINER_GAP = re.compile(r"\s*,?\s*(?:in\s+|of\s+)?(?:the\s+)?")
+#: What may separate a name from the unit written beside it as holding it ("Unchon County,
+#: South Hwanghae", "Gwacheon, in Gyeonggi").
+CONTAINER_GAP = re.compile(r"\s*,?\s*(?:in\s+|of\s+)?(?:the\s+)?")
 _POSSESSIVE_GAP = re.compile(r"[’'ʼ]s\s+")
 
 
@@ -430,7 +432,7 @@ class Linker:
         """
         span = spans[i]
         for j, gap, pattern in (
-            (i + 1, lambda j: text[span.end : spans[j].start], _CONTAINER_GAP),
+            (i + 1, lambda j: text[span.end : spans[j].start], CONTAINER_GAP),
             (i - 1, lambda j: text[spans[j].end : span.start], _POSSESSIVE_GAP),
         ):
             if not 0 <= j < len(spans) or j not in first:

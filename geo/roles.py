@@ -186,7 +186,8 @@ def mention_role(sentence: str, start: int, end: int) -> str:
     ):
         return "topic"
     post = _POST_LEFT.search(left, low_left)
-    if post is not None and not _SCENE_LEFT.search(left[: post.start()], None):
+    before = low_left[: post.start()] if post is not None and low_left is not None else None
+    if post is not None and not _SCENE_LEFT.search(left[: post.start()], before):
         return "origin"  # "the Russian ambassador in Pyongyang visited Tumangang"
     if _DEAL_LEFT.search(left, low_left):
         return "origin"  # the parties to a deal, not where it happened
