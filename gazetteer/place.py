@@ -23,7 +23,8 @@ KINDS = (
 
 #: Precision levels of a located event, finest first.
 PRECISIONS = ("site", "town", "county", "province", "country")
-#: The levels an event is a point at (an area's centroid locates nothing finer).
+#: The levels an event is a point at: measured and attributed as a point (an area's
+#: centroid locates nothing finer).
 POINT_PRECISIONS = PRECISIONS[:3]
 
 #: The precision an event located at a place of this kind has.

@@ -15,6 +15,7 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING
 
+from gazetteer.place import POINT_PRECISIONS
 from nkmap.errors import InputError
 
 if TYPE_CHECKING:
@@ -106,6 +107,6 @@ def nearest_crossing(events: EventsFrame, gazetteer: Gazetteer | None = None) ->
     with np.errstate(invalid="ignore"):
         near &= km <= CORRIDOR_KM
     if "precision" in events.columns:  # an area is in no corridor
-        near &= events["precision"].isin(("site", "town", "county")).to_numpy()
+        near &= events["precision"].isin(POINT_PRECISIONS).to_numpy()
     out["corridor"] = np.where(near, corridors[which], "")
     return out

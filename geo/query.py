@@ -27,6 +27,7 @@ from datetime import date, datetime
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
+from gazetteer.place import POINT_PRECISIONS
 from geo.corridors import CORRIDOR_KM, crossings, lonlat, nearest_crossing
 from nkmap.errors import DataError, InputError, UnknownPlaceError
 
@@ -69,8 +70,6 @@ SUMMARY_KEYS = ("corridor", "province", "theme", "category", "month")
 
 #: The column the distance verbs add.
 DISTANCE_COLUMN = "distance_km"
-#: Precisions that stand for a point: events at these are measured and attributed as points.
-POINT_PRECISIONS = ("site", "town", "county")
 #: Column saying what an approximate event's distance was measured from.
 MEASURED_COLUMN = "measured_from"
 
