@@ -7,6 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from geo.alternation import factored
 from geo.folded import lower_pattern
 from nkmap.errors import DataError
 from nkmap.themes import ThemeRecord, ThemeTable, load_theme_table
@@ -121,17 +122,18 @@ def _inner(pattern: re.Pattern[str]) -> str:
 def _combined(themes: list[Theme]) -> tuple[re.Pattern[str], dict[str, tuple[str, bool]]]:
     """Return one pattern of every theme's words (strong first, in lexicon order), and what
     each of its groups stands for: ``(theme id, weak?)``."""
-    groups: dict[str, tuple[str, bool]] = {}
-    parts = []
-    for i, t in enumerate(themes):
-        groups[f"t{i}"] = (t.id, False)
-        parts.append(f"(?P<t{i}>{_inner(t.pattern)})")
-    for i, t in enumerate(themes):
-        if t.weak is not None:
-            groups[f"w{i}"] = (t.id, True)
-            parts.append(f"(?P<w{i}>{_inner(t.weak)})")
+    groups = [((t.id, False), _inner(t.pattern)) for t in themes]
+    groups += [((t.id, True), _inner(t.weak)) for t in themes if t.weak is not None]
+    keys = {f"k{i}": key for i, (key, _) in enumerate(groups)}
+    tree = factored([(f"k{i}", pattern) for i, (_, pattern) in enumerate(groups)])
+    if tree is None:  # a word whose first letter is not plain: the words one by one
+        body = "|".join(f"(?P<k{i}>{pattern})" for i, (_, pattern) in enumerate(groups))
+        named = {name: name for name in keys}
+    else:
+        body, named = tree
     # Matching lowercased text with a case-sensitive pattern is ~3x faster than IGNORECASE.
-    return re.compile(_OPEN + "|".join(parts) + _CLOSE), groups
+    combined = re.compile(_OPEN + body + _CLOSE)
+    return combined, {name: keys[key] for name, key in named.items()}
 
 
 def theme_counter(themes: list[Theme]) -> Callable[[str], dict[str, int]]:

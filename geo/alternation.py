@@ -1,0 +1,164 @@
+"""One regular expression for many alternatives, factored on their literal prefixes.
+
+Python's ``re`` tries the alternatives of ``a|b|c…`` one by one at every position, so a
+pattern of a few hundred words costs a few hundred tries at each word of a text.  Factored
+into a tree of their literal prefixes (``factor(y|ies)|farms?`` → ``fa(?:ctor(y|ies)|rms?)``),
+most alternatives are ruled out by one character compare, and the matcher's fast check of a
+branch's first literal does the rest: the same matches, several times faster.
+
+Factoring keeps what an alternation means: at each position the first alternative (in the
+order given) that matches, with what follows, wins.  Alternatives are only regrouped where
+they begin with different literal characters, which no text can match both of; an
+alternative whose next character is not a plain literal keeps its place among the others.
+
+>>> pattern, names = factored([("a", "factor(y|ies)|farms?"), ("b", "fair|ban")])
+>>> pattern
+'fa(?:ctor(?:(?P<g0>(y|ies)))|rm(?:(?P<g1>s?))|ir(?:(?P<g2>)))|ban(?:(?P<g3>))'
+>>> [names[m.lastgroup] for m in re.finditer(pattern, "fair farms, a ban")]
+['b', 'a', 'b']
+"""
+
+from __future__ import annotations
+
+import os
+import re
+
+__all__ = ["alternatives", "factored"]
+
+#: Characters written as themselves in a pattern (a literal, unless a quantifier follows).
+_PLAIN = frozenset("abcdefghijklmnopqrstuvwxyz0123456789 ")
+_QUANTIFIERS = frozenset("?*+{")
+#: A back reference, which regrouping would renumber.
+_BACKREF = re.compile(r"\\[1-9]|\(\?P=")
+
+
+def _scan(pattern: str) -> list[tuple[int, int]]:
+    """Return ``(position, depth)`` of each unescaped ``(``, ``)`` and ``|`` of
+    ``pattern`` outside character classes (the depth before the character)."""
+    out = []
+    depth, escaped, in_class = 0, False, False
+    for i, ch in enumerate(pattern):
+        if escaped:
+            escaped = False
+        elif ch == "\\":
+            escaped = True
+        elif in_class:
+            in_class = ch != "]"
+        elif ch == "[":
+            in_class = True
+        elif ch in "(|)":
+            if ch == ")":
+                depth -= 1
+            out.append((i, depth))
+            if ch == "(":
+                depth += 1
+    return out
+
+
+def alternatives(pattern: str) -> list[str]:
+    """Return the top-level alternatives of ``pattern`` (split on ``|`` outside groups).
+
+    >>> alternatives("a(b|c)|d[|]")
+    ['a(b|c)', 'd[|]']
+    """
+    cuts = [i for i, depth in _scan(pattern) if depth == 0 and pattern[i] == "|"]
+    edges = [-1, *cuts, len(pattern)]
+    return [pattern[a + 1 : b] for a, b in zip(edges, edges[1:], strict=False)]
+
+
+def _heads(alternative: str) -> list[tuple[str, str]] | None:
+    """Return the alternative as ``(first character, rest)`` pairs, in the order the
+    matcher tries them, or None when its first character is not known: a plain literal,
+    ``\\d``, or a leading group of such alternatives (``(was|were) held``)."""
+    if not alternative:
+        return None
+    if alternative[0] in _PLAIN:
+        if alternative[1:2] and alternative[1] in _QUANTIFIERS:
+            return None
+        return [(alternative[0], alternative[1:])]
+    if alternative.startswith("\\d"):
+        if alternative[2:3] and alternative[2] in _QUANTIFIERS:
+            return None
+        return [(digit, alternative[2:]) for digit in "0123456789"]
+    if alternative.startswith("(") and not alternative.startswith("(?"):
+        close = next((i for i, depth in _scan(alternative) if depth == 0 and i > 0), -1)
+        rest = alternative[close + 1 :]
+        if close < 0 or rest[:1] in _QUANTIFIERS:
+            return None
+        out: list[tuple[str, str]] = []
+        for inner in alternatives(alternative[1:close]):
+            heads = _heads(inner)
+            if heads is None:
+                return None
+            out.extend((first, tail + rest) for first, tail in heads)
+        return out
+    return None
+
+
+def _literal(rest: str) -> tuple[str, str]:
+    """Return the literal characters that ``rest`` begins with, and what follows them."""
+    i = 0
+    while i < len(rest) and rest[i] in _PLAIN:
+        if rest[i + 1 : i + 2] and rest[i + 1] in _QUANTIFIERS:
+            break
+        i += 1
+    return rest[:i], rest[i:]
+
+
+#: An alternative ready to factor: its literal prefix, the pattern after it, its key.
+_Item = tuple[str, str, str]
+
+
+def factored(groups: list[tuple[str, str]]) -> tuple[str, dict[str, str]] | None:
+    """Return one pattern matching what ``"|".join(pattern for _, pattern in groups)``
+    matches, factored on literal prefixes, and the key of each of its named groups: the
+    key of the match's ``lastgroup`` is the key of the ``(key, pattern)`` it matched.
+
+    Patterns are written for lowercased text (their literal letters lowercase).  Returns
+    None when some alternative's first character is not known (see :func:`_heads`) or a
+    pattern holds a back reference: then join them unfactored.
+    """
+    items: list[_Item] = []
+    for key, pattern in groups:
+        if _BACKREF.search(pattern):
+            return None
+        for alternative in alternatives(pattern):
+            heads = _heads(alternative)
+            if heads is None:
+                return None
+            for first, rest in heads:
+                prefix, tail = _literal(rest)
+                items.append((first + prefix, tail, key))
+    names: dict[str, str] = {}
+    return _node(items, 0, names), names
+
+
+def _node(items: list[_Item], depth: int, names: dict[str, str]) -> str:
+    """Return the pattern of ``items`` after their first ``depth`` literal characters.
+
+    Items whose prefix is used up stay in place (each run of one key in a named group);
+    between them, items are grouped by their next character, which keeps each one's order
+    among those that could match the same text."""
+    parts: list[str] = []
+    i = 0
+    while i < len(items):
+        prefix, _, key = items[i]
+        j = i
+        if len(prefix) <= depth:
+            while j < len(items) and len(items[j][0]) <= depth and items[j][2] == key:
+                j += 1
+            name = f"g{len(names)}"
+            names[name] = key
+            parts.append(f"(?P<{name}>" + "|".join(item[1] for item in items[i:j]) + ")")
+        else:
+            while j < len(items) and len(items[j][0]) > depth:
+                j += 1
+            by_char: dict[str, list[_Item]] = {}
+            for item in items[i:j]:
+                by_char.setdefault(item[0][depth], []).append(item)
+            for run in by_char.values():
+                common = os.path.commonprefix([item[0][depth:] for item in run])
+                inner = _node(run, depth + len(common), names)
+                parts.append(re.escape(common) + "(?:" + inner + ")")
+        i = j
+    return "|".join(parts)

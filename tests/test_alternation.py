@@ -1,0 +1,77 @@
+"""Factored alternations match what the plain alternation matches, group for group."""
+
+from __future__ import annotations
+
+import re
+
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
+
+from geo.alternation import alternatives, factored
+from geo.themes import _CLOSE, _OPEN, _inner, load_themes
+
+
+def _plain(groups: list[tuple[str, str]]) -> tuple[re.Pattern[str], dict[str, str]]:
+    names = {f"p{i}": key for i, (key, _) in enumerate(groups)}
+    body = "|".join(f"(?P<p{i}>{pattern})" for i, (_, pattern) in enumerate(groups))
+    return re.compile(_OPEN + body + _CLOSE), names
+
+
+def _found(pattern: re.Pattern[str], names: dict[str, str], text: str) -> list[tuple]:
+    return [(m.span(), names[m.lastgroup or ""]) for m in pattern.finditer(text)]
+
+
+def _both(groups: list[tuple[str, str]]) -> tuple[tuple, tuple]:
+    tree = factored(groups)
+    assert tree is not None
+    body, names = tree
+    return _plain(groups), (re.compile(_OPEN + body + _CLOSE), names)
+
+
+_word = st.text("ab", min_size=1, max_size=4)
+_alternative = st.one_of(
+    _word,
+    st.builds(lambda w, q: w + q, _word, st.sampled_from(["?", "s?", "(a|b)", " b", "\\w*"])),
+    st.builds(
+        lambda ws, t: "(" + "|".join(ws) + ")" + t,
+        st.lists(_word, min_size=1, max_size=3),
+        st.sampled_from(["", " a", "b?"]),
+    ),
+    st.builds(lambda t: "\\d" + t, st.sampled_from(["", "%", " a", "[\\d.]*"])),
+)  # fmt: skip
+_groups = st.lists(
+    st.tuples(st.sampled_from("xyz"), st.lists(_alternative, min_size=1, max_size=4).map("|".join)),
+    min_size=1,
+    max_size=5,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_groups, st.text("ab 1-%.", max_size=40))
+def test_factored_alternation_finds_what_the_plain_one_finds(groups, text):
+    assume(factored(groups) is not None)  # "a?": its first letter may be absent
+    (plain, plain_names), (tree, tree_names) = _both(groups)
+    assert _found(tree, tree_names, text) == _found(plain, plain_names, text)
+
+
+def test_the_theme_table_factors_and_finds_the_same_words():
+    themes = load_themes()
+    groups = [(t.id, _inner(t.pattern)) for t in themes]
+    groups += [(t.id + "/weak", _inner(t.weak)) for t in themes if t.weak is not None]
+    (plain, plain_names), (tree, tree_names) = _both(groups)
+    words = [w for _, p in groups for w in alternatives(p) if re.fullmatch(r"[a-z ]+", w)]
+    text = " ".join(words) + ", customs inspections were held; prices rose by 5 percent."
+    found = _found(tree, tree_names, text)
+    assert len(found) > len(words) // 2
+    assert found == _found(plain, plain_names, text)
+
+
+def test_a_word_of_unknown_first_letter_is_not_factored():
+    assert factored([("x", "farm"), ("y", "[fF]arm")]) is None
+    assert factored([("x", "(a|b)\\1")]) is None
+    assert factored([("x", "a?b")]) is None
+
+
+def test_alternatives_split_only_at_the_top():
+    assert alternatives("a(b|c)|d[|]|e") == ["a(b|c)", "d[|]", "e"]
+    assert alternatives("a\\|b") == ["a\\|b"]
