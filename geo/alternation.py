@@ -23,11 +23,13 @@ from __future__ import annotations
 import os
 import re
 
-__all__ = ["alternatives", "factored"]
+__all__ = ["alternatives", "factor", "factored"]
 
 #: Characters written as themselves in a pattern (a literal, unless a quantifier follows).
 _PLAIN = frozenset("abcdefghijklmnopqrstuvwxyz0123456789 ")
 _QUANTIFIERS = frozenset("?*+{")
+#: A group whose alternatives can be spread over the pattern: a plain or non-capturing one.
+_OPENING = re.compile(r"\((?!\?)|\(\?:")
 #: A back reference, which regrouping would renumber.
 _BACKREF = re.compile(r"\\[1-9]|\(\?P=")
 
@@ -69,7 +71,8 @@ def alternatives(pattern: str) -> list[str]:
 def _heads(alternative: str) -> list[tuple[str, str]] | None:
     """Return the alternative as ``(first character, rest)`` pairs, in the order the
     matcher tries them, or None when its first character is not known: a plain literal,
-    ``\\d``, or a leading group of such alternatives (``(was|were) held``)."""
+    ``\\d``, or a leading group of such alternatives (``(was|were) held``; a capturing
+    group's number is lost)."""
     if not alternative:
         return None
     if alternative[0] in _PLAIN:
@@ -80,13 +83,15 @@ def _heads(alternative: str) -> list[tuple[str, str]] | None:
         if alternative[2:3] and alternative[2] in _QUANTIFIERS:
             return None
         return [(digit, alternative[2:]) for digit in "0123456789"]
-    if alternative.startswith("(") and not alternative.startswith("(?"):
-        close = next((i for i, depth in _scan(alternative) if depth == 0 and i > 0), -1)
+    opening = _OPENING.match(alternative)
+    if opening is not None:
+        scan = _scan(alternative)
+        close = next((i for i, d in scan if d == 0 and alternative[i] == ")"), -1)
         rest = alternative[close + 1 :]
         if close < 0 or rest[:1] in _QUANTIFIERS:
             return None
         out: list[tuple[str, str]] = []
-        for inner in alternatives(alternative[1:close]):
+        for inner in alternatives(alternative[opening.end() : close]):
             heads = _heads(inner)
             if heads is None:
                 return None
@@ -118,6 +123,34 @@ def factored(groups: list[tuple[str, str]]) -> tuple[str, dict[str, str]] | None
     None when some alternative's first character is not known (see :func:`_heads`) or a
     pattern holds a back reference: then join them unfactored.
     """
+    items = _items(groups)
+    if items is None:
+        return None
+    names: dict[str, str] = {}
+    return _node(items, 0, names), names
+
+
+def factor(pattern: str) -> str:
+    """Return a pattern matching what ``pattern`` (written for lowercased text) matches,
+    its alternatives factored on their literal prefixes (a ``\\b`` they all begin with
+    first); ``pattern`` itself when they cannot be (see :func:`factored`).
+
+    >>> factor(r"\\b(?:in|at|inside)\\s+$")
+    '\\\\b(?:in(?:(?:\\\\s+$)|side(?:(?:\\\\s+$)))|at(?:(?:\\\\s+$)))'
+    """
+    parts = alternatives(pattern)
+    lead = ""
+    if all(part.startswith("\\b") for part in parts):
+        lead, parts = "\\b", [part[2:] for part in parts]
+    items = _items([("", "|".join(parts))])
+    if items is None:
+        return pattern
+    return lead + "(?:" + _node(items, 0, None) + ")"
+
+
+def _items(groups: list[tuple[str, str]]) -> list[_Item] | None:
+    """Return the alternatives of ``groups`` (``(key, pattern)``), in order, as items, or
+    None when one cannot be factored."""
     items: list[_Item] = []
     for key, pattern in groups:
         if _BACKREF.search(pattern):
@@ -129,14 +162,14 @@ def factored(groups: list[tuple[str, str]]) -> tuple[str, dict[str, str]] | None
             for first, rest in heads:
                 prefix, tail = _literal(rest)
                 items.append((first + prefix, tail, key))
-    names: dict[str, str] = {}
-    return _node(items, 0, names), names
+    return items
 
 
-def _node(items: list[_Item], depth: int, names: dict[str, str]) -> str:
+def _node(items: list[_Item], depth: int, names: dict[str, str] | None) -> str:
     """Return the pattern of ``items`` after their first ``depth`` literal characters.
 
-    Items whose prefix is used up stay in place (each run of one key in a named group);
+    Items whose prefix is used up stay in place (each run of one key in a group, named
+    and entered in ``names`` unless that is None);
     between them, items are grouped by their next character, which keeps each one's order
     among those that could match the same text."""
     parts: list[str] = []
@@ -147,9 +180,13 @@ def _node(items: list[_Item], depth: int, names: dict[str, str]) -> str:
         if len(prefix) <= depth:
             while j < len(items) and len(items[j][0]) <= depth and items[j][2] == key:
                 j += 1
-            name = f"g{len(names)}"
-            names[name] = key
-            parts.append(f"(?P<{name}>" + "|".join(item[1] for item in items[i:j]) + ")")
+            tails = "|".join(item[1] for item in items[i:j])
+            if names is None:
+                parts.append(f"(?:{tails})")
+            else:
+                name = f"g{len(names)}"
+                names[name] = key
+                parts.append(f"(?P<{name}>{tails})")
         else:
             while j < len(items) and len(items[j][0]) > depth:
                 j += 1

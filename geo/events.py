@@ -27,7 +27,6 @@ import re
 from bisect import bisect_right
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from functools import cached_property
 from typing import TYPE_CHECKING
 
 from gazetteer import Gazetteer
@@ -232,16 +231,29 @@ class _Sentence:
     mentions: list[Mention]
     text: str
 
-    @cached_property
-    def roles(self) -> tuple[str, ...]:
-        """Each mention's role (:func:`geo.roles.mention_role`), read once when asked."""
-        return _mention_roles(self.text, self.start, self.mentions)
+    _roles: list[str | None] = field(default_factory=list, repr=False)
+
+    def mention_role(self, i: int) -> str:
+        """Return the role of ``mentions[i]`` (:func:`geo.roles.mention_role`), read when
+        first asked: a gloss of the name just before ("Manp’o (만포시)") and the province
+        written beside it ("Samjiyon County, Ryanggang Province") take that name's role."""
+        if not self._roles:
+            self._roles.extend([None] * len(self.mentions))
+        role = self._roles[i]
+        if role is None:
+            m = self.mentions[i]
+            if i and _beside(self.text, self.start, self.mentions[i - 1], m):
+                role = self.mention_role(i - 1)
+            else:
+                role = mention_role(self.text, m.start - self.start, m.end - self.start)
+            self._roles[i] = role
+        return role
 
     @property
     def has_scene(self) -> bool:
         """True when the sentence names a place as the scene of what it tells (not only an
         actor's origin, where a place lies, a source's or a speaker's place)."""
-        return "locus" in self.roles
+        return any(self.mention_role(i) == "locus" for i in range(len(self.mentions)))
 
 
 def _line_role(starts: list[int], roles: list[str], pos: int) -> str:
@@ -512,9 +524,9 @@ class EventExtractor:
         scene's places, else actors' origins and, when the source is quoted as saying it,
         sources' locations (factor 0.8); the most specific ones, each place once."""
         by_role: dict[str, list[Mention]] = {}
-        for m, role in zip(sent.mentions, sent.roles, strict=True):
-            if _eventful(m, theme):
-                by_role.setdefault(role, []).append(m)
+        for i, m in enumerate(sent.mentions):
+            if _eventful(m, theme):  # a role is read only where it can place an event
+                by_role.setdefault(sent.mention_role(i), []).append(m)
         loci = by_role.get("locus", [])
         countries = [m for m in loci if m.precision == "country"]  # locate nothing alone
         chosen, factor = (
@@ -553,26 +565,15 @@ class EventExtractor:
 _GLOSS_GAP = re.compile(r"\s*[(/\[]?\s*")
 
 
-def _mention_roles(sentence: str, offset: int, mentions: list[Mention]) -> tuple[str, ...]:
-    """Return each mention's role in ``sentence`` (which starts at ``offset``); a gloss of
-    the name just before ("Manp’o (만포시)") and the province written beside it ("Samjiyon
-    County, Ryanggang Province") take that name's role."""
-    out: list[str] = []
-    for i, m in enumerate(mentions):
-        before = mentions[i - 1] if i else None
-        gap = sentence[before.end - offset : m.start - offset] if before is not None else ""
-        if before is not None and (
-            (before.place_id == m.place_id and _GLOSS_GAP.fullmatch(gap))
-            or (
-                m.precision == "province"
-                and before.admin1 == m.name
-                and CONTAINER_GAP.fullmatch(gap)
-            )
-        ):
-            out.append(out[-1])
-            continue
-        out.append(mention_role(sentence, m.start - offset, m.end - offset))
-    return tuple(out)
+def _beside(sentence: str, offset: int, before: Mention, m: Mention) -> bool:
+    """Return True when ``m`` glosses the name ``before`` it in another script, or is the
+    province written beside it (``sentence`` starts at ``offset``)."""
+    gap = sentence[before.end - offset : m.start - offset]
+    if before.place_id == m.place_id and _GLOSS_GAP.fullmatch(gap):
+        return True
+    return (
+        m.precision == "province" and before.admin1 == m.name and bool(CONTAINER_GAP.fullmatch(gap))
+    )
 
 
 def _scenes(loci: list[Mention], sentence: str, offset: int) -> list[Mention]:

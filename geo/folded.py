@@ -17,6 +17,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from geo.alternation import factor
+
 #: Characters ``re.IGNORECASE`` equates with another letter that lowercasing does not give.
 _SPECIAL = re.compile("[ıſ]")
 
@@ -58,7 +60,8 @@ class Folded:
         Raises:
             re.error: ``pattern`` is not a regular expression.
         """
-        return cls(re.compile(lower_pattern(pattern)), re.compile(pattern, re.IGNORECASE))
+        low = factor(lower_pattern(pattern))  # the same matches, fewer tries at each word
+        return cls(re.compile(low), re.compile(pattern, re.IGNORECASE))
 
     def search(self, text: str, low: str | None) -> re.Match[str] | None:
         """Return the first match in ``text`` (``low``: its :func:`fold`)."""
