@@ -482,8 +482,6 @@ class EventExtractor:
         spec = self._themes_by_id.get("visit")
         if spec is None:
             return []
-        if _REPORTER.search(sentence):
-            return []
         out = []
         for m in sent.mentions:
             lo = m.start - sent.start
@@ -492,6 +490,8 @@ class EventExtractor:
             window = sentence[max(0, lo - 50) : lo]
             if "to" in window.lower() and _VISIT_TO.search(window):
                 out.append((m, "visit", 1, 0.9))
+        if out and _REPORTER.search(sentence):
+            return []  # the reporter's own trip
         return out
 
     def _sentences(
