@@ -170,28 +170,30 @@ def mention_role(sentence: str, start: int, end: int) -> str:
     left = _clause_before(sentence, start, 120)
     right = sentence[end : end + 60]
     low_left, low_right = fold(left), fold(right)
-    if _SOURCE_LEFT.search(left, low_left):
+    cued = _ANY_LEFT.search(left, low_left) is not None  # most names have none of these
+    if cued and _SOURCE_LEFT.search(left, low_left):
         return "source"
     if (
-        _ORIGIN_LEFT.search(left, low_left)
+        (cued and _ORIGIN_LEFT.search(left, low_left))
         or _ORIGIN_RIGHT.match(right, low_right)
         or _BASED_RIGHT.match(right, low_right)
-        or _DEPARTURE_LEFT.search(left, low_left)
+        or (cued and _DEPARTURE_LEFT.search(left, low_left))
     ):
         return "origin"
-    if _LEADS_TO_LEFT.search(left, low_left):
+    if cued and _LEADS_TO_LEFT.search(left, low_left):
         return "destination"
-    if _TOPIC_LEFT.search(left, low_left) or (
-        _FOR_LEFT.search(left, low_left) and _PROJECT_RIGHT.match(right, low_right)
+    if cued and (
+        _TOPIC_LEFT.search(left, low_left)
+        or (_FOR_LEFT.search(left, low_left) and _PROJECT_RIGHT.match(right, low_right))
     ):
         return "topic"
-    post = _POST_LEFT.search(left, low_left)
+    post = _POST_LEFT.search(left, low_left) if cued else None
     before = low_left[: post.start()] if post is not None and low_left is not None else None
     if post is not None and not _SCENE_LEFT.search(left[: post.start()], before):
         return "origin"  # "the Russian ambassador in Pyongyang visited Tumangang"
-    if _DEAL_LEFT.search(left, low_left):
+    if cued and _DEAL_LEFT.search(left, low_left):
         return "origin"  # the parties to a deal, not where it happened
-    if _SETTING_LEFT.search(left, low_left):
+    if cued and _SETTING_LEFT.search(left, low_left):
         return "setting"
     scene = _SCENE_LEFT.search(left, low_left) is not None
     if _ORG_RIGHT.match(right) and not scene:
@@ -201,6 +203,23 @@ def mention_role(sentence: str, start: int, end: int) -> str:
     return "locus"
 
 
+#: Any of the words before a name that make it other than the scene, in one pass.
+_ANY_LEFT = Folded.compile(
+    "|".join(
+        p.exact.pattern
+        for p in (
+            _SOURCE_LEFT,
+            _ORIGIN_LEFT,
+            _DEPARTURE_LEFT,
+            _LEADS_TO_LEFT,
+            _TOPIC_LEFT,
+            _FOR_LEFT,
+            _POST_LEFT,
+            _DEAL_LEFT,
+            _SETTING_LEFT,
+        )
+    )
+)
 _SCENE_LEFT = Folded.compile(
     r"\b(?:in|at|inside|within|into)\s+(?:the\s+)?(?:[\w'’-]+\s+){0,4}?(?:of\s+)?$"
 )
