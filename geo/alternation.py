@@ -30,6 +30,8 @@ _PLAIN = frozenset("abcdefghijklmnopqrstuvwxyz0123456789 ")
 _QUANTIFIERS = frozenset("?*+{")
 #: A group whose alternatives can be spread over the pattern: a plain or non-capturing one.
 _OPENING = re.compile(r"\((?!\?)|\(\?:")
+#: Characters of pattern written again, at most, by spreading a group's words over it.
+_MOST_REPEATED = 400
 #: A back reference, which regrouping would renumber.
 _BACKREF = re.compile(r"\\[1-9]|\(\?P=")
 
@@ -100,6 +102,24 @@ def _heads(alternative: str) -> list[tuple[str, str]] | None:
     return None
 
 
+def _kept_whole(alternative: str) -> str | None:
+    """Return an alternative opening on a group of many words before a long rest
+    (``\\b(?:governor|mayor|…)\\s+of…``) with only the group's words factored: spread over
+    the pattern, the rest would be written once for each word (a pattern many times as
+    long, slower to compile).  Return None for any other alternative."""
+    opening = _OPENING.match(alternative)
+    if opening is None:
+        return None
+    close = next((i for i, d in _scan(alternative) if d == 0 and alternative[i] == ")"), -1)
+    rest = alternative[close + 1 :]
+    words = alternative[opening.end() : close]
+    if close < 0 or rest[:1] in _QUANTIFIERS:
+        return None
+    if (len(alternatives(words)) - 1) * len(rest) <= _MOST_REPEATED:
+        return None
+    return alternative[: opening.end()] + factor(words) + alternative[close:]
+
+
 def _literal(rest: str) -> tuple[str, str]:
     """Return the literal characters that ``rest`` begins with, and what follows them."""
     i = 0
@@ -156,6 +176,10 @@ def _items(groups: list[tuple[str, str]]) -> list[_Item] | None:
         if _BACKREF.search(pattern):
             return None
         for alternative in alternatives(pattern):
+            whole = _kept_whole(alternative)
+            if whole is not None:
+                items.append(("", whole, key))  # tried in its place, first letter unknown
+                continue
             heads = _heads(alternative)
             if heads is None:
                 return None
