@@ -26,10 +26,14 @@ import re
 __all__ = ["alternatives", "factor", "factored"]
 
 #: Characters written as themselves in a pattern (a literal, unless a quantifier follows).
-_PLAIN = frozenset("abcdefghijklmnopqrstuvwxyz0123456789 ")
+_PLAIN = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 ")
+#: A class of such characters only ("[Yy]"): one alternative for each.
+_PLAIN_CLASS = re.compile(r"\[([a-zA-Z0-9]+)\]")
 _QUANTIFIERS = frozenset("?*+{")
 #: A group whose alternatives can be spread over the pattern: a plain or non-capturing one.
 _OPENING = re.compile(r"\((?!\?)|\(\?:")
+#: A group whose words can be factored where they stand: those, or a named one.
+_ANY_OPENING = re.compile(r"\((?!\?)|\(\?:|\(\?P<\w+>")
 #: Characters of pattern written again, at most, by spreading a group's words over it.
 _MOST_REPEATED = 400
 #: A back reference, which regrouping would renumber.
@@ -85,6 +89,12 @@ def _heads(alternative: str) -> list[tuple[str, str]] | None:
         if alternative[2:3] and alternative[2] in _QUANTIFIERS:
             return None
         return [(digit, alternative[2:]) for digit in "0123456789"]
+    chars = _PLAIN_CLASS.match(alternative)
+    if chars is not None:
+        rest = alternative[chars.end() :]
+        if rest[:1] in _QUANTIFIERS:
+            return None
+        return [(ch, rest) for ch in dict.fromkeys(chars.group(1))]
     opening = _OPENING.match(alternative)
     if opening is not None:
         scan = _scan(alternative)
@@ -103,11 +113,12 @@ def _heads(alternative: str) -> list[tuple[str, str]] | None:
 
 
 def _kept_whole(alternative: str) -> str | None:
-    """Return an alternative opening on a group of many words before a long rest
-    (``\\b(?:governor|mayor|…)\\s+of…``) with only the group's words factored: spread over
-    the pattern, the rest would be written once for each word (a pattern many times as
-    long, slower to compile).  Return None for any other alternative."""
-    opening = _OPENING.match(alternative)
+    """Return an alternative opening on a named group, or on a group of many words before
+    a long rest (``\\b(?:governor|mayor|…)\\s+of…``), with only the group's words
+    factored: a name can be written once, and spread over the pattern the rest would be
+    written once for each word (a pattern many times as long, slower to compile).  Return
+    None for any other alternative."""
+    opening = _ANY_OPENING.match(alternative)
     if opening is None:
         return None
     close = next((i for i, d in _scan(alternative) if d == 0 and alternative[i] == ")"), -1)
@@ -115,7 +126,8 @@ def _kept_whole(alternative: str) -> str | None:
     words = alternative[opening.end() : close]
     if close < 0 or rest[:1] in _QUANTIFIERS:
         return None
-    if (len(alternatives(words)) - 1) * len(rest) <= _MOST_REPEATED:
+    named = opening.group().startswith("(?P<")  # its name can be written only once
+    if not named and (len(alternatives(words)) - 1) * len(rest) <= _MOST_REPEATED:
         return None
     return alternative[: opening.end()] + factor(words) + alternative[close:]
 
@@ -139,8 +151,8 @@ def factored(groups: list[tuple[str, str]]) -> tuple[str, dict[str, str]] | None
     matches, factored on literal prefixes, and the key of each of its named groups: the
     key of the match's ``lastgroup`` is the key of the ``(key, pattern)`` it matched.
 
-    Patterns are written for lowercased text (their literal letters lowercase).  Returns
-    None when some alternative's first character is not known (see :func:`_heads`) or a
+    Patterns are for matching without ``re.IGNORECASE`` (under it, ``a`` and ``A`` would
+    begin the same words; match lowercased text instead).  Returns None when some alternative's first character is not known (see :func:`_heads`) or a
     pattern holds a back reference: then join them unfactored.
     """
     items = _items(groups)
@@ -151,7 +163,7 @@ def factored(groups: list[tuple[str, str]]) -> tuple[str, dict[str, str]] | None
 
 
 def factor(pattern: str) -> str:
-    """Return a pattern matching what ``pattern`` (written for lowercased text) matches,
+    """Return a pattern matching what ``pattern`` (for use without ``re.IGNORECASE``) matches,
     its alternatives factored on their literal prefixes (a ``\\b`` they all begin with
     first); ``pattern`` itself when they cannot be (see :func:`factored`).
 

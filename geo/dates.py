@@ -20,6 +20,8 @@ import bisect
 import datetime as dt
 import re
 
+from geo.alternation import factor
+
 __all__ = [
     "DATE_RANGE_TEXT",
     "EARLIEST",
@@ -81,9 +83,12 @@ _MONTH_HINT = re.compile(
     r"Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec|JAN|FEB|MAR|APR|MAY|JUN|JUL|AUG|SEP|OCT|NOV|DEC"
 )
 # Every date form of event_date needs a digit, a month, a weekday or one of these words.
+# (Factored, :func:`geo.alternation.factor`: the same matches, tried by first letter.)
 _DATE_HINT = re.compile(
-    r"\d|(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec|JAN|FEB|MAR|APR|MAY|JUN|JUL|AUG|SEP"
-    r"|OCT|NOV|DEC)|day\b|[Yy]esterday|(?:[Ll]ast|[Tt]his)\s+(?:month|year)"
+    factor(
+        r"\d|(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec|JAN|FEB|MAR|APR|MAY|JUN|JUL|AUG"
+        r"|SEP|OCT|NOV|DEC)|day\b|[Yy]esterday|(?:[Ll]ast|[Tt]his)\s+(?:month|year)"
+    )
 )
 _FULL_PATTERNS: tuple[re.Pattern[str], ...] = (
     # 2018-04-06, 2018/04/06, 2018.04.06 (optional time after it is left alone)
@@ -94,7 +99,7 @@ _FULL_PATTERNS: tuple[re.Pattern[str], ...] = (
         + r"(?P<day>[0-3]?\d)(?![\d])"
     ),
     # April 04, 2025 / Nov. 3, 2024 / March 7th 2024
-    re.compile(r"\b" + _MONTH + r"\s+" + _DAY + r"\b,?\s+" + _YEAR + r"\b"),
+    re.compile(factor(r"\b" + _MONTH + r"\s+" + _DAY + r"\b,?\s+" + _YEAR + r"\b")),
     # 3 November 2024 / the 3rd of November, 2024
     re.compile(r"\b" + _DAY + r"(?:\s+of)?\s+" + _MONTH + r",?\s+" + _YEAR + r"\b"),
     # 2024년 11월 3일
@@ -329,7 +334,7 @@ _DAY_MONTH = re.compile(
     + _MONTH.replace("mon>", "mon2>")
     + r"(?!\s*,?\s*(?:19|20)\d\d))"
 )
-_MONTH_YEAR = re.compile(r"\b" + _MONTH + r",?\s+" + _YEAR + r"\b")
+_MONTH_YEAR = re.compile(factor(r"\b" + _MONTH + r",?\s+" + _YEAR + r"\b"))
 _MONTH_ONLY = re.compile(
     r"\b(?P<lead>(?i:in|last|during|early|late|mid|mid-|end of|beginning of|start of|of))\s*"
     r"(?:early\s+|late\s+|mid-?\s*)?" + _MONTH + r"(?!\s+[0-3]?\d\b)"

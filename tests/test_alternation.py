@@ -7,7 +7,7 @@ import re
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from geo.alternation import alternatives, factored
+from geo.alternation import alternatives, factor, factored
 from geo.themes import _CLOSE, _OPEN, _inner, load_themes
 
 
@@ -28,7 +28,7 @@ def _both(groups: list[tuple[str, str]]) -> tuple[tuple, tuple]:
     return _plain(groups), (re.compile(_OPEN + body + _CLOSE), names)
 
 
-_word = st.text("ab", min_size=1, max_size=4)
+_word = st.text("abA", min_size=1, max_size=4)
 _alternative = st.one_of(
     _word,
     st.builds(lambda w, q: w + q, _word, st.sampled_from(["?", "s?", "(a|b)", " b", "\\w*"])),
@@ -38,6 +38,8 @@ _alternative = st.one_of(
         st.sampled_from(["", " a", "b?"]),
     ),
     st.builds(lambda t: "\\d" + t, st.sampled_from(["", "%", " a", "[\\d.]*"])),
+    st.builds(lambda w: "[aA]" + w, _word),
+    st.builds(lambda ws: "(?:" + "|".join(ws) + ")" + " b" * 250, st.lists(_word, min_size=2)),
 )  # fmt: skip
 _groups = st.lists(
     st.tuples(st.sampled_from("xyz"), st.lists(_alternative, min_size=1, max_size=4).map("|".join)),
@@ -46,12 +48,27 @@ _groups = st.lists(
 )
 
 
+_text = st.text("abA 1-%.", max_size=40)
+
+
 @settings(max_examples=300, deadline=None)
-@given(_groups, st.text("ab 1-%.", max_size=40))
+@given(_groups, _text)
 def test_factored_alternation_finds_what_the_plain_one_finds(groups, text):
     assume(factored(groups) is not None)  # "a?": its first letter may be absent
     (plain, plain_names), (tree, tree_names) = _both(groups)
     assert _found(tree, tree_names, text) == _found(plain, plain_names, text)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_alternative, min_size=1, max_size=6), st.booleans(), st.integers(0, 5), _text)
+def test_a_factored_pattern_matches_as_written(words, bounded, at, text):
+    words = list(words)
+    words.insert(min(at, len(words)), "(?P<n>" + "|".join(words[:2]) + ")a?")
+    pattern = "|".join(("\\b" if bounded else "") + w for w in words)
+    tree = factor(pattern)
+    assume(tree != pattern)
+    for plain, found in zip(re.finditer(pattern, text), re.finditer(tree, text), strict=True):
+        assert (plain.span(), plain.group("n")) == (found.span(), found.group("n"))
 
 
 def test_the_theme_table_factors_and_finds_the_same_words():
@@ -67,7 +84,8 @@ def test_the_theme_table_factors_and_finds_the_same_words():
 
 
 def test_a_word_of_unknown_first_letter_is_not_factored():
-    assert factored([("x", "farm"), ("y", "[fF]arm")]) is None
+    assert factored([("x", "farm"), ("y", "[e-f]arm")]) is None
+    assert factored([("x", "farm"), ("y", ".arm")]) is None
     assert factored([("x", "(a|b)\\1")]) is None
     assert factored([("x", "a?b")]) is None
 
