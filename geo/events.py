@@ -181,7 +181,7 @@ def _background(sentence: str, published: dt.date | None) -> bool:
 def _long_running(sentence: str, published: dt.date | None) -> bool:
     """Return True when ``sentence`` tells a state lasting since a year before the article's
     (any year when the article is undated): background, not a happening."""
-    m = _SINCE_YEAR.search(sentence)
+    m = _SINCE_YEAR.search(sentence) if "since" in sentence.lower() else None
     return m is not None and (published is None or int(m.group("year")) < published.year)
 
 

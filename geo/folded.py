@@ -19,8 +19,6 @@ from dataclasses import dataclass
 
 from geo.alternation import factor
 
-#: Characters ``re.IGNORECASE`` equates with another letter that lowercasing does not give.
-_SPECIAL = re.compile("[ıſ]")
 
 
 def lower_pattern(pattern: str) -> str:
@@ -41,7 +39,8 @@ def fold(text: str) -> str | None:
     """Return ``text`` lowercased, or None when lowercasing would move or change more than
     its letters' case (then :class:`Folded` patterns match the text as it is)."""
     low = text.lower()
-    if len(low) != len(text) or _SPECIAL.search(text):
+    # the dotless ı and the long ſ, which re.IGNORECASE equates with i and s
+    if len(low) != len(text) or "ı" in text or "ſ" in text:
         return None
     return low
 
