@@ -152,8 +152,9 @@ def factored(groups: list[tuple[str, str]]) -> tuple[str, dict[str, str]] | None
     key of the match's ``lastgroup`` is the key of the ``(key, pattern)`` it matched.
 
     Patterns are for matching without ``re.IGNORECASE`` (under it, ``a`` and ``A`` would
-    begin the same words; match lowercased text instead).  Returns None when some alternative's first character is not known (see :func:`_heads`) or a
-    pattern holds a back reference: then join them unfactored.
+    begin the same words; match lowercased text instead).  Returns None when some
+    alternative's first character is not known (see :func:`_heads`) or a pattern holds a
+    back reference: then join them unfactored.
     """
     items = _items(groups)
     if items is None:

@@ -20,7 +20,6 @@ from dataclasses import dataclass
 from geo.alternation import factor
 
 
-
 def lower_pattern(pattern: str) -> str:
     """Return ``pattern`` with its literal letters lowercased and its escapes (\\W, \\S) kept.
 
