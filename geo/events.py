@@ -515,7 +515,10 @@ class EventExtractor:
                 here.append(mentions[j])
                 j += 1
             role = _line_role(starts, roles, end - 1)  # a dateline opens the body's line
-            here = [m for m in here if _line_role(starts, roles, m.start) in _EVENT_ROLES]
+            if bisect_right(starts, start) == bisect_right(starts, end - 1):  # on one line
+                here = here if role in _EVENT_ROLES else []
+            else:
+                here = [m for m in here if _line_role(starts, roles, m.start) in _EVENT_ROLES]
             out.append(_Sentence(start, end, para, role, here, article.text[start:end]))
         return out
 
