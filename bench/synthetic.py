@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from geo.events import EVENT_COLUMNS
+from geo.event_records import EVENT_COLUMNS
 
 __all__ = ["EVENT_COLUMNS", "make_events"]
 

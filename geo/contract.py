@@ -1,7 +1,7 @@
 """The events contract: which columns an events table has, of what kind, and the one check.
 
 The columns and their kinds are the event record's (:func:`geo.records.event_schema`, read
-from :class:`geo.events.Event`): ``text``, ``integer``, ``real`` or ``date``; the point is
+from :class:`geo.event_records.Event`): ``text``, ``integer``, ``real`` or ``date``; the point is
 the table's geometry (EPSG:4326), which a table without geometry (a CSV) holds as the
 record's ``lat`` and ``lon`` columns or as WKT in a ``geometry`` column.  The type of such a
 table is :data:`nkmap.events_table.EventsFrame`.

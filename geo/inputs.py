@@ -243,7 +243,7 @@ def load_events(
             if on_error == "warn":
                 warnings.warn(str(failure), ReadWarning, stacklevel=2)
     if article_paths:
-        from geo.events import events_frame
+        from geo.event_records import events_frame
         from geo.pipeline import Pipeline
 
         pipeline = Pipeline(
@@ -262,7 +262,7 @@ def load_events(
         frames.append(frame)
     frames = [f for f in frames if len(f)]
     if not frames:
-        from geo.events import empty_events
+        from geo.event_records import empty_events
 
         return empty_events()
     if len(frames) == 1:

@@ -30,13 +30,12 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from gazetteer import Gazetteer
 from geo.article import Article, ReadFailure, ReadWarning, expand_paths, read_articles
-from geo.events import ArticleResult, Event, EventExtractor, events_frame
-from geo.themes import load_themes
+from geo.event_records import ArticleResult, Event, events_frame
 from nkmap.errors import FileError, InputError, NkmapError
 
 if TYPE_CHECKING:
+    from gazetteer import Gazetteer
     from nkmap.events_table import EventsFrame
 
 __all__ = [
@@ -119,6 +118,9 @@ class Worker:
     def __init__(
         self, settings: Settings, gazetteer: Gazetteer | None, skip: Collection[str]
     ) -> None:
+        # Imported here: a run's parent process never loads the extractor, so with several
+        # jobs the workers load it side by side instead of the parent before them.
+        from geo.events import EventExtractor
         from geo.themes import load_themes
 
         self.settings = settings
@@ -408,6 +410,9 @@ def extract_events(
     arts = [a for a in items if isinstance(a, Article)]
     events: list[Event] = []
     if arts:
+        from geo.events import EventExtractor
+        from geo.themes import load_themes
+
         extractor = EventExtractor(gazetteer, load_themes(lexicon) if lexicon else None)
         events = [e for a in arts for e in extractor.process(a).events]
     if paths:

@@ -3,9 +3,10 @@
 A :class:`Schema` is the table's columns with their kinds (``text``, ``integer``, ``real``,
 ``date``); the geometry is not a column of it but the last item of every row, a
 ``(lon, lat)`` pair or ``None``.  :func:`event_schema` derives the events schema from
-:data:`geo.events.EVENT_COLUMNS` and the :class:`geo.events.Event` record's field types, so
-a column added there reaches every writer and store.  Nothing here imports pandas: the
-streaming commands write rows straight from :class:`~geo.events.Event` records.
+:data:`geo.event_records.EVENT_COLUMNS` and the :class:`geo.event_records.Event` record's
+field types, so a column added there reaches every writer and store.  Nothing here imports
+pandas: the streaming commands write rows straight from :class:`~geo.event_records.Event`
+records.
 
 >>> schema = event_schema()
 >>> schema.kind("date"), schema.kind("evidence_start"), schema.kind("confidence")
@@ -23,7 +24,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from geo.events import ArticleResult, Event
+    from geo.event_records import ArticleResult, Event
     from nkmap.events_table import EventsFrame
 
 #: A row: one value per schema column, then the point as ``(lon, lat)`` or None.
@@ -75,9 +76,9 @@ def _kind_of_annotation(annotation: Any) -> str:
 
 
 def event_schema() -> Schema:
-    """Return the schema of an events table: :data:`~geo.events.EVENT_COLUMNS` less geometry,
-    each column's kind read from the :class:`~geo.events.Event` field of the same name."""
-    from geo.events import EVENT_COLUMNS, Event
+    """Return the schema of an events table: :data:`~geo.event_records.EVENT_COLUMNS` less geometry,
+    each column's kind read from the :class:`~geo.event_records.Event` field of the same name."""
+    from geo.event_records import EVENT_COLUMNS, Event
 
     types = {f.name: f.type for f in dataclasses.fields(Event)}
     return Schema(
@@ -90,7 +91,7 @@ def event_schema() -> Schema:
 
 
 def event_rows(events: Iterable[Event], schema: Schema) -> Iterator[Row]:
-    """Yield one row per :class:`~geo.events.Event`, values in ``schema`` order."""
+    """Yield one row per :class:`~geo.event_records.Event`, values in ``schema`` order."""
     names = schema.names
     for e in events:
         yield (*(getattr(e, name) for name in names), (e.lon, e.lat))

@@ -1,7 +1,7 @@
 """The events table every package exchanges, as one type: :data:`EventsFrame`.
 
 An events table is a GeoDataFrame in EPSG:4326 with one row per reported event.  Its
-columns are the fields of the event record (``geo.events.Event``; the record's ``lat`` and
+columns are the fields of the event record (``geo.event_records.Event``; the record's ``lat`` and
 ``lon`` are the point geometry), each of one kind (text, integer, real, date), and any
 columns a query adds (``distance_km``, ``corridor`` …).  A table may lack some event
 columns (a hand-made file of points and themes is an events table); a column it has holds

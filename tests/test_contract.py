@@ -196,7 +196,7 @@ def test_writing_a_table_that_breaks_the_contract_writes_nothing(tmp_path: Path)
 def test_the_columns_are_the_event_records() -> None:
     import dataclasses
 
-    from geo.events import Event
+    from geo.event_records import Event
 
     record = [f.name for f in dataclasses.fields(Event)]
     assert columns().names == [n for n in record if n not in ("lat", "lon")]

@@ -8,7 +8,8 @@ import pytest
 
 from geo.article import article_from_text
 from geo.dates import event_date
-from geo.events import Event, EventExtractor
+from geo.event_records import Event
+from geo.events import EventExtractor
 
 
 @pytest.fixture(scope="module")

@@ -8,8 +8,10 @@ from pathlib import Path
 import pytest
 
 from geo.article import article_from_text, read_articles
-from geo.events import EVENT_COLUMNS, EventExtractor, sentences
+from geo.event_records import EVENT_COLUMNS
+from geo.events import EventExtractor
 from geo.pipeline import extract_events
+from geo.sentences import sentences
 
 
 @pytest.fixture(scope="module")

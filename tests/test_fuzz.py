@@ -291,7 +291,7 @@ def check_extraction(case: tuple[str, dt.date | None]) -> str | None:
     """Extract events from text held in memory (as a reader leaves it), with any
     publication date, year 1 included."""
     from geo.article import article_from_text
-    from geo.events import events_frame
+    from geo.event_records import events_frame
 
     text, date = case
     text = _as_read(text)
@@ -311,7 +311,7 @@ def _frame(rows: list[dict[str, Any]]) -> Any:
     import pandas as pd
     import shapely
 
-    from geo.events import empty_events
+    from geo.event_records import empty_events
 
     if not rows:
         return empty_events()

@@ -320,7 +320,7 @@ def test_sample_query_near_china_border_since_2024(sample_events: Any) -> None:
 
 
 def test_events_without_geometry_and_empty_frames(synthetic_events: Any) -> None:
-    from geo.events import empty_events
+    from geo.event_records import empty_events
 
     events = synthetic_events(6, seed=4)
     events.loc[events.index[0], "geometry"] = None

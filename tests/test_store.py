@@ -153,7 +153,7 @@ def test_a_store_of_the_old_layout_is_named(tmp_path: Path) -> None:
 def test_every_format_reads_back_as_the_same_events(
     tmp_path: Path, samples_dir: Path, suffix: str
 ) -> None:
-    from geo.events import EVENT_COLUMNS
+    from geo.event_records import EVENT_COLUMNS
     from geo.inputs import read_events_file
     from geo.pipeline import extract_events
 

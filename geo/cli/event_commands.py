@@ -180,7 +180,7 @@ def events(
             stream.close()
             done = _counts(pipeline.events, pipeline.articles)
         else:  # an aligned table needs every row first (a terminal's worth of events)
-            from geo.events import events_frame
+            from geo.event_records import events_frame
 
             found = []
             for batch in pipeline:
