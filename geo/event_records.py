@@ -51,6 +51,7 @@ EVENT_COLUMNS = [
 #: Event columns holding dates (datetime64 in frames, ISO ``YYYY-MM-DD`` in files).
 DATE_COLUMNS = ("date", "published")
 
+
 @dataclass(frozen=True)
 class Event:
     """One reported event (fields as in DESIGN.md's event row; ``lat``/``lon`` give the point).
