@@ -206,7 +206,7 @@ def mention_role(sentence: str, start: int, end: int) -> str:
 #: Any of the words before a name that make it other than the scene, in one pass.
 _ANY_LEFT = Folded.compile(
     "|".join(
-        p.exact.pattern
+        p.source
         for p in (
             _SOURCE_LEFT,
             _ORIGIN_LEFT,
