@@ -10,6 +10,8 @@ Run: python bench/bench_events.py [--quick] [--no-memory] [--repeat N]
    baseline of the same run: a new process that loads the gazetteer, reads every file and
    looks up every capitalised word in a dictionary of place names.
    Targets: ≥ 1,000 articles/s with one job on real text, ≥ 1.8× that with two.
+   Then where one job's time goes on the real text: imports and set-up once a process,
+   and per article reading and cleaning, finding and linking mentions, the event rules.
 2. Peak memory (max RSS) of ``nkmap events --jobs 1`` on 1k, 10k and 100k generated
    articles (JSON Lines files of 1,000), against the 1k run.  Target: 100k within 1.5×.
 
@@ -207,6 +209,55 @@ def peak_memory(work: Path, sizes: list[int]) -> None:
     print("target: 100k within 1.5× of 1k")
 
 
+# Where one job's time goes: a new process timing each stage over the dev-set corpus.
+_STAGES = """
+import sys, time
+t0 = time.perf_counter()
+from geo.article import read_articles
+from geo.events import EventExtractor
+from geo.sentences import sentences
+t1 = time.perf_counter()
+extractor = EventExtractor()
+t2 = time.perf_counter()
+articles = list(read_articles([sys.argv[1]]).articles)
+t3 = time.perf_counter()
+for a in articles:
+    extractor.linker.mentions(a.text, sentences(a.text))
+t4 = time.perf_counter()
+for a in articles:
+    extractor.process(a)
+t5 = time.perf_counter()
+n = len(articles)
+print(f"{t1 - t0:.3f} {t2 - t1:.3f} {(t3 - t2) / n * 1e3:.3f} {(t4 - t3) / n * 1e3:.3f} "
+      f"{(t5 - t4 - (t4 - t3)) / n * 1e3:.3f}")
+"""
+
+
+def stages(work: Path) -> None:
+    """Print what one job spends where on the dev-set corpus: imports, gazetteer and
+    extractor set-up (once a process), then per article reading and cleaning, finding and
+    linking mentions, and the event rules (the rest of extraction)."""
+    folder = work / "devset"
+    if not folder.exists():
+        return
+    runs = []
+    for _ in range(3):
+        done = subprocess.run(
+            [sys.executable, "-c", _STAGES, str(folder)],
+            cwd=ROOT,
+            check=True,
+            capture_output=True,
+            text=True,
+        )
+        runs.append([float(x) for x in done.stdout.split()])
+    imports, setup, read, link, rules = (min(column) for column in zip(*runs, strict=True))
+    print(
+        f"\nwhere one job's time goes (dev set ×50, best of 3): imports {imports:.3f} s, "
+        f"gazetteer and extractor {setup:.3f} s once; per article: reading and cleaning "
+        f"{read:.3f} ms, mentions and linking {link:.3f} ms, event rules {rules:.3f} ms"
+    )
+
+
 def main() -> None:
     quick = "--quick" in sys.argv
     repeat = int(sys.argv[sys.argv.index("--repeat") + 1]) if "--repeat" in sys.argv else 3
@@ -216,6 +267,7 @@ def main() -> None:
         os.environ["NKMAP_CACHE_DIR"] = str(work / "cache")
         subprocess.run(_nkmap("resolve", "Hyesan"), cwd=ROOT, check=True, capture_output=True)
         throughput(work, 400 if quick else 2000, repeat)
+        stages(work)
         if "--no-memory" not in sys.argv:
             peak_memory(work, [1000, 10_000] if quick else [1000, 10_000, 100_000])
 
