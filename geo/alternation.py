@@ -36,6 +36,10 @@ _OPENING = re.compile(r"\((?!\?)|\(\?:")
 _ANY_OPENING = re.compile(r"\((?!\?)|\(\?:|\(\?P<\w+>")
 #: Characters of pattern written again, at most, by spreading a group's words over it.
 _MOST_REPEATED = 400
+#: A literal prefix opening on a word character (after which ``\\b`` is "no \\w before").
+_WORD = re.compile(r"\w")
+#: At most so many first characters for the matcher to skip to (see _few_starts).
+_MOST_STARTS = 8
 #: A back reference, which regrouping would renumber.
 _BACKREF = re.compile(r"\\[1-9]|\(\?P=")
 
@@ -146,10 +150,17 @@ def _literal(rest: str) -> tuple[str, str]:
 _Item = tuple[str, str, str]
 
 
-def factored(groups: list[tuple[str, str]]) -> tuple[str, dict[str, str]] | None:
+def factored(
+    groups: list[tuple[str, str]], not_after: str | None = None
+) -> tuple[str, dict[str, str]] | None:
     """Return one pattern matching what ``"|".join(pattern for _, pattern in groups)``
     matches, factored on literal prefixes, and the key of each of its named groups: the
     key of the match's ``lastgroup`` is the key of the ``(key, pattern)`` it matched.
+
+    ``not_after`` (a character class, ``[\\w-]``) makes the pattern match only where the
+    character before is not of it, as ``(?<!not_after)(?:…)`` would; the test is made after
+    each literal prefix (``ban(?<![\\w-]ban)…``), so that the matcher can skip to where a
+    prefix starts instead of testing every position.
 
     Patterns are for matching without ``re.IGNORECASE`` (under it, ``a`` and ``A`` would
     begin the same words; match lowercased text instead).  Returns None when some
@@ -160,25 +171,44 @@ def factored(groups: list[tuple[str, str]]) -> tuple[str, dict[str, str]] | None
     if items is None:
         return None
     names: dict[str, str] = {}
-    return _node(items, 0, names), names
+    if not_after is None:
+        return _node(items, 0, names), names
+    if _few_starts(items):
+        return "(?:" + _node(items, 0, names, not_after) + ")", names
+    return f"(?<!{not_after})(?:" + _node(items, 0, names) + ")", names
+
+
+def _few_starts(items: list[_Item]) -> bool:
+    """True when the items begin with so few characters that the matcher, skipping to
+    where one of them stands, beats testing what comes before every position (with many,
+    most letters of a text begin one, and every position costs a walk into the tree)."""
+    return (
+        all(prefix for prefix, _, _ in items) and len({p[0] for p, _, _ in items}) <= _MOST_STARTS
+    )
 
 
 def factor(pattern: str) -> str:
     """Return a pattern matching what ``pattern`` (for use without ``re.IGNORECASE``) matches,
-    its alternatives factored on their literal prefixes (a ``\\b`` they all begin with
-    first); ``pattern`` itself when they cannot be (see :func:`factored`).
+    its alternatives factored on their literal prefixes; ``pattern`` itself when they cannot
+    be (see :func:`factored`).  A ``\\b`` they all begin with is tested after each prefix
+    (``in(?<!\\win)``: the matcher then skips to where a prefix starts).
 
     >>> factor(r"\\b(?:in|at|inside)\\s+$")
-    '\\\\b(?:in(?:(?:\\\\s+$)|side(?:(?:\\\\s+$)))|at(?:(?:\\\\s+$)))'
+    '(?:in(?<!\\\\win)(?:(?:\\\\s+$)|side(?:(?:\\\\s+$)))|at(?<!\\\\wat)(?:(?:\\\\s+$)))'
     """
     parts = alternatives(pattern)
-    lead = ""
-    if all(part.startswith("\\b") for part in parts):
-        lead, parts = "\\b", [part[2:] for part in parts]
+    bounded = all(part.startswith("\\b") for part in parts)
+    if bounded:
+        parts = [part[2:] for part in parts]
     items = _items([("", "|".join(parts))])
     if items is None:
         return pattern
-    return lead + "(?:" + _node(items, 0, None) + ")"
+    if not bounded:
+        return "(?:" + _node(items, 0, None) + ")"
+    if _few_starts(items) and all(_WORD.match(prefix) for prefix, _, _ in items):
+        # "\\b" before a word character: no word character before it
+        return "(?:" + _node(items, 0, None, "\\w") + ")"
+    return "\\b(?:" + _node(items, 0, None) + ")"
 
 
 def _items(groups: list[tuple[str, str]]) -> list[_Item] | None:
@@ -202,7 +232,9 @@ def _items(groups: list[tuple[str, str]]) -> list[_Item] | None:
     return items
 
 
-def _node(items: list[_Item], depth: int, names: dict[str, str] | None) -> str:
+def _node(
+    items: list[_Item], depth: int, names: dict[str, str] | None, not_after: str | None = None
+) -> str:
     """Return the pattern of ``items`` after their first ``depth`` literal characters.
 
     Items whose prefix is used up stay in place (each run of one key in a group, named
@@ -218,12 +250,13 @@ def _node(items: list[_Item], depth: int, names: dict[str, str] | None) -> str:
             while j < len(items) and len(items[j][0]) <= depth and items[j][2] == key:
                 j += 1
             tails = "|".join(item[1] for item in items[i:j])
+            guard = f"(?<!{not_after})" if not_after else ""  # (only at the top)
             if names is None:
-                parts.append(f"(?:{tails})")
+                parts.append(f"{guard}(?:{tails})")
             else:
                 name = f"g{len(names)}"
                 names[name] = key
-                parts.append(f"(?P<{name}>{tails})")
+                parts.append(f"{guard}(?P<{name}>{tails})")
         else:
             while j < len(items) and len(items[j][0]) > depth:
                 j += 1
@@ -233,6 +266,8 @@ def _node(items: list[_Item], depth: int, names: dict[str, str] | None) -> str:
             for run in by_char.values():
                 common = os.path.commonprefix([item[0][depth:] for item in run])
                 inner = _node(run, depth + len(common), names)
-                parts.append(re.escape(common) + "(?:" + inner + ")")
+                written = re.escape(common)
+                guard = f"(?<!{not_after}{written})" if not_after else ""
+                parts.append(written + guard + "(?:" + inner + ")")
         i = j
     return "|".join(parts)

@@ -48,8 +48,10 @@ class Theme:
         return self.category
 
 
-_OPEN = r"(?<![\w-])(?:"
-_CLOSE = r")(?![\w-])"
+#: What may not come just before or after a theme word.
+_NOT_AFTER = r"[\w-]"
+_OPEN = rf"(?<!{_NOT_AFTER})(?:"
+_CLOSE = rf")(?!{_NOT_AFTER})"
 
 
 def _compile(record: ThemeRecord) -> Theme:
@@ -125,14 +127,18 @@ def _combined(themes: list[Theme]) -> tuple[re.Pattern[str], dict[str, tuple[str
     groups = [((t.id, False), _inner(t.pattern)) for t in themes]
     groups += [((t.id, True), _inner(t.weak)) for t in themes if t.weak is not None]
     keys = {f"k{i}": key for i, (key, _) in enumerate(groups)}
-    tree = factored([(f"k{i}", pattern) for i, (_, pattern) in enumerate(groups)])
+    tree = factored(
+        [(f"k{i}", pattern) for i, (_, pattern) in enumerate(groups)], not_after=_NOT_AFTER
+    )
     if tree is None:  # a word whose first letter is not plain: the words one by one
         body = "|".join(f"(?P<k{i}>{pattern})" for i, (_, pattern) in enumerate(groups))
         named = {name: name for name in keys}
+        source = _OPEN + body + _CLOSE
     else:
-        body, named = tree
+        body, named = tree  # what comes before a word (_OPEN) tested in the tree
+        source = body + rf"(?!{_NOT_AFTER})"
     # Matching lowercased text with a case-sensitive pattern is ~3x faster than IGNORECASE.
-    combined = re.compile(_OPEN + body + _CLOSE)
+    combined = re.compile(source)
     return combined, {name: keys[key] for name, key in named.items()}
 
 
