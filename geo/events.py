@@ -34,6 +34,7 @@ from geo.article import Article
 from geo.dates import PRECISIONS as DATE_PRECISIONS
 from geo.dates import event_date
 from geo.event_records import ArticleResult, Event
+from geo.folded import Folded, fold
 from geo.linking import CONTAINER_GAP, Linker, Mention
 from geo.roles import in_list, is_background, is_scene, mention_role
 from geo.sentences import sentences
@@ -55,11 +56,10 @@ OTHER = "other"
 #: A source's words: only then does the source's location stand in for the scene.
 _SPEECH = re.compile(r"\b(?:said|says|say|told|tells|explained|added|according to)\b", re.I)
 #: Words pointing back to a place named before ("visited the site", "trade there").
-_ANAPHOR = re.compile(
+_ANAPHOR = Folded.compile(
     r"\b(?:the|this|that) (?:construction |building |factory )?(?:site|crossing|border crossing|"
     r"bridge|port|city|town|county|customs house|customs office|facility|market|zone|"
-    r"complex|checkpoint)\b|\bthere\b",
-    re.I,
+    r"complex|checkpoint)\b|\bthere\b"
 )
 #: "Kim Jong Un's visit to Samjiyon": the phrase names the visit's own place.
 _VISIT_TO = re.compile(
@@ -256,7 +256,7 @@ class EventExtractor:
             if (
                 named is not None
                 and (after is None or not after.mentions)
-                and _ANAPHOR.search(sent.text)
+                and _ANAPHOR.search(sent.text, fold(sent.text))
                 and not sent.has_scene
             ):
                 after = named  # "visited the site": the place last named
