@@ -10,8 +10,10 @@ Run: python bench/bench_events.py [--quick] [--no-memory] [--repeat N]
    baseline of the same run: a new process that loads the gazetteer, reads every file and
    looks up every capitalised word in a dictionary of place names.
    Targets: ≥ 1,000 articles/s with one job on real text, ≥ 1.8× that with two.
-   Then where one job's time goes on the real text: imports and set-up once a process,
-   and per article reading and cleaning, finding and linking mentions, the event rules.
+   Then, from runs over 2,000 and 4,000 real files, the start that no core shortens and
+   the steady rate after it for each job count; and where one job's time goes on the real
+   text: imports and set-up once a process, and per article reading and cleaning, finding
+   and linking mentions, the event rules.
 2. Peak memory (max RSS) of ``nkmap events --jobs 1`` on 1k, 10k and 100k generated
    articles (JSON Lines files of 1,000), against the 1k run.  Target: 100k within 1.5×.
 
@@ -172,6 +174,31 @@ def throughput(work: Path, n: int, repeat: int = 3) -> None:
                 f"{n / cpu:>9,.0f}   {n / base:,.0f}/s, {base:.2f} s{note}"
             )
     print("targets: ≥ 1,000 articles/s one job on real text; ≥ 1.8× that with two jobs")
+    if len(corpora) > 1:
+        steady(work, real, n, repeat)
+
+
+def steady(work: Path, real: Path, n: int, repeat: int) -> None:
+    """Print, for --jobs 1 and 2 on the real text, the start that does not shrink with more
+    cores (imports, gazetteer, set-up) and the steady rate after it, from runs over ``n``
+    and ``2n`` files: start = 2·T(n) − T(2n), steady rate = n / (T(2n) − T(n))."""
+    double = work / "devset-double"
+    _write_devset(double, 2 * n)
+    print(f"\nstart and steady rate (dev set text, {n:,} and {2 * n:,} files, best of {repeat})")
+    rates = {}
+    for jobs in (1, 2):
+        out = work / f"steady-{jobs}.geojson"
+        walls = [
+            _timed(_nkmap("events", str(f), "--jobs", str(jobs), "-o", str(out)), repeat)[0]
+            for f in (real, double)
+        ]
+        rates[jobs] = n / max(1e-9, walls[1] - walls[0])
+        note = f"  ({rates[2] / rates[1]:.2f}× one job)" if jobs == 2 else ""
+        print(
+            f"  --jobs {jobs}: start {2 * walls[0] - walls[1]:.2f} s, then "
+            f"{rates[jobs]:,.0f} articles/s{note}"
+        )
+    shutil.rmtree(double)
 
 
 def peak_memory(work: Path, sizes: list[int]) -> None:
