@@ -91,42 +91,67 @@ class Mention:
     @classmethod
     def of(cls, span: Span, place: Place, confidence: float, matched_by: str) -> Mention:
         """Return the mention of ``place`` at ``span``."""
-        return cls(
-            span.surface,
-            span.start,
-            span.end,
-            place.id,
-            place.name,
-            place.country,
-            place.kind,
-            place.lat,
-            place.lon,
-            round(min(confidence, 1.0), 3),
-            matched_by,
-            place.admin1,
-            place.precision,
+        return cls._made(
+            span,
+            place,
+            name=place.name,
+            kind=place.kind,
+            confidence=round(min(confidence, 1.0), 3),
+            matched_by=matched_by,
+            via="",
         )
 
     @classmethod
     def through(cls, span: Span, place: Place) -> Mention:
         """Return the mention of a small place at ``span`` located through ``place``."""
         kind = span.kind_hint if span.kind_hint in ("town", "district", "port", "site") else "site"
-        return cls(
-            span.surface,
-            span.start,
-            span.end,
-            place.id,
-            span.surface,
-            place.country,
-            kind,
-            place.lat,
-            place.lon,
-            VIA_CONFIDENCE,
-            "context",
-            place.admin1,
-            place.precision,
-            place.id,
+        return cls._made(
+            span,
+            place,
+            name=span.surface,
+            kind=kind,
+            confidence=VIA_CONFIDENCE,
+            matched_by="context",
+            via=place.id,
         )
+
+    @classmethod
+    def _made(
+        cls,
+        span: Span,
+        place: Place,
+        *,
+        name: str,
+        kind: str,
+        confidence: float,
+        matched_by: str,
+        via: str,
+    ) -> Mention:
+        """Return the mention at ``span`` carrying ``place``'s id, country, point and
+        precision, with the other fields given.
+
+        Made by filling the new instance's ``__dict__`` at once: the frozen dataclass's
+        ``__init__`` would set each of the fourteen fields through ``object.__setattr__``,
+        for every mention of every article.
+        """
+        mention = object.__new__(cls)
+        mention.__dict__.update(
+            surface=span.surface,
+            start=span.start,
+            end=span.end,
+            place_id=place.id,
+            name=name,
+            country=place.country,
+            kind=kind,
+            lat=place.lat,
+            lon=place.lon,
+            confidence=confidence,
+            matched_by=matched_by,
+            admin1=place.admin1,
+            precision=place.precision,
+            via=via,
+        )
+        return mention
 
 
 class _Sentences:
@@ -201,8 +226,9 @@ class _Context:
         # Nearest by a flat approximation, then the great-circle distance to that one.
         scale = math.cos(math.radians(place.lat)) ** 2
         best, nearest = math.inf, None
+        own, anchor_keys = {name_key}, self.anchor_keys  # made and looked up once, not per anchor
         for other in self.anchors.values():
-            if other.id != place.id and self.anchor_keys[other.id] != {name_key}:
+            if other.id != place.id and anchor_keys[other.id] != own:
                 d2 = (other.lat - place.lat) ** 2 + scale * (other.lon - place.lon) ** 2
                 if d2 < best:
                     best, nearest = d2, other
@@ -281,6 +307,7 @@ class Linker:
         self._sentences = _Sentences([])
         self._cache: dict[str, list[Candidate]] = {}
         self._by_admin1: dict[str, list[tuple[str, Place]]] | None = None
+        self._kind_pools: dict[tuple[str, str], list[tuple[str, Place]]] = {}
 
     def mentions(
         self, text: str, bounds: list[tuple[int, int, int]] | None = None
@@ -296,8 +323,15 @@ class Linker:
         # Pass 1: what the article says without help: unambiguous names give its context.
         ctx = _Context()
         first: dict[int, _Choice] = {}
+        # Without context a choice depends only on the candidates and the kind word: made
+        # once for the spans sharing both (the options of one surface are one list).
+        picked: dict[tuple[int, str], _Choice | None] = {}
         for i, cands in options.items():
-            top = self._pick(spans[i], cands, None, None)
+            how = (id(cands), spans[i].kind_hint)
+            if how in picked:
+                top = picked[how]
+            else:
+                top = picked[how] = self._pick(spans[i], cands, None, None)
             if top is not None:
                 first[i] = top
                 if top.score >= 0.9 and not top.ambiguous:
@@ -328,11 +362,19 @@ class Linker:
         because the span opens a sentence."""
         options: dict[int, list[Candidate]] = {}
         held_back: dict[int, set[str]] = {}
+        # The spans of one surface, opening a sentence or not, share one list (the choices
+        # of the first pass are remembered by it).
+        shared: dict[tuple[str, bool], list[Candidate]] = {}
         for i, s in enumerate(spans):
             if not s.fuzzy:
                 starts = self._sentences.bounds(s.start)[0] == s.start
                 raw = self._candidates(s.surface)
-                options[i] = [c for c in raw if _plausible(c, s, at_sentence_start=starts)]
+                found = shared.get((s.surface, starts))
+                if found is None:
+                    found = shared[(s.surface, starts)] = [
+                        c for c in raw if _plausible(c, s, at_sentence_start=starts)
+                    ]
+                options[i] = found
                 if starts and len(options[i]) < len(raw):
                     held_back[i] = {
                         c.place.id for c in raw if _plausible(c, s, at_sentence_start=False)
@@ -431,19 +473,27 @@ class Linker:
         province, city or county next to the name.
         """
         span = spans[i]
-        for j, gap, pattern in (
-            (i + 1, lambda j: text[span.end : spans[j].start], CONTAINER_GAP),
-            (i - 1, lambda j: text[spans[j].end : span.start], _POSSESSIVE_GAP),
-        ):
-            if not 0 <= j < len(spans) or j not in first:
-                continue
-            between = gap(j)
-            if len(between) > 12 or not pattern.fullmatch(between):
-                continue
+        j = i + 1
+        if j < len(spans) and j in first and spans[j].start - span.end <= 12:
+            between = text[span.end : spans[j].start]
             place = first[j].place
-            if place.kind in ("country", "province", "county", "city") and first[j].score >= 0.9:
-                if j == i + 1 and not between.strip() and place.kind != "province":
-                    continue  # "Hyesan City": one name, not a container
+            if (
+                CONTAINER_GAP.fullmatch(between)
+                and place.kind in ("country", "province", "county", "city")
+                and first[j].score >= 0.9
+                # "Hyesan City": one name, not a container
+                and (between.strip() or place.kind == "province")
+            ):
+                return place
+        j = i - 1
+        if j >= 0 and j in first and span.start - spans[j].end <= 12:
+            between = text[spans[j].end : span.start]
+            place = first[j].place
+            if (
+                _POSSESSIVE_GAP.fullmatch(between)
+                and place.kind in ("country", "province", "county", "city")
+                and first[j].score >= 0.9
+            ):
                 return place
         return None
 
@@ -456,24 +506,25 @@ class Linker:
     ) -> _Choice | None:
         if not cands:
             return None
-        s_start, s_end = self._sentences.bounds(span.start)
         sentence_admin1: set[str] = set()
         south_here = north_here = False
         if ctx is not None:
             # "Seoul's Gangnam district": beside a South Korean place, a North Korean namesake
             # is unlikely unless the sentence also names a place in the North.
+            s_start, s_end = self._sentences.bounds(span.start)
             sentence_admin1, south_here, north_here = ctx.sentence(s_start, s_end)
         in_container = container is not None and any(
             self._inside(c.place, container) for c in cands
         )
+        kinds = _KIND_GROUPS.get(span.kind_hint, {span.kind_hint}) if span.kind_hint else None
         best: tuple[float, Candidate] | None = None
         for c in cands:
             p = c.place
             s = c.score
             if c.matched_by == "exact":
                 s += 0.02
-            if span.kind_hint:
-                s += 0.15 if p.kind in _KIND_GROUPS.get(span.kind_hint, {span.kind_hint}) else -0.05
+            if kinds is not None:
+                s += 0.15 if p.kind in kinds else -0.05
             if ctx is None:
                 s += 0.1 if p.country == "KP" else 0.05 if p.admin1 in _BORDER_ADMIN1 else 0.0
             else:
@@ -493,8 +544,15 @@ class Linker:
                 best = (s, c)
         assert best is not None
         score, cand = best
-        rivals = sum(
-            1 for c in cands if c.score >= cand.score - 0.05 and not _same_unit(c.place, cand.place)
+        # A lone candidate has no rival (it is its own unit): most names have one.
+        rivals = (
+            0
+            if len(cands) == 1
+            else sum(
+                1
+                for c in cands
+                if c.score >= cand.score - 0.05 and not _same_unit(c.place, cand.place)
+            )
         )
         return _Choice(cand.place, score, cand.matched_by, rivals > 1, in_container)
 
@@ -510,7 +568,8 @@ class Linker:
     ) -> float:
         s = 0.0
         # A name is no context for itself: its own province counts only if others name it.
-        own = ctx.admin1_keys.get(p.admin1) == {name_key}
+        keys = ctx.admin1_keys.get(p.admin1)
+        own = keys is not None and len(keys) == 1 and name_key in keys  # == {name_key}, no set made
         if p.country == "KP" and south_here and not north_here:
             s -= 0.6
         elif p.country == ctx.home:
@@ -578,6 +637,17 @@ class Linker:
             self._by_admin1 = table
         return self._by_admin1
 
+    def _kind_pool(self, admin1: str, kind_hint: str) -> list[tuple[str, Place]]:
+        """Return (key, place) of the curated places of a province that a kind word fits
+        (remembered: they come from the gazetteer alone)."""
+        pool = self._kind_pools.get((admin1, kind_hint))
+        if pool is None:
+            kinds = _KIND_GROUPS.get(kind_hint, {kind_hint})
+            table = self._province_places()
+            pool = [(k, p) for k, p in table.get(admin1, ()) if p.kind in kinds]
+            self._kind_pools[(admin1, kind_hint)] = pool
+        return pool
+
     def _fuzzy_within(self, span: Span, container: Place) -> _Choice | None:
         """Return the place of the container's province whose name ``span`` misspells."""
         pool = self._province_places().get(container.admin1, [])
@@ -638,10 +708,8 @@ class Linker:
         if span.fuzzy and not span.small and span.kind_hint and span.kind_hint != "province":
             s_start, s_end = self._sentences.bounds(span.start)
             here = ctx.admin1_in(s_start, s_end)
-            kinds = _KIND_GROUPS.get(span.kind_hint, {span.kind_hint})
-            table = self._province_places()
             for admin1 in sorted(ctx.admin1_pos, key=lambda a: a not in here):
-                pool = [(k, p) for k, p in table.get(admin1, ()) if p.kind in kinds]
+                pool = self._kind_pool(admin1, span.kind_hint)
                 found = self._closest(span.key, pool, 80, same_initial=False)
                 if found is not None:
                     return Mention.of(span, found[0], 0.55, "fuzzy")
