@@ -160,11 +160,15 @@ class _Sentences:
     def __init__(self, bounds: list[tuple[int, int, int]]) -> None:
         self.starts = [s for s, _, _ in bounds] or [0]
         self.ends = [e for _, e, _ in bounds] or [0]
+        self._at: dict[int, tuple[int, int]] = {}  # each span's start is asked about twice
 
     def bounds(self, pos: int) -> tuple[int, int]:
         """Return (start, end) of the sentence holding offset ``pos`` (or the one before it)."""
-        i = max(0, bisect_right(self.starts, pos) - 1)
-        return self.starts[i], self.ends[i]
+        found = self._at.get(pos)
+        if found is None:
+            i = max(0, bisect_right(self.starts, pos) - 1)
+            found = self._at[pos] = (self.starts[i], self.ends[i])
+        return found
 
 
 def _any_in(positions: list[int], start: int, end: int) -> bool:
@@ -190,17 +194,24 @@ class _Context:
         self._here: dict[tuple[int, int], tuple[set[str], bool, bool]] = {}
 
     def add(self, place: Place, pos: int, name_key: str) -> None:
-        if place.kind == "country":
+        kind = place.kind
+        if kind == "country":
             return
         self._here.clear()
-        if place.admin1:
-            self.admin1_pos.setdefault(place.admin1, []).append(pos)
-            self.admin1_keys.setdefault(place.admin1, set()).add(name_key)
-        if place.country == "KP":
+        admin1, country = place.admin1, place.country
+        if admin1:
+            positions = self.admin1_pos.get(admin1)
+            if positions is None:  # a province's positions and keys are made together
+                self.admin1_pos[admin1] = [pos]
+                self.admin1_keys[admin1] = {name_key}
+            else:
+                positions.append(pos)
+                self.admin1_keys[admin1].add(name_key)
+        if country == "KP":
             self.kp_pos.append(pos)
-        elif place.country == "KR":
+        elif country == "KR":
             self.kr_pos.append(pos)
-        point = place.kind in _POINT_KINDS or (place.kind == "province" and place.population)
+        point = kind in _POINT_KINDS or (kind == "province" and place.population)
         if point and place.id in self.anchors:
             self.anchor_keys[place.id].add(name_key)
         elif point and len(self.anchors) < MAX_ANCHORS:
@@ -308,6 +319,7 @@ class Linker:
         self._cache: dict[str, list[Candidate]] = {}
         self._by_admin1: dict[str, list[tuple[str, Place]]] | None = None
         self._kind_pools: dict[tuple[str, str], list[tuple[str, Place]]] = {}
+        self._keys_of: dict[str, list[str]] = {}  # see _typo_keys
 
     def mentions(
         self, text: str, bounds: list[tuple[int, int, int]] | None = None
@@ -342,13 +354,16 @@ class Linker:
         linked = self._accept(spans, chosen, ctx)
         # Pass 3: names the gazetteer does not hold, placed through the article.
         small_vias: dict[str, Place] = {}  # one small name, one place around it
-        placed = _Placed(linked)
+        settled = list(linked.values())  # the places small names may be placed through
+        placed: _Placed | None = None  # sorted from those only if a small name needs it
         for i, span in enumerate(spans):
             if i in linked:
                 continue
             # Unknown, or only a far namesake ("Hesan", a town in China, in a Hyesan story).
             mention = self._fuzzy(span, ctx)
             if mention is None and span.small:
+                if placed is None:
+                    placed = _Placed(settled)
                 via = small_vias.get(span.key) or self._via(span, placed)
                 if via is not None:
                     small_vias.setdefault(span.key, via)
@@ -637,6 +652,19 @@ class Linker:
             self._by_admin1 = table
         return self._by_admin1
 
+    def _typo_keys(self, place: Place) -> list[str]:
+        """Return the distinct keys of at least four letters of a place's name and first
+        eight aliases, which a misspelling may be compared with (remembered: they come from
+        the gazetteer alone)."""
+        found = self._keys_of.get(place.id)
+        if found is None:
+            if len(self._keys_of) > 50_000:
+                self._keys_of.clear()
+            names = (place.name, *place.aliases[:8])
+            found = [k for k in dict.fromkeys(key(n) for n in names) if len(k) >= 4]
+            self._keys_of[place.id] = found
+        return found
+
     def _kind_pool(self, admin1: str, kind_hint: str) -> list[tuple[str, Place]]:
         """Return (key, place) of the curated places of a province that a kind word fits
         (remembered: they come from the gazetteer alone)."""
@@ -692,9 +720,8 @@ class Linker:
         if ctx.typo_pool is None:
             ctx.typo_pool = {}
             for p in ctx.anchors.values():
-                for k in dict.fromkeys(key(n) for n in (p.name, *p.aliases[:8])):
-                    if len(k) >= 4:
-                        ctx.typo_pool.setdefault(k[:1], []).append((k, p))
+                for k in self._typo_keys(p):
+                    ctx.typo_pool.setdefault(k[:1], []).append((k, p))
         bucket = ctx.typo_pool.get(span.key[:1])
         found = None
         if bucket:
@@ -744,8 +771,8 @@ class Linker:
 class _Placed:
     """The mentions linked to gazetteer places, sorted, for "what is near here?" lookups."""
 
-    def __init__(self, linked: dict[int, Mention]) -> None:
-        self.mentions = sorted((m for m in linked.values() if not m.via), key=lambda m: m.start)
+    def __init__(self, linked: list[Mention]) -> None:
+        self.mentions = sorted((m for m in linked if not m.via), key=lambda m: m.start)
         self.starts = [m.start for m in self.mentions]
         self.towns: dict[int, list[Mention]] = {
             lowest: [m for m in self.mentions if lowest <= _CONTAINER_RANK.get(m.kind, 9) <= 1]

@@ -575,8 +575,10 @@ class MentionFinder:
             return None
         nxt = toks[i + 1].low if i + 1 < len(toks) else ""
         small = _small_place_end(text, toks, i) if nxt in _SMALL_OR_WORKERS else None
-        after_place = bool(spans) and text[spans[-1].end : tok.start] in (" ", "\u00a0")
-        if small is not None and (after_place or self._written_lowercase(text, tok.low)):
+        if small is not None and (
+            bool(spans) and text[spans[-1].end : tok.start] in (" ", "\u00a0")  # after a place
+            or self._written_lowercase(text, tok.low)
+        ):
             small = None  # "Heechon Power Station" is Heechon's; "Trade Port" is no name
         if small is not None:
             end_i, kind = small
