@@ -191,6 +191,9 @@ class _Context:
         self.admin1_keys: dict[str, set[str]] = {}  # the names that put each province here
         self.anchor_keys: dict[str, set[str]] = {}  # the names each anchor was read from
         self._near: dict[tuple[str, str], float] = {}
+        # The anchors as (id, lat, lon, names read, place), in the order they came: the
+        # distance loop reads tuple items, not attributes and a dict, for each anchor.
+        self._points: list[tuple[str, float, float, set[str], Place]] = []
         self._here: dict[tuple[int, int], tuple[set[str], bool, bool]] = {}
 
     def add(self, place: Place, pos: int, name_key: str) -> None:
@@ -216,7 +219,8 @@ class _Context:
             self.anchor_keys[place.id].add(name_key)
         elif point and len(self.anchors) < MAX_ANCHORS:
             self.anchors[place.id] = place
-            self.anchor_keys[place.id] = {name_key}
+            names = self.anchor_keys[place.id] = {name_key}
+            self._points.append((place.id, place.lat, place.lon, names, place))
             self.countries[place.country] = self.countries.get(place.country, 0) + 1
 
     def settle(self) -> None:
@@ -235,12 +239,13 @@ class _Context:
         if found is not None:
             return found
         # Nearest by a flat approximation, then the great-circle distance to that one.
-        scale = math.cos(math.radians(place.lat)) ** 2
+        pid, lat, lon = place.id, place.lat, place.lon
+        scale = math.cos(math.radians(lat)) ** 2
         best, nearest = math.inf, None
-        own, anchor_keys = {name_key}, self.anchor_keys  # made and looked up once, not per anchor
-        for other in self.anchors.values():
-            if other.id != place.id and anchor_keys[other.id] != own:
-                d2 = (other.lat - place.lat) ** 2 + scale * (other.lon - place.lon) ** 2
+        own = {name_key}
+        for other_id, other_lat, other_lon, names, other in self._points:
+            if other_id != pid and names != own:
+                d2 = (other_lat - lat) ** 2 + scale * (other_lon - lon) ** 2
                 if d2 < best:
                     best, nearest = d2, other
         km = (
@@ -252,7 +257,13 @@ class _Context:
         return km
 
     def admin1_in(self, start: int, end: int) -> set[str]:
-        return {a for a, pos in self.admin1_pos.items() if _any_in(pos, start, end)}
+        """Return the provinces with a position in ``[start, end)`` (as :func:`_any_in` finds
+        it, written out: this runs for every province at every sentence)."""
+        return {
+            a
+            for a, pos in self.admin1_pos.items()
+            if (i := bisect_left(pos, start)) < len(pos) and pos[i] < end
+        }
 
     def sentence(self, start: int, end: int) -> tuple[set[str], bool, bool]:
         """Return what the context has in ``[start, end)`` (a sentence): the provinces
@@ -318,7 +329,7 @@ class Linker:
         self._sentences = _Sentences([])
         self._cache: dict[str, list[Candidate]] = {}
         self._by_admin1: dict[str, list[tuple[str, Place]]] | None = None
-        self._kind_pools: dict[tuple[str, str], list[tuple[str, Place]]] = {}
+        self._pools: dict[tuple[str, str, int], list[tuple[str, Place]]] = {}  # see _sized
         self._keys_of: dict[str, list[str]] = {}  # see _typo_keys
 
     def mentions(
@@ -665,20 +676,28 @@ class Linker:
             self._keys_of[place.id] = found
         return found
 
-    def _kind_pool(self, admin1: str, kind_hint: str) -> list[tuple[str, Place]]:
-        """Return (key, place) of the curated places of a province that a kind word fits
-        (remembered: they come from the gazetteer alone)."""
-        pool = self._kind_pools.get((admin1, kind_hint))
+    def _sized(self, admin1: str, kind_hint: str, size: int) -> list[tuple[str, Place]]:
+        """Return (key, place) of the curated places of a province, in table order, that
+        :meth:`_closest` may match with a key of ``size`` letters (keys 2 letters longer or
+        shorter or nearer), and that a kind word fits when ``kind_hint`` is given.
+
+        Remembered, as they come from the gazetteer alone: the province's whole table is
+        read once a kind and size, not for every name compared with it.
+        """
+        pool = self._pools.get((admin1, kind_hint, size))
         if pool is None:
-            kinds = _KIND_GROUPS.get(kind_hint, {kind_hint})
-            table = self._province_places()
-            pool = [(k, p) for k, p in table.get(admin1, ()) if p.kind in kinds]
-            self._kind_pools[(admin1, kind_hint)] = pool
+            kinds = _KIND_GROUPS.get(kind_hint, {kind_hint}) if kind_hint else None
+            pool = [
+                (k, p)
+                for k, p in self._province_places().get(admin1, ())
+                if abs(len(k) - size) <= 2 and (kinds is None or p.kind in kinds)
+            ]
+            self._pools[(admin1, kind_hint, size)] = pool
         return pool
 
     def _fuzzy_within(self, span: Span, container: Place) -> _Choice | None:
         """Return the place of the container's province whose name ``span`` misspells."""
-        pool = self._province_places().get(container.admin1, [])
+        pool = self._sized(container.admin1, "", len(span.key))
         found = self._closest(span.key, pool, 80, same_initial=False)
         if found is None:
             return None
@@ -736,7 +755,7 @@ class Linker:
             s_start, s_end = self._sentences.bounds(span.start)
             here = ctx.admin1_in(s_start, s_end)
             for admin1 in sorted(ctx.admin1_pos, key=lambda a: a not in here):
-                pool = self._kind_pool(admin1, span.kind_hint)
+                pool = self._sized(admin1, span.kind_hint, len(span.key))
                 found = self._closest(span.key, pool, 80, same_initial=False)
                 if found is not None:
                     return Mention.of(span, found[0], 0.55, "fuzzy")

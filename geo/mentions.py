@@ -347,6 +347,7 @@ class MentionFinder:
         # Windows of words and their keys when a place has them ("" when none): one dict
         # lookup a window where a key, its cache and the gazetteer would be three calls.
         self._known: dict[tuple[str, ...], str] = {}
+        self._written: dict[tuple[str, tuple[str, ...]], bool] = {}  # see _written_as
 
     def _curated(self, folded: str) -> bool:
         """Return True when a curated place has a name with this key (remembered)."""
@@ -366,13 +367,13 @@ class MentionFinder:
         # Where the plural kind words are ("counties", "rivers"), for _kind_hint's lists.
         self._plural = [j for j, t in enumerate(toks) if t.low in _PLURAL_KINDS]
         spans: list[Span] = []
-        i = 0
         n = len(toks)
-        while i < n:
-            tok = toks[i]
-            if not tok.cap or tok.low in _NO_START:
-                i += 1
+        nxt = 0  # the first token not yet read into a span or a person's name
+        # Only capitalised tokens can open a name: listed once, not tested in the loop.
+        for i in [j for j, t in enumerate(toks) if t.cap and t.low not in _NO_START]:
+            if i < nxt:
                 continue
+            tok = toks[i]
             # The set tests first: few words are a surname or follow a title.
             person = _is_person(toks, i) if tok.low in _SURNAME_STARTS else 0
             if not person and i and toks[i - 1].low in TITLES:
@@ -383,7 +384,7 @@ class MentionFinder:
                 if end_i - i <= person or not self._curated(found[1]):
                     found = None
             if person and found is None:
-                i += person
+                nxt = i + person
                 continue
             if found is None:
                 if "-" in tok.text:
@@ -394,24 +395,28 @@ class MentionFinder:
                         spans.append(fuzzy)
                         while i + 1 < n and toks[i + 1].start < fuzzy.end:
                             i += 1
-                i += 1
+                nxt = i + 1
                 continue
             end_i, k = found
-            first, last = toks[i], toks[end_i - 1]
-            surface = text[first.start : last.end]
+            first, last = tok, toks[end_i - 1]
             # A one-word name that the text also writes in lowercase is a common word,
             # unless the curated table knows it ("hyesan" as an image tag).
-            word = first.text.lower()
-            one_word = end_i - i == 1 and word != first.text
-            if one_word and not self._curated(k) and self._written_lowercase(text, word):
-                i += 1
-                continue
+            if end_i - i == 1:
+                word = first.text.lower()
+                if (
+                    word != first.text
+                    and not self._curated(k)
+                    and self._written_lowercase(text, word)
+                ):
+                    continue
             small = last.low in SMALL_PLACE_WORDS or (
                 "-" in last.low and last.low.rsplit("-", 1)[1] in _SMALL_SUFFIXES
             )
             hint = _kind_hint(text, toks, i, end_i, self._plural)
-            spans.append(_span(surface, first.start, last.end, k, hint, small=small))
-            i = end_i
+            spans.append(
+                _span(text[first.start : last.end], first.start, last.end, k, hint, small=small)
+            )
+            nxt = end_i
         return self._lowercase_mentions(text, spans)
 
     def _hyphenated(self, text: str, tok: _Tok) -> list[Span]:
@@ -480,17 +485,24 @@ class MentionFinder:
         """Return True when a place of this key has a name spelt as ``words`` (suffixes kept).
 
         Inside a hyphenated word ("Maritime-based") a name must be written whole: the key
-        of "Maritime Province" is no reason to read "Maritime" as a place.
+        of "Maritime Province" is no reason to read "Maritime" as a place.  (Remembered: the
+        answer comes from the gazetteer alone, and folding the words is slow.)
         """
-        written = tokens(" ".join(words))
-        if len(written) > 1 and written[-1] in _SUFFIX_KINDS:
-            written = written[:-1]  # "Wonjong-ni": the place Wonjong with its suffix
-        wanted = "".join(written)
-        return any(
-            _spelt(n) == wanted
-            for p in self.gz.places_for_key(folded)
-            for n in (p.name, *p.aliases)
-        )
+        found = self._written.get((folded, words))
+        if found is None:
+            written = tokens(" ".join(words))
+            if len(written) > 1 and written[-1] in _SUFFIX_KINDS:
+                written = written[:-1]  # "Wonjong-ni": the place Wonjong with its suffix
+            wanted = "".join(written)
+            found = any(
+                _spelt(n) == wanted
+                for p in self.gz.places_for_key(folded)
+                for n in (p.name, *p.aliases)
+            )
+            if len(self._written) > 50_000:
+                self._written.clear()
+            self._written[(folded, words)] = found
+        return found
 
     def _lowercase_mentions(self, text: str, spans: list[Span]) -> list[Span]:
         """Return ``spans`` with the lowercase writings of curated one-word names it holds.
@@ -576,7 +588,8 @@ class MentionFinder:
         nxt = toks[i + 1].low if i + 1 < len(toks) else ""
         small = _small_place_end(text, toks, i) if nxt in _SMALL_OR_WORKERS else None
         if small is not None and (
-            bool(spans) and text[spans[-1].end : tok.start] in (" ", "\u00a0")  # after a place
+            bool(spans)
+            and text[spans[-1].end : tok.start] in (" ", "\u00a0")  # after a place
             or self._written_lowercase(text, tok.low)
         ):
             small = None  # "Heechon Power Station" is Heechon's; "Trade Port" is no name
