@@ -532,8 +532,6 @@ class Linker:
     ) -> _Choice | None:
         if not cands:
             return None
-        sentence_admin1: set[str] = set()
-        south_here = north_here = False
         if ctx is not None:
             # "Seoul's Gangnam district": beside a South Korean place, a North Korean namesake
             # is unlikely unless the sentence also names a place in the North.
@@ -593,22 +591,23 @@ class Linker:
         north_here: bool,
     ) -> float:
         s = 0.0
+        country, admin1 = p.country, p.admin1
         # A name is no context for itself: its own province counts only if others name it.
-        keys = ctx.admin1_keys.get(p.admin1)
+        keys = ctx.admin1_keys.get(admin1)
         own = keys is not None and len(keys) == 1 and name_key in keys  # == {name_key}, no set made
-        if p.country == "KP" and south_here and not north_here:
+        if country == "KP" and south_here and not north_here:
             s -= 0.6
-        elif p.country == ctx.home:
+        elif country == ctx.home:
             s += 0.1
-        elif p.country == "KP" or (p.admin1 in _BORDER_ADMIN1 and ctx.home == "KP"):
+        elif country == "KP" or (admin1 in _BORDER_ADMIN1 and ctx.home == "KP"):
             s += 0.05
-        if p.admin1 and not own and p.admin1 in sentence_admin1:
+        if admin1 and not own and admin1 in sentence_admin1:
             s += 0.15
-        elif generic and p.source != "curated" and p.country == "KP" and sentence_admin1:
+        elif generic and p.source != "curated" and country == "KP" and sentence_admin1:
             # "Dongyang …, near the border area of North Pyongan": a namesake found under
             # another spelling in a province the sentence does not write is another place.
             s -= 0.5
-        elif p.admin1 and not own and p.admin1 in ctx.admin1_pos:
+        elif admin1 and not own and admin1 in ctx.admin1_pos:
             s += 0.08
         if p.pair and p.pair in ctx.anchors:
             s += 0.1

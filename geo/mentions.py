@@ -21,7 +21,6 @@ from bisect import bisect_left
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import NamedTuple
 
 from gazetteer import Gazetteer
 from gazetteer.names import key, tokens
@@ -221,7 +220,11 @@ def _span(
     return span
 
 
-class _Tok(NamedTuple):
+@dataclass(slots=True)
+class _Tok:
+    """A token of a text: as written, its offsets, its lowercase form, and whether it may
+    start a name.  (Slots: the hot loops read these fields at the speed of a slot.)"""
+
     text: str
     start: int
     end: int
@@ -261,9 +264,12 @@ def _token_pattern() -> re.Pattern[str]:
     text, where a lookbehind would make it try a match at every position.
     """
     words = _CONTINUE | set(KIND_WORDS) | set(SMALL_PLACE_WORDS) | _WORKERS | {"or"}
+    # \w with its ASCII part spelt out: the engine tests a class's ranges as a bitmap before
+    # its categories, so an ASCII letter is placed without a Unicode table lookup.
+    w = r"0-9A-Za-z_\w"
     return re.compile(
-        r"[^\w’ʼ'\-](?:([^\W\d_a-z](?:[\w’ʼ'\-]*\w)?|[\u4e00-\u9fff]+)"
-        rf"|({_one_of(sorted(words))})(?![\w’ʼ'\-]))"
+        rf"[^{w}’ʼ'\-](?:([^\W\d_a-z](?:[{w}’ʼ'\-]*[{w}])?|[\u4e00-\u9fff]+)"
+        rf"|({_one_of(sorted(words))})(?![{w}’ʼ'\-]))"
     )
 
 
@@ -275,13 +281,12 @@ def tokenize(text: str) -> list[_Tok]:
     """
     out: list[_Tok] = []
     append = out.append
-    make = tuple.__new__  # _Tok(...) without its Python-level __new__
     for m in _token_pattern().finditer(" " + text):  # offsets are one more than in text
         word = m[1]
         if word is None:  # a listed lowercase word: its own lowercase form, no capital
             word = m[2]
             start, end = m.span(2)
-            append(make(_Tok, (word, start - 1, end - 1, word, False)))
+            append(_Tok(word, start - 1, end - 1, word, False))
             continue
         start, end = m.span(1)
         end -= 1
@@ -289,7 +294,7 @@ def tokenize(text: str) -> list[_Tok]:
             word, end = word[:-2], end - 2
         c = word[0]
         cap = c.isupper() or "\uac00" <= c <= "\ud7a3" or "\u4e00" <= c <= "\u9fff"
-        append(make(_Tok, (word, start - 1, end, word.lower().replace("’", "'"), cap)))
+        append(_Tok(word, start - 1, end, word.lower().replace("’", "'"), cap))
     return out
 
 
@@ -510,15 +515,15 @@ class MentionFinder:
         An image tag "hyesan" in a text that names Hyesan is a mention; a lowercase word
         whose capitalised form is no curated place is not looked at.
         """
+        named = {(s.surface, s.key) for s in spans if not s.fuzzy}  # each name tested once
         words = {
-            s.surface.lower()
-            for s in spans
-            if not s.fuzzy
-            and len(s.surface) >= 5
-            and s.surface.isalpha()
-            and s.surface[0].isupper()
-            and not s.surface.isupper()
-            and self._curated(s.key)
+            surface.lower()
+            for surface, k in named
+            if len(surface) >= 5
+            and surface.isalpha()
+            and surface[0].isupper()
+            and not surface.isupper()
+            and self._curated(k)
         }
         if words:
             words = {w for w in words if self._written_lowercase(text, w)}
