@@ -92,35 +92,20 @@ class Mention:
     def of(cls, span: Span, place: Place, confidence: float, matched_by: str) -> Mention:
         """Return the mention of ``place`` at ``span``."""
         return cls._made(
-            span,
-            place,
-            name=place.name,
-            kind=place.kind,
-            confidence=round(min(confidence, 1.0), 3),
-            matched_by=matched_by,
-            via="",
+            span, place, place.name, place.kind, round(min(confidence, 1.0), 3), matched_by, ""
         )
 
     @classmethod
     def through(cls, span: Span, place: Place) -> Mention:
         """Return the mention of a small place at ``span`` located through ``place``."""
         kind = span.kind_hint if span.kind_hint in ("town", "district", "port", "site") else "site"
-        return cls._made(
-            span,
-            place,
-            name=span.surface,
-            kind=kind,
-            confidence=VIA_CONFIDENCE,
-            matched_by="context",
-            via=place.id,
-        )
+        return cls._made(span, place, span.surface, kind, VIA_CONFIDENCE, "context", place.id)
 
     @classmethod
     def _made(
         cls,
         span: Span,
         place: Place,
-        *,
         name: str,
         kind: str,
         confidence: float,

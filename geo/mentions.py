@@ -553,19 +553,20 @@ class MentionFinder:
             k = self._learn(words)
         best = (i + 1, k) if k and t.low not in STOP_WORDS else None
         end = t.end
-        for j in range(i + 1, min(i + MAX_WINDOW, len(toks))):
-            t = toks[j]
+        j = i + 1  # the window's end
+        for t in toks[j : i + MAX_WINDOW]:
             # The gap's length first: most windows end at a longer gap, with no slice made.
             if t.start - end > 2 or not _GAP_STOPS.isdisjoint(text[end : t.start]):
                 break
             if not t.cap and t.low not in _CONTINUE:
                 break
             words += (t.text,)
+            j += 1
             k = known.get(words)
             if k is None:
                 k = self._learn(words)
             if k:
-                best = (j + 1, k)
+                best = (j, k)
             end = t.end
         return best
 
