@@ -91,42 +91,52 @@ class Mention:
     @classmethod
     def of(cls, span: Span, place: Place, confidence: float, matched_by: str) -> Mention:
         """Return the mention of ``place`` at ``span``."""
-        return cls(
-            span.surface,
-            span.start,
-            span.end,
-            place.id,
-            place.name,
-            place.country,
-            place.kind,
-            place.lat,
-            place.lon,
-            round(min(confidence, 1.0), 3),
-            matched_by,
-            place.admin1,
-            place.precision,
+        return cls._made(
+            span, place, place.name, place.kind, round(min(confidence, 1.0), 3), matched_by, ""
         )
 
     @classmethod
     def through(cls, span: Span, place: Place) -> Mention:
         """Return the mention of a small place at ``span`` located through ``place``."""
         kind = span.kind_hint if span.kind_hint in ("town", "district", "port", "site") else "site"
-        return cls(
-            span.surface,
-            span.start,
-            span.end,
-            place.id,
-            span.surface,
-            place.country,
-            kind,
-            place.lat,
-            place.lon,
-            VIA_CONFIDENCE,
-            "context",
-            place.admin1,
-            place.precision,
-            place.id,
+        return cls._made(span, place, span.surface, kind, VIA_CONFIDENCE, "context", place.id)
+
+    @classmethod
+    def _made(
+        cls,
+        span: Span,
+        place: Place,
+        name: str,
+        kind: str,
+        confidence: float,
+        matched_by: str,
+        via: str,
+    ) -> Mention:
+        """Return the mention at ``span`` carrying ``place``'s id, country, point and
+        precision, with the other fields given.
+
+        Made by filling the new instance's ``__dict__`` at once: the frozen dataclass's
+        ``__init__`` would set each of the fourteen fields through ``object.__setattr__``,
+        for every mention of every article.
+        """
+        mention = object.__new__(cls)
+        mention.__dict__.update(
+            surface=span.surface,
+            start=span.start,
+            end=span.end,
+            place_id=place.id,
+            name=name,
+            country=place.country,
+            kind=kind,
+            lat=place.lat,
+            lon=place.lon,
+            confidence=confidence,
+            matched_by=matched_by,
+            admin1=place.admin1,
+            precision=place.precision,
+            via=via,
         )
+        return mention
 
 
 class _Sentences:
@@ -135,11 +145,15 @@ class _Sentences:
     def __init__(self, bounds: list[tuple[int, int, int]]) -> None:
         self.starts = [s for s, _, _ in bounds] or [0]
         self.ends = [e for _, e, _ in bounds] or [0]
+        self._at: dict[int, tuple[int, int]] = {}  # each span's start is asked about twice
 
     def bounds(self, pos: int) -> tuple[int, int]:
         """Return (start, end) of the sentence holding offset ``pos`` (or the one before it)."""
-        i = max(0, bisect_right(self.starts, pos) - 1)
-        return self.starts[i], self.ends[i]
+        found = self._at.get(pos)
+        if found is None:
+            i = max(0, bisect_right(self.starts, pos) - 1)
+            found = self._at[pos] = (self.starts[i], self.ends[i])
+        return found
 
 
 def _any_in(positions: list[int], start: int, end: int) -> bool:
@@ -162,25 +176,36 @@ class _Context:
         self.admin1_keys: dict[str, set[str]] = {}  # the names that put each province here
         self.anchor_keys: dict[str, set[str]] = {}  # the names each anchor was read from
         self._near: dict[tuple[str, str], float] = {}
+        # The anchors as (id, lat, lon, names read, place), in the order they came: the
+        # distance loop reads tuple items, not attributes and a dict, for each anchor.
+        self._points: list[tuple[str, float, float, set[str], Place]] = []
         self._here: dict[tuple[int, int], tuple[set[str], bool, bool]] = {}
 
     def add(self, place: Place, pos: int, name_key: str) -> None:
-        if place.kind == "country":
+        kind = place.kind
+        if kind == "country":
             return
         self._here.clear()
-        if place.admin1:
-            self.admin1_pos.setdefault(place.admin1, []).append(pos)
-            self.admin1_keys.setdefault(place.admin1, set()).add(name_key)
-        if place.country == "KP":
+        admin1, country = place.admin1, place.country
+        if admin1:
+            positions = self.admin1_pos.get(admin1)
+            if positions is None:  # a province's positions and keys are made together
+                self.admin1_pos[admin1] = [pos]
+                self.admin1_keys[admin1] = {name_key}
+            else:
+                positions.append(pos)
+                self.admin1_keys[admin1].add(name_key)
+        if country == "KP":
             self.kp_pos.append(pos)
-        elif place.country == "KR":
+        elif country == "KR":
             self.kr_pos.append(pos)
-        point = place.kind in _POINT_KINDS or (place.kind == "province" and place.population)
+        point = kind in _POINT_KINDS or (kind == "province" and place.population)
         if point and place.id in self.anchors:
             self.anchor_keys[place.id].add(name_key)
         elif point and len(self.anchors) < MAX_ANCHORS:
             self.anchors[place.id] = place
-            self.anchor_keys[place.id] = {name_key}
+            names = self.anchor_keys[place.id] = {name_key}
+            self._points.append((place.id, place.lat, place.lon, names, place))
             self.countries[place.country] = self.countries.get(place.country, 0) + 1
 
     def settle(self) -> None:
@@ -199,11 +224,13 @@ class _Context:
         if found is not None:
             return found
         # Nearest by a flat approximation, then the great-circle distance to that one.
-        scale = math.cos(math.radians(place.lat)) ** 2
+        pid, lat, lon = place.id, place.lat, place.lon
+        scale = math.cos(math.radians(lat)) ** 2
         best, nearest = math.inf, None
-        for other in self.anchors.values():
-            if other.id != place.id and self.anchor_keys[other.id] != {name_key}:
-                d2 = (other.lat - place.lat) ** 2 + scale * (other.lon - place.lon) ** 2
+        own = {name_key}
+        for other_id, other_lat, other_lon, names, other in self._points:
+            if other_id != pid and names != own:
+                d2 = (other_lat - lat) ** 2 + scale * (other_lon - lon) ** 2
                 if d2 < best:
                     best, nearest = d2, other
         km = (
@@ -215,7 +242,13 @@ class _Context:
         return km
 
     def admin1_in(self, start: int, end: int) -> set[str]:
-        return {a for a, pos in self.admin1_pos.items() if _any_in(pos, start, end)}
+        """Return the provinces with a position in ``[start, end)`` (as :func:`_any_in` finds
+        it, written out: this runs for every province at every sentence)."""
+        return {
+            a
+            for a, pos in self.admin1_pos.items()
+            if (i := bisect_left(pos, start)) < len(pos) and pos[i] < end
+        }
 
     def sentence(self, start: int, end: int) -> tuple[set[str], bool, bool]:
         """Return what the context has in ``[start, end)`` (a sentence): the provinces
@@ -281,6 +314,8 @@ class Linker:
         self._sentences = _Sentences([])
         self._cache: dict[str, list[Candidate]] = {}
         self._by_admin1: dict[str, list[tuple[str, Place]]] | None = None
+        self._pools: dict[tuple[str, str, int], list[tuple[str, Place]]] = {}  # see _sized
+        self._keys_of: dict[str, list[str]] = {}  # see _typo_keys
 
     def mentions(
         self, text: str, bounds: list[tuple[int, int, int]] | None = None
@@ -296,8 +331,15 @@ class Linker:
         # Pass 1: what the article says without help: unambiguous names give its context.
         ctx = _Context()
         first: dict[int, _Choice] = {}
+        # Without context a choice depends only on the candidates and the kind word: made
+        # once for the spans sharing both (the options of one surface are one list).
+        picked: dict[tuple[int, str], _Choice | None] = {}
         for i, cands in options.items():
-            top = self._pick(spans[i], cands, None, None)
+            how = (id(cands), spans[i].kind_hint)
+            if how in picked:
+                top = picked[how]
+            else:
+                top = picked[how] = self._pick(spans[i], cands, None, None)
             if top is not None:
                 first[i] = top
                 if top.score >= 0.9 and not top.ambiguous:
@@ -308,13 +350,16 @@ class Linker:
         linked = self._accept(spans, chosen, ctx)
         # Pass 3: names the gazetteer does not hold, placed through the article.
         small_vias: dict[str, Place] = {}  # one small name, one place around it
-        placed = _Placed(linked)
+        settled = list(linked.values())  # the places small names may be placed through
+        placed: _Placed | None = None  # sorted from those only if a small name needs it
         for i, span in enumerate(spans):
             if i in linked:
                 continue
             # Unknown, or only a far namesake ("Hesan", a town in China, in a Hyesan story).
             mention = self._fuzzy(span, ctx)
             if mention is None and span.small:
+                if placed is None:
+                    placed = _Placed(settled)
                 via = small_vias.get(span.key) or self._via(span, placed)
                 if via is not None:
                     small_vias.setdefault(span.key, via)
@@ -328,11 +373,19 @@ class Linker:
         because the span opens a sentence."""
         options: dict[int, list[Candidate]] = {}
         held_back: dict[int, set[str]] = {}
+        # The spans of one surface, opening a sentence or not, share one list (the choices
+        # of the first pass are remembered by it).
+        shared: dict[tuple[str, bool], list[Candidate]] = {}
         for i, s in enumerate(spans):
             if not s.fuzzy:
                 starts = self._sentences.bounds(s.start)[0] == s.start
                 raw = self._candidates(s.surface)
-                options[i] = [c for c in raw if _plausible(c, s, at_sentence_start=starts)]
+                found = shared.get((s.surface, starts))
+                if found is None:
+                    found = shared[(s.surface, starts)] = [
+                        c for c in raw if _plausible(c, s, at_sentence_start=starts)
+                    ]
+                options[i] = found
                 if starts and len(options[i]) < len(raw):
                     held_back[i] = {
                         c.place.id for c in raw if _plausible(c, s, at_sentence_start=False)
@@ -431,19 +484,27 @@ class Linker:
         province, city or county next to the name.
         """
         span = spans[i]
-        for j, gap, pattern in (
-            (i + 1, lambda j: text[span.end : spans[j].start], CONTAINER_GAP),
-            (i - 1, lambda j: text[spans[j].end : span.start], _POSSESSIVE_GAP),
-        ):
-            if not 0 <= j < len(spans) or j not in first:
-                continue
-            between = gap(j)
-            if len(between) > 12 or not pattern.fullmatch(between):
-                continue
+        j = i + 1
+        if j < len(spans) and j in first and spans[j].start - span.end <= 12:
+            between = text[span.end : spans[j].start]
             place = first[j].place
-            if place.kind in ("country", "province", "county", "city") and first[j].score >= 0.9:
-                if j == i + 1 and not between.strip() and place.kind != "province":
-                    continue  # "Hyesan City": one name, not a container
+            if (
+                CONTAINER_GAP.fullmatch(between)
+                and place.kind in ("country", "province", "county", "city")
+                and first[j].score >= 0.9
+                # "Hyesan City": one name, not a container
+                and (between.strip() or place.kind == "province")
+            ):
+                return place
+        j = i - 1
+        if j >= 0 and j in first and span.start - spans[j].end <= 12:
+            between = text[spans[j].end : span.start]
+            place = first[j].place
+            if (
+                _POSSESSIVE_GAP.fullmatch(between)
+                and place.kind in ("country", "province", "county", "city")
+                and first[j].score >= 0.9
+            ):
                 return place
         return None
 
@@ -456,24 +517,23 @@ class Linker:
     ) -> _Choice | None:
         if not cands:
             return None
-        s_start, s_end = self._sentences.bounds(span.start)
-        sentence_admin1: set[str] = set()
-        south_here = north_here = False
         if ctx is not None:
             # "Seoul's Gangnam district": beside a South Korean place, a North Korean namesake
             # is unlikely unless the sentence also names a place in the North.
+            s_start, s_end = self._sentences.bounds(span.start)
             sentence_admin1, south_here, north_here = ctx.sentence(s_start, s_end)
         in_container = container is not None and any(
             self._inside(c.place, container) for c in cands
         )
+        kinds = _KIND_GROUPS.get(span.kind_hint, {span.kind_hint}) if span.kind_hint else None
         best: tuple[float, Candidate] | None = None
         for c in cands:
             p = c.place
             s = c.score
             if c.matched_by == "exact":
                 s += 0.02
-            if span.kind_hint:
-                s += 0.15 if p.kind in _KIND_GROUPS.get(span.kind_hint, {span.kind_hint}) else -0.05
+            if kinds is not None:
+                s += 0.15 if p.kind in kinds else -0.05
             if ctx is None:
                 s += 0.1 if p.country == "KP" else 0.05 if p.admin1 in _BORDER_ADMIN1 else 0.0
             else:
@@ -493,8 +553,15 @@ class Linker:
                 best = (s, c)
         assert best is not None
         score, cand = best
-        rivals = sum(
-            1 for c in cands if c.score >= cand.score - 0.05 and not _same_unit(c.place, cand.place)
+        # A lone candidate has no rival (it is its own unit): most names have one.
+        rivals = (
+            0
+            if len(cands) == 1
+            else sum(
+                1
+                for c in cands
+                if c.score >= cand.score - 0.05 and not _same_unit(c.place, cand.place)
+            )
         )
         return _Choice(cand.place, score, cand.matched_by, rivals > 1, in_container)
 
@@ -509,21 +576,23 @@ class Linker:
         north_here: bool,
     ) -> float:
         s = 0.0
+        country, admin1 = p.country, p.admin1
         # A name is no context for itself: its own province counts only if others name it.
-        own = ctx.admin1_keys.get(p.admin1) == {name_key}
-        if p.country == "KP" and south_here and not north_here:
+        keys = ctx.admin1_keys.get(admin1)
+        own = keys is not None and len(keys) == 1 and name_key in keys  # == {name_key}, no set made
+        if country == "KP" and south_here and not north_here:
             s -= 0.6
-        elif p.country == ctx.home:
+        elif country == ctx.home:
             s += 0.1
-        elif p.country == "KP" or (p.admin1 in _BORDER_ADMIN1 and ctx.home == "KP"):
+        elif country == "KP" or (admin1 in _BORDER_ADMIN1 and ctx.home == "KP"):
             s += 0.05
-        if p.admin1 and not own and p.admin1 in sentence_admin1:
+        if admin1 and not own and admin1 in sentence_admin1:
             s += 0.15
-        elif generic and p.source != "curated" and p.country == "KP" and sentence_admin1:
+        elif generic and p.source != "curated" and country == "KP" and sentence_admin1:
             # "Dongyang …, near the border area of North Pyongan": a namesake found under
             # another spelling in a province the sentence does not write is another place.
             s -= 0.5
-        elif p.admin1 and not own and p.admin1 in ctx.admin1_pos:
+        elif admin1 and not own and admin1 in ctx.admin1_pos:
             s += 0.08
         if p.pair and p.pair in ctx.anchors:
             s += 0.1
@@ -578,9 +647,41 @@ class Linker:
             self._by_admin1 = table
         return self._by_admin1
 
+    def _typo_keys(self, place: Place) -> list[str]:
+        """Return the distinct keys of at least four letters of a place's name and first
+        eight aliases, which a misspelling may be compared with (remembered: they come from
+        the gazetteer alone)."""
+        found = self._keys_of.get(place.id)
+        if found is None:
+            if len(self._keys_of) > 50_000:
+                self._keys_of.clear()
+            names = (place.name, *place.aliases[:8])
+            found = [k for k in dict.fromkeys(key(n) for n in names) if len(k) >= 4]
+            self._keys_of[place.id] = found
+        return found
+
+    def _sized(self, admin1: str, kind_hint: str, size: int) -> list[tuple[str, Place]]:
+        """Return (key, place) of the curated places of a province, in table order, that
+        :meth:`_closest` may match with a key of ``size`` letters (keys 2 letters longer or
+        shorter or nearer), and that a kind word fits when ``kind_hint`` is given.
+
+        Remembered, as they come from the gazetteer alone: the province's whole table is
+        read once a kind and size, not for every name compared with it.
+        """
+        pool = self._pools.get((admin1, kind_hint, size))
+        if pool is None:
+            kinds = _KIND_GROUPS.get(kind_hint, {kind_hint}) if kind_hint else None
+            pool = [
+                (k, p)
+                for k, p in self._province_places().get(admin1, ())
+                if abs(len(k) - size) <= 2 and (kinds is None or p.kind in kinds)
+            ]
+            self._pools[(admin1, kind_hint, size)] = pool
+        return pool
+
     def _fuzzy_within(self, span: Span, container: Place) -> _Choice | None:
         """Return the place of the container's province whose name ``span`` misspells."""
-        pool = self._province_places().get(container.admin1, [])
+        pool = self._sized(container.admin1, "", len(span.key))
         found = self._closest(span.key, pool, 80, same_initial=False)
         if found is None:
             return None
@@ -622,9 +723,8 @@ class Linker:
         if ctx.typo_pool is None:
             ctx.typo_pool = {}
             for p in ctx.anchors.values():
-                for k in dict.fromkeys(key(n) for n in (p.name, *p.aliases[:8])):
-                    if len(k) >= 4:
-                        ctx.typo_pool.setdefault(k[:1], []).append((k, p))
+                for k in self._typo_keys(p):
+                    ctx.typo_pool.setdefault(k[:1], []).append((k, p))
         bucket = ctx.typo_pool.get(span.key[:1])
         found = None
         if bucket:
@@ -638,10 +738,8 @@ class Linker:
         if span.fuzzy and not span.small and span.kind_hint and span.kind_hint != "province":
             s_start, s_end = self._sentences.bounds(span.start)
             here = ctx.admin1_in(s_start, s_end)
-            kinds = _KIND_GROUPS.get(span.kind_hint, {span.kind_hint})
-            table = self._province_places()
             for admin1 in sorted(ctx.admin1_pos, key=lambda a: a not in here):
-                pool = [(k, p) for k, p in table.get(admin1, ()) if p.kind in kinds]
+                pool = self._sized(admin1, span.kind_hint, len(span.key))
                 found = self._closest(span.key, pool, 80, same_initial=False)
                 if found is not None:
                     return Mention.of(span, found[0], 0.55, "fuzzy")
@@ -676,8 +774,8 @@ class Linker:
 class _Placed:
     """The mentions linked to gazetteer places, sorted, for "what is near here?" lookups."""
 
-    def __init__(self, linked: dict[int, Mention]) -> None:
-        self.mentions = sorted((m for m in linked.values() if not m.via), key=lambda m: m.start)
+    def __init__(self, linked: list[Mention]) -> None:
+        self.mentions = sorted((m for m in linked if not m.via), key=lambda m: m.start)
         self.starts = [m.start for m in self.mentions]
         self.towns: dict[int, list[Mention]] = {
             lowest: [m for m in self.mentions if lowest <= _CONTAINER_RANK.get(m.kind, 9) <= 1]

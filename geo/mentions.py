@@ -17,10 +17,10 @@ or facility word ("Hwajeon Village", "Yokjon-dong") they are ``small`` spans.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import NamedTuple
 
 from gazetteer import Gazetteer
 from gazetteer.names import key, tokens
@@ -107,6 +107,8 @@ PLACE_ADJECTIVE_TAILS = frozenset(
     {"based", "bound", "born", "made", "backed", "owned", "run", "led", "registered", "area"}
 )
 _SMALL_SUFFIXES = frozenset({"ri", "ni", "dong", "gu"})
+#: The words :func:`_small_place_end` looks for right after a name.
+_SMALL_OR_WORKERS = frozenset(SMALL_PLACE_WORDS) | _WORKERS
 
 #: Titles before a first name: the next capitalised words are a person ("President Vladimir Putin").
 TITLES = frozenset(
@@ -138,6 +140,9 @@ STOP_WORDS = frozenset(
     """.split()
 )
 
+#: Capitalised words that never start a span ("North", "South" and "New" may: "North Pyongan").
+_NO_START = STOP_WORDS - {"north", "south", "new"}
+
 #: Demonyms and adjectives that are never places, even in a multi-word window.
 DEMONYMS = frozenset(
     {"chinese", "korean", "north korean", "south korean", "russian", "japanese", "american"}
@@ -161,6 +166,8 @@ CHINESE_SURNAMES = frozenset(
     yu du ye wei su lu ding ren shen yao qian fu fan
     """.split()
 )
+#: The words a person's name may start with (see :func:`_is_person`).
+_SURNAME_STARTS = SURNAMES | CHINESE_SURNAMES
 
 
 @dataclass(frozen=True)
@@ -185,7 +192,39 @@ class Span:
     small: bool = False  # an unknown name with a village/neighbourhood/facility word
 
 
-class _Tok(NamedTuple):
+def _span(
+    surface: str,
+    start: int,
+    end: int,
+    key: str,
+    kind_hint: str = "",
+    fuzzy: bool = False,
+    small: bool = False,
+) -> Span:
+    """Return ``Span(surface, start, end, key, kind_hint, fuzzy, small)``.
+
+    A frozen dataclass's ``__init__`` sets each field through ``object.__setattr__``;
+    filling the new instance's ``__dict__`` at once makes the same object in about a
+    third of the time, and a span is made for every name of every article.
+    """
+    span = object.__new__(Span)
+    span.__dict__.update(
+        surface=surface,
+        start=start,
+        end=end,
+        key=key,
+        kind_hint=kind_hint,
+        fuzzy=fuzzy,
+        small=small,
+    )
+    return span
+
+
+@dataclass(slots=True)
+class _Tok:
+    """A token of a text: as written, its offsets, its lowercase form, and whether it may
+    start a name.  (Slots: the hot loops read these fields at the speed of a slot.)"""
+
     text: str
     start: int
     end: int
@@ -216,12 +255,21 @@ def _one_of(words: Iterable[str]) -> str:
 
 @lru_cache(maxsize=1)
 def _token_pattern() -> re.Pattern[str]:
-    """The tokens that matter: words starting with a capital, Hangul or Chinese, and the
-    lowercase words that may continue or qualify a name (kind words, "of", "and")."""
+    """The tokens that matter: words starting with a capital, Hangul or Chinese (group 1),
+    and the lowercase words that may continue or qualify a name (kind words, "of", "and";
+    group 2).
+
+    Each match opens with the character before its token (the text is searched with a space
+    in front): a first character the engine can test in its C loop lets it skip most of the
+    text, where a lookbehind would make it try a match at every position.
+    """
     words = _CONTINUE | set(KIND_WORDS) | set(SMALL_PLACE_WORDS) | _WORKERS | {"or"}
+    # \w with its ASCII part spelt out: the engine tests a class's ranges as a bitmap before
+    # its categories, so an ASCII letter is placed without a Unicode table lookup.
+    w = r"0-9A-Za-z_\w"
     return re.compile(
-        r"(?<![\w’ʼ'\-])(?:(?=[^\W\d_a-z])[^\W\d_](?:[\w’ʼ'\-]*\w)?|[\u4e00-\u9fff]+"
-        rf"|{_one_of(sorted(words))}(?![\w’ʼ'\-]))"
+        rf"[^{w}’ʼ'\-](?:([^\W\d_a-z](?:[{w}’ʼ'\-]*[{w}])?|[\u4e00-\u9fff]+)"
+        rf"|({_one_of(sorted(words))})(?![{w}’ʼ'\-]))"
     )
 
 
@@ -233,15 +281,20 @@ def tokenize(text: str) -> list[_Tok]:
     """
     out: list[_Tok] = []
     append = out.append
-    make = tuple.__new__  # _Tok(...) without its Python-level __new__
-    for m in _token_pattern().finditer(text):
-        word = m.group()
-        start, end = m.span()
-        if len(word) > 2 and word[-1] == "s" and word[-2] in "'’ʼ":
+    for m in _token_pattern().finditer(" " + text):  # offsets are one more than in text
+        word = m[1]
+        if word is None:  # a listed lowercase word: its own lowercase form, no capital
+            word = m[2]
+            start, end = m.span(2)
+            append(_Tok(word, start - 1, end - 1, word, False))
+            continue
+        start, end = m.span(1)
+        end -= 1
+        if word[-1] == "s" and len(word) > 2 and word[-2] in "'’ʼ":
             word, end = word[:-2], end - 2
         c = word[0]
         cap = c.isupper() or "\uac00" <= c <= "\ud7a3" or "\u4e00" <= c <= "\u9fff"
-        append(make(_Tok, (word, start, end, word.lower().replace("’", "'"), cap)))
+        append(_Tok(word, start - 1, end, word.lower().replace("’", "'"), cap))
     return out
 
 
@@ -295,6 +348,11 @@ class MentionFinder:
         self._curated_keys: dict[str, bool] = {}
         self._small_keys: dict[str, str] = {}  # the current text's small places, by key
         self._lowercase: set[str] | None = None  # the current text's lowercase words
+        self._plural: list[int] = []  # the current text's plural kind words, by token index
+        # Windows of words and their keys when a place has them ("" when none): one dict
+        # lookup a window where a key, its cache and the gazetteer would be three calls.
+        self._known: dict[tuple[str, ...], str] = {}
+        self._written: dict[tuple[str, tuple[str, ...]], bool] = {}  # see _written_as
 
     def _curated(self, folded: str) -> bool:
         """Return True when a curated place has a name with this key (remembered)."""
@@ -311,22 +369,27 @@ class MentionFinder:
         toks = tokenize(text)
         self._small_keys = {}  # this text's small places, by key
         self._lowercase = None
+        # Where the plural kind words are ("counties", "rivers"), for _kind_hint's lists.
+        self._plural = [j for j, t in enumerate(toks) if t.low in _PLURAL_KINDS]
         spans: list[Span] = []
-        i = 0
         n = len(toks)
-        while i < n:
-            tok = toks[i]
-            if not tok.cap or tok.low in STOP_WORDS and tok.low not in ("north", "south", "new"):
-                i += 1
+        nxt = 0  # the first token not yet read into a span or a person's name
+        # Only capitalised tokens can open a name: listed once, not tested in the loop.
+        for i in [j for j, t in enumerate(toks) if t.cap and t.low not in _NO_START]:
+            if i < nxt:
                 continue
-            person = _is_person(toks, i) or _titled_person(text, toks, i)
+            tok = toks[i]
+            # The set tests first: few words are a surname or follow a title.
+            person = _is_person(toks, i) if tok.low in _SURNAME_STARTS else 0
+            if not person and i and toks[i - 1].low in TITLES:
+                person = _titled_person(text, toks, i)
             found = self._longest(text, toks, i)
             if person and found is not None:
                 end_i = found[0]
                 if end_i - i <= person or not self._curated(found[1]):
                     found = None
             if person and found is None:
-                i += person
+                nxt = i + person
                 continue
             if found is None:
                 if "-" in tok.text:
@@ -337,24 +400,28 @@ class MentionFinder:
                         spans.append(fuzzy)
                         while i + 1 < n and toks[i + 1].start < fuzzy.end:
                             i += 1
-                i += 1
+                nxt = i + 1
                 continue
             end_i, k = found
-            first, last = toks[i], toks[end_i - 1]
-            surface = text[first.start : last.end]
+            first, last = tok, toks[end_i - 1]
             # A one-word name that the text also writes in lowercase is a common word,
             # unless the curated table knows it ("hyesan" as an image tag).
-            word = first.text.lower()
-            one_word = end_i - i == 1 and word != first.text
-            if one_word and not self._curated(k) and self._written_lowercase(text, word):
-                i += 1
-                continue
+            if end_i - i == 1:
+                word = first.text.lower()
+                if (
+                    word != first.text
+                    and not self._curated(k)
+                    and self._written_lowercase(text, word)
+                ):
+                    continue
             small = last.low in SMALL_PLACE_WORDS or (
                 "-" in last.low and last.low.rsplit("-", 1)[1] in _SMALL_SUFFIXES
             )
-            hint = _kind_hint(text, toks, i, end_i)
-            spans.append(Span(surface, first.start, last.end, k, hint, small=small))
-            i = end_i
+            hint = _kind_hint(text, toks, i, end_i, self._plural)
+            spans.append(
+                _span(text[first.start : last.end], first.start, last.end, k, hint, small=small)
+            )
+            nxt = end_i
         return self._lowercase_mentions(text, spans)
 
     def _hyphenated(self, text: str, tok: _Tok) -> list[Span]:
@@ -413,6 +480,8 @@ class MentionFinder:
 
     def _written_lowercase(self, text: str, word: str) -> bool:
         """Return True when ``text`` also writes ``word`` in lowercase (a common word)."""
+        if word not in text:  # no need to collect the text's lowercase words
+            return False
         if self._lowercase is None:
             self._lowercase = set(_LOWER_WORD.findall(text))
         return word in self._lowercase
@@ -421,17 +490,24 @@ class MentionFinder:
         """Return True when a place of this key has a name spelt as ``words`` (suffixes kept).
 
         Inside a hyphenated word ("Maritime-based") a name must be written whole: the key
-        of "Maritime Province" is no reason to read "Maritime" as a place.
+        of "Maritime Province" is no reason to read "Maritime" as a place.  (Remembered: the
+        answer comes from the gazetteer alone, and folding the words is slow.)
         """
-        written = tokens(" ".join(words))
-        if len(written) > 1 and written[-1] in _SUFFIX_KINDS:
-            written = written[:-1]  # "Wonjong-ni": the place Wonjong with its suffix
-        wanted = "".join(written)
-        return any(
-            _spelt(n) == wanted
-            for p in self.gz.places_for_key(folded)
-            for n in (p.name, *p.aliases)
-        )
+        found = self._written.get((folded, words))
+        if found is None:
+            written = tokens(" ".join(words))
+            if len(written) > 1 and written[-1] in _SUFFIX_KINDS:
+                written = written[:-1]  # "Wonjong-ni": the place Wonjong with its suffix
+            wanted = "".join(written)
+            found = any(
+                _spelt(n) == wanted
+                for p in self.gz.places_for_key(folded)
+                for n in (p.name, *p.aliases)
+            )
+            if len(self._written) > 50_000:
+                self._written.clear()
+            self._written[(folded, words)] = found
+        return found
 
     def _lowercase_mentions(self, text: str, spans: list[Span]) -> list[Span]:
         """Return ``spans`` with the lowercase writings of curated one-word names it holds.
@@ -439,15 +515,15 @@ class MentionFinder:
         An image tag "hyesan" in a text that names Hyesan is a mention; a lowercase word
         whose capitalised form is no curated place is not looked at.
         """
+        named = {(s.surface, s.key) for s in spans if not s.fuzzy}  # each name tested once
         words = {
-            s.surface.lower()
-            for s in spans
-            if not s.fuzzy
-            and len(s.surface) >= 5
-            and s.surface.isalpha()
-            and s.surface[0].isupper()
-            and not s.surface.isupper()
-            and self._curated(s.key)
+            surface.lower()
+            for surface, k in named
+            if len(surface) >= 5
+            and surface.isalpha()
+            and surface[0].isupper()
+            and not surface.isupper()
+            and self._curated(k)
         }
         if words:
             words = {w for w in words if self._written_lowercase(text, w)}
@@ -469,22 +545,39 @@ class MentionFinder:
 
     def _longest(self, text: str, toks: list[_Tok], i: int) -> tuple[int, str] | None:
         """Return (end token index, key) of the longest name starting at token ``i``."""
-        best: tuple[int, str] | None = None
-        words: tuple[str, ...] = ()
-        has_key = self.gz.has_key
-        for j in range(i, min(i + MAX_WINDOW, len(toks))):
-            t = toks[j]
-            if j > i:
-                gap = text[toks[j - 1].end : t.start]
-                if len(gap) > 2 or not _GAP_STOPS.isdisjoint(gap):
-                    break
-                if not t.cap and t.low not in _CONTINUE:
-                    break
+        known = self._known
+        t = toks[i]
+        words: tuple[str, ...] = (t.text,)
+        k = known.get(words)
+        if k is None:
+            k = self._learn(words)
+        best = (i + 1, k) if k and t.low not in STOP_WORDS else None
+        end = t.end
+        j = i + 1  # the window's end
+        for t in toks[j : i + MAX_WINDOW]:
+            # The gap's length first: most windows end at a longer gap, with no slice made.
+            if t.start - end > 2 or not _GAP_STOPS.isdisjoint(text[end : t.start]):
+                break
+            if not t.cap and t.low not in _CONTINUE:
+                break
             words += (t.text,)
-            k = _name_key(words)
-            if k and has_key(k) and not (j == i and t.low in STOP_WORDS):
-                best = (j + 1, k)
+            j += 1
+            k = known.get(words)
+            if k is None:
+                k = self._learn(words)
+            if k:
+                best = (j, k)
+            end = t.end
         return best
+
+    def _learn(self, words: tuple[str, ...]) -> str:
+        """Return the key of a window of words when a place has it, else "" (remembered)."""
+        k = _name_key(words)
+        found = k if k and self.gz.has_key(k) else ""
+        if len(self._known) > 100_000:
+            self._known.clear()
+        self._known[words] = found
+        return found
 
     def _fuzzy_candidate(
         self, text: str, toks: list[_Tok], i: int, spans: list[Span]
@@ -498,20 +591,24 @@ class MentionFinder:
         tok = toks[i]
         if len(tok.text) < 4 or tok.low in STOP_WORDS or not tok.text.isalpha():
             return None
-        small = _small_place_end(text, toks, i)
-        after_place = bool(spans) and text[spans[-1].end : tok.start] in (" ", "\u00a0")
-        if small is not None and (after_place or self._written_lowercase(text, tok.low)):
+        nxt = toks[i + 1].low if i + 1 < len(toks) else ""
+        small = _small_place_end(text, toks, i) if nxt in _SMALL_OR_WORKERS else None
+        if small is not None and (
+            bool(spans)
+            and text[spans[-1].end : tok.start] in (" ", "\u00a0")  # after a place
+            or self._written_lowercase(text, tok.low)
+        ):
             small = None  # "Heechon Power Station" is Heechon's; "Trade Port" is no name
         if small is not None:
             end_i, kind = small
             end = toks[end_i - 1].end
             k = key(tok.text)
             self._small_keys[k] = kind
-            return Span(text[tok.start : end], tok.start, end, k, kind, True, True)
+            return _span(text[tok.start : end], tok.start, end, k, kind, True, True)
         k = key(tok.text)
         if k in self._small_keys:  # "the Ryomyong project" after "Ryomyong Street"
-            return Span(tok.text, tok.start, tok.end, k, self._small_keys[k], True, True)
-        hint = _kind_hint(text, toks, i, i + 1)
+            return _span(tok.text, tok.start, tok.end, k, self._small_keys[k], True, True)
+        hint = _kind_hint(text, toks, i, i + 1, self._plural)
         # "Kusong, Kunjang and Unsan": right after a place, joined by a comma, "and" or "or".
         in_list = (
             bool(spans)
@@ -522,7 +619,7 @@ class MentionFinder:
             return None
         # With no kind word or list, only a misspelling of a place the article names
         # will link it ("Hesan" in a Hyesan story).
-        return Span(tok.text, tok.start, tok.end, key(tok.text), hint, fuzzy=True)
+        return _span(tok.text, tok.start, tok.end, k, hint, fuzzy=True)
 
 
 def _adjacent(text: str, a: _Tok, b: _Tok) -> bool:
@@ -564,8 +661,11 @@ def _titled_person(text: str, toks: list[_Tok], i: int) -> int:
     return n if n > 1 else 0
 
 
-def _kind_hint(text: str, toks: list[_Tok], i: int, end_i: int) -> str:
-    """Return the kind a neighbouring word gives to the name in tokens ``i:end_i``."""
+def _kind_hint(text: str, toks: list[_Tok], i: int, end_i: int, plural: list[int]) -> str:
+    """Return the kind a neighbouring word gives to the name in tokens ``i:end_i``.
+
+    ``plural`` holds the indices of the tokens that are plural kind words, in order.
+    """
     last = toks[end_i - 1].low
     if "-" in last:
         tail = last.rsplit("-", 1)[1]
@@ -579,35 +679,37 @@ def _kind_hint(text: str, toks: list[_Tok], i: int, end_i: int) -> str:
         and toks[end_i].start - toks[end_i - 1].end <= 2
     ):
         return KIND_WORDS[toks[end_i].low]
+    if not plural:
+        return ""
+    # Only the nearest plural kind word on each side can give a kind (found by bisection,
+    # not by walking the tokens).
+    at = bisect_left(plural, end_i)
     # "the Tumen and Yalu rivers", "Kusong, Kujang and Unsan counties": a list of capitalised
     # names, then the plural kind word they share, within one clause.
-    for ahead in range(end_i, min(len(toks), end_i + 7)):
-        if toks[ahead].low in _PLURAL_KINDS:
-            between = toks[end_i:ahead]
-            stretch = text[toks[end_i - 1].end : toks[ahead].start]
-            if (
-                any(t.low in ("and", "or") for t in between)
-                and len(stretch) <= 60
-                and not any(c in stretch for c in ".;:!?()\n")
-                and all(t.cap or t.low in ("and", "or") for t in between)
-            ):
-                return KIND_WORDS[toks[ahead].low]
-            break
-        if not (toks[ahead].cap or toks[ahead].low in ("and", "or")):
-            break
+    if at < len(plural) and plural[at] < end_i + 7:
+        ahead = plural[at]
+        between = toks[end_i:ahead]
+        stretch = text[toks[end_i - 1].end : toks[ahead].start]
+        if (
+            all(t.cap or t.low in ("and", "or") for t in between)
+            and any(t.low in ("and", "or") for t in between)
+            and len(stretch) <= 60
+            and not any(c in stretch for c in ".;:!?()\n")
+        ):
+            return KIND_WORDS[toks[ahead].low]
     # "the counties of Kunjang and Unsan", "the city of Kusong": "of", then only a list of
     # capitalised names, within one clause.
-    for back in range(i - 1, max(-1, i - 7), -1):  # the nearest kind word first
-        if toks[back].low in _PLURAL_KINDS:
-            between = toks[back + 1 : i]
-            stretch = text[toks[back].end : toks[i].start]
-            if (
-                between
-                and between[0].low == "of"
-                and len(stretch) <= 60
-                and not any(c in stretch for c in ".;:!?()\n")
-                and all(t.cap or t.low in ("and", "or") for t in between[1:])
-            ):
-                return KIND_WORDS[toks[back].low]
-            break
+    at = bisect_left(plural, i, hi=at) - 1
+    if at >= 0 and plural[at] >= i - 6:
+        back = plural[at]
+        between = toks[back + 1 : i]
+        stretch = text[toks[back].end : toks[i].start]
+        if (
+            between
+            and between[0].low == "of"
+            and len(stretch) <= 60
+            and not any(c in stretch for c in ".;:!?()\n")
+            and all(t.cap or t.low in ("and", "or") for t in between[1:])
+        ):
+            return KIND_WORDS[toks[back].low]
     return ""
