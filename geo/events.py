@@ -54,7 +54,7 @@ _ANYWHERE_THEMES = frozenset({"visit", "other"})
 #: theme cannot lie where it happened (a factory fire in South Korea).
 OTHER = "other"
 #: A source's words: only then does the source's location stand in for the scene.
-_SPEECH = re.compile(r"\b(?:said|says|say|told|tells|explained|added|according to)\b", re.I)
+_SPEECH = Folded.compile(r"\b(?:said|says|say|told|tells|explained|added|according to)\b")
 #: Words pointing back to a place named before ("visited the site", "trade there").
 _ANAPHOR = Folded.compile(
     r"\b(?:the|this|that) (?:construction |building |factory )?(?:site|crossing|border crossing|"
@@ -470,7 +470,7 @@ class EventExtractor:
         if not chosen:  # "… at trade fairs in North Korea": the scene, if too coarse to locate
             chosen = [m for m in countries if is_scene(sentence, m.start - sent.start)]
         if not chosen and theme.id not in _ANYWHERE_THEMES:  # a visitor's home is not the visit's
-            told = _SPEECH.search(sentence) is not None  # "…, a source in Hyesan said"
+            told = _SPEECH.search(sentence, fold(sentence)) is not None  # "…, a source … said"
             chosen = by_role.get("origin", []) + (by_role.get("source", []) if told else [])
             factor = 0.8
         if not chosen:
