@@ -129,3 +129,15 @@ def test_a_lexicon_theme_says_what_its_events_bear_on(tmp_path: Path) -> None:
     logging = {t.id: t for t in load_themes(path)}["logging"]
     assert logging.category_of("Logging crews cut timber near Musan.") == "other"
     assert logging.category_of("Timber exports to China rose.") == "cross-border trade"
+
+
+def test_a_lexicon_word_of_unknown_first_letter_is_still_counted(tmp_path: Path) -> None:
+    """A word the factored counter cannot place by its first letter (a class, a dot) turns
+    the counter back to the plain alternation: the same counts."""
+    path = tmp_path / "odd.json"
+    words = {"patterns": ["[Gg]old panning", ".arter"]}
+    path.write_text(json.dumps({"gold_rush": words}), "utf-8")
+    choose = theme_chooser(load_themes(path))
+    assert choose("Villagers took up gold panning and barter.")[0] == ("gold_rush", 2)
+    assert choose("Smugglers crossed the river at night.")[0][0] == "trade"
+    assert choose("Ungold panning, gold pannings.") == []  # inside longer words: none
