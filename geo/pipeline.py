@@ -19,6 +19,7 @@ function serves the Dask workers of :mod:`geo.cluster`.
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import multiprocessing
 import os
 import sys
@@ -127,6 +128,9 @@ class Worker:
         self.skip = skip
         themes = load_themes(settings.lexicon) if settings.lexicon else None
         self.extractor = EventExtractor(gazetteer, themes)
+        # The gazetteer's index and the compiled rules live as long as the process: out of
+        # the collector's way, its passes look only at what extraction makes.
+        gc.freeze()
 
     def run(self, files: Sequence[str]) -> Batch:
         """Return the batch of ``files``; an error under ``raise_errors`` is returned, not
