@@ -128,9 +128,6 @@ class Worker:
         self.skip = skip
         themes = load_themes(settings.lexicon) if settings.lexicon else None
         self.extractor = EventExtractor(gazetteer, themes)
-        # The gazetteer's index and the compiled rules live as long as the process: out of
-        # the collector's way, its passes look only at what extraction makes.
-        gc.freeze()
 
     def run(self, files: Sequence[str]) -> Batch:
         """Return the batch of ``files``; an error under ``raise_errors`` is returned, not
@@ -184,6 +181,9 @@ def _init_worker(settings: Settings, gazetteer: Gazetteer | None, skip: Collecti
         _WORKER = Worker(settings, gazetteer, skip)
     except NkmapError as exc:  # a bad lexicon or gazetteer: told with the first batch
         _WORKER = exc
+    # What this process holds now lives as long as it does (it exists for the work): out
+    # of the collector's way, its passes look only at what extraction makes.
+    gc.freeze()
 
 
 def _run_chunk(files: Sequence[str]) -> Batch:
