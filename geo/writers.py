@@ -55,6 +55,14 @@ def _json_value(value: Any) -> Any:
     return value.isoformat() if isinstance(value, dt.date) else value
 
 
+def _iso(value: Any) -> str:
+    """Return a date as JSON writes it (ISO); raise TypeError for anything else, as the
+    encoder's ``default`` must."""
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    raise TypeError(f"{type(value).__name__} is not JSON serialisable")
+
+
 class GeoJSONWriter:
     """A FeatureCollection written feature by feature to a text stream."""
 
@@ -72,12 +80,13 @@ class GeoJSONWriter:
             point = row[-1]
             feature = {
                 "type": "Feature",
-                "properties": {n: _json_value(v) for n, v in zip(self.names, row, strict=False)},
+                "properties": dict(zip(self.names, row, strict=False)),
                 "geometry": None
                 if point is None
                 else {"type": "Point", "coordinates": [point[0], point[1]]},
             }
-            text = json.dumps(feature, ensure_ascii=False, indent=self.indent)
+            # dates through ``default``: the encoder meets them in C, not every value in Python
+            text = json.dumps(feature, ensure_ascii=False, indent=self.indent, default=_iso)
             parts.append(("\n" if self.first else ",\n") + text)
             self.first = False
         self.stream.write("".join(parts))
