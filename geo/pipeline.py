@@ -232,6 +232,16 @@ def plan_chunks(
     return chunks, failures
 
 
+def _finer_tail(chunks: list[list[str]], jobs: int, parts: int = 4) -> list[list[str]]:
+    """Return ``chunks`` with the last ``jobs`` of them cut in ``parts`` each (order kept):
+    the run ends when its slowest worker does, and small last chunks end them together."""
+    head, tail = chunks[:-jobs], chunks[-jobs:]
+    for chunk in tail:
+        step = -(-len(chunk) // parts)
+        head.extend(chunk[i : i + step] for i in range(0, len(chunk), step))
+    return head
+
+
 class Pipeline:
     """Articles under ``paths`` → batches of results, streamed.
 
@@ -314,6 +324,8 @@ class Pipeline:
             chunk_files=self.chunk_files,
             min_chunks=1 if self.jobs == 1 else CHUNKS_PER_JOB * self.jobs,
         )
+        if self.jobs > 1:
+            chunks = _finer_tail(chunks, self.jobs)
         self.files_total = sum(map(len, chunks))
         if missing:  # paths that name no readable file: a batch of failures only
             if self.settings.raise_errors:
