@@ -68,6 +68,24 @@ _NON_ASCII_LETTER = re.compile(r"[^\W\d_\x00-\x7f]")
 # Bytes to letters and gaps: each ASCII letter becomes "a", every other byte a space.
 _LETTER_BYTES = bytes(ord("a") if chr(b).isascii() and chr(b).isalpha() else 32 for b in range(256))
 
+
+def _literal_tree(words: tuple[str, ...]) -> str:
+    """Return a pattern finding any of ``words`` (literals) in a text, the words factored on
+    their common prefixes ("c(?:omment|opyright)"): the engine tries each branch at each
+    character, so a tree is tried several times faster than a list of the words."""
+    by_first: dict[str, list[str]] = {}
+    for word in sorted(set(words)):
+        by_first.setdefault(word[0], []).append(word[1:])
+    branches = []
+    for first, rests in by_first.items():
+        if "" in rests:  # the word ends here: the longer ones hold it and need not be sought
+            branches.append(re.escape(first))
+        else:
+            rest = _literal_tree(tuple(rests))
+            branches.append(re.escape(first) + (f"(?:{rest})" if "|" in rest else rest))
+    return "|".join(branches)
+
+
 # Whole-line noise: the line is dropped wherever it appears (bounded in length by callers).
 # Every rule here is anchored at the line's start (each alternative opens with "^").
 _NOISE_PATTERNS = [
@@ -100,14 +118,19 @@ _NOISE_PATTERNS = [
     r"^\W*(?:tags?|topics?|categories|category|filed under|keywords?)\s*:",
     # author biographies
     r"^(?:about the authors?|about the writer|author|authors)$",
-    r"^[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,4}\s+is\s+(?:an?|the|one of)\b.{0,80}"
-    r"\b(?:correspondent|reporter|reporters|journalist|editor|writer|contributor|"
-    r"analyst|columnist|intern|fellow|researcher)\b",
     r"^follow (?:us|him|her|them)\b|^contact (?:us|the author)\b",
 ]
 # The anchored rules joined in one pattern (a line matches a union of rules exactly when
 # it matches one of them; one scan, not many), tried at the line's start only.
 _ANCHORED = re.compile("|".join(f"(?:{p})" for p in _NOISE_PATTERNS), re.IGNORECASE)
+# An author's biography, also whole-line noise ("Kim Ji-hye is a reporter for ..."): each of
+# its closing words holds one of _TRIGGERS, so only a line holding one of those is tried.
+_AUTHOR_LINE = re.compile(
+    r"^[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,4}\s+is\s+(?:an?|the|one of)\b.{0,80}"
+    r"\b(?:correspondent|reporter|reporters|journalist|editor|writer|contributor|"
+    r"analyst|columnist|intern|fellow|researcher)\b",
+    re.IGNORECASE,
+)
 
 #: Whole-line noise found anywhere in the line, each rule with a word (lower-cased) that it
 #: cannot match without, as written in it outside any optional or alternative part.  A
@@ -219,6 +242,7 @@ _TRIGGERS = (
     "fellow",
     "researcher",
 )
+_TRIGGER = re.compile(_literal_tree(_TRIGGERS))
 # Keyword rules only apply to short lines: a body paragraph may mention a "password" once.
 _NOISE_MAX_WORDS = 30
 
@@ -251,6 +275,9 @@ _CAPTION_TAIL = re.compile(
     r"(?:[.!?\"”]\s*|\s[|/]\s*)(?:file\s+)?(?:photo|image|picture|graphic|source|credit|"
     r"illustration)s?\s*(?::|=|by\b|courtesy of\b)\s*[\w.&'’/ -]{2,50}$",
     re.IGNORECASE,
+)
+_CREDIT_WORD = re.compile(
+    _literal_tree(("photo", "image", "picture", "graphic", "source", "credit", "illustration"))
 )
 _DATELINE_PREFIX = re.compile(
     r"^(?P<dl>[A-Z][A-Z'.-]{2,}(?:(?:\s+|\s*/\s*)[A-Z][A-Z'.-]+){0,3}(?:,\s*[^–—\n]{0,40}?)?"
@@ -359,15 +386,12 @@ def is_noise_line(line: str) -> bool:
     (True, False)
     """
     line = line.strip()
-    return bool(line) and _is_noise(line, _words(line))
+    return bool(line) and _is_noise(line, _words(line), line.lower())
 
 
-def _keyword_noise(line: str) -> bool:
-    """Return True when one of :data:`_KEYWORD_RULES` matches ``line`` (which holds one of
-    :data:`_TRIGGERS`)."""
-    low = line.lower()
-    if not any(map(low.__contains__, _TRIGGERS)):
-        return False
+def _keyword_noise(line: str, low: str) -> bool:
+    """Return True when one of :data:`_KEYWORD_RULES` matches ``line`` (lower-cased:
+    ``low``)."""
     folded = _case_blind(low)
     return any(word in folded and rule.search(line) for word, rule in _KEYWORD_PATTERNS)
 
@@ -381,8 +405,15 @@ def _case_blind(low: str) -> str:
     return low.replace("\u0307", "").replace("ı", "i").replace("ſ", "s")
 
 
-def _is_noise(line: str, words: int) -> bool:
-    """:func:`is_noise_line` for a stripped, non-empty ``line`` of ``words`` words.
+def _odd_case(low: str) -> bool:
+    """Return True when the lower-cased ``low`` holds a letter that :func:`_case_blind`
+    changes: then a word matched case-blind in the line may be missing from ``low``."""
+    return not low.isascii() and ("\u0307" in low or "ı" in low or "ſ" in low)
+
+
+def _is_noise(line: str, words: int, low: str, menus: bool = True) -> bool:
+    """:func:`is_noise_line` for a stripped, non-empty ``line`` of ``words`` words, ``low``
+    lower-cased; ``menus=False`` when the page holds no menu separator at all.
 
     The cheap tests come first in each rule (the count, the line's start and end, before a
     search through the line or for its dates).
@@ -390,11 +421,14 @@ def _is_noise(line: str, words: int) -> bool:
     if words <= _NOISE_MAX_WORDS:
         if _ANCHORED.match(line):  # every rule in it opens with "^": a match at the start
             return True
-        if _keyword_noise(line):
+        if _TRIGGER.search(low) is not None:
+            if _AUTHOR_LINE.match(line) or _keyword_noise(line, low):
+                return True
+        elif _odd_case(low) and _AUTHOR_LINE.match(line):
             return True
     if words <= 4 and _OUTLET_LINE.match(line):
         return True  # the site's name alone: masthead or footer
-    if _is_menu(line) or _WEATHER.match(line):
+    if (menus and _is_menu(line)) or _WEATHER.match(line):
         return True
     # A photo caption with its credit ("Trucks on the Friendship Bridge. (Daily NK)") is kept:
     # it says what and where the picture shows, and the issue counts its places.
@@ -578,16 +612,19 @@ def is_caption(line: str) -> bool:
     >>> is_caption("Trucks on the Friendship Bridge. (Daily NK)")
     True
     """
-    return _is_caption(line, _words(line))
+    return _is_caption(line, _words(line), line.lower())
 
 
-def _is_caption(line: str, words: int) -> bool:
-    """:func:`is_caption` for a line of ``words`` words."""
+def _is_caption(line: str, words: int, low: str) -> bool:
+    """:func:`is_caption` for a line of ``words`` words, ``low`` lower-cased."""
     if words > 40:
         return False
     # the credit in brackets closes the line: look for it only in a line that ends so
     if line.rstrip().endswith((")", "]")) and _CAPTION_CREDIT.search(line):
         return True
+    # a credit after the caption names a photo, an image...: look for it only then
+    if _CREDIT_WORD.search(_case_blind(low)) is None:
+        return False
     return _CAPTION_TAIL.search(line) is not None
 
 
@@ -603,17 +640,18 @@ def _is_heading(line: str, words: int) -> bool:
     )
 
 
-def _is_headline(line: str, words: int) -> bool:
+def _is_headline(line: str, words: int, low: str) -> bool:
     return (
         3 <= words <= 25
         and not _ends_sentence(line.rstrip("”\"'"))
-        and not _is_caption(line, words)
+        and not _is_caption(line, words, low)
     )
 
 
-# A line's text: from its first character that is not space (nor a zero-width space or a
-# byte-order mark) to its last, on one line.  One scan of the page finds every line trimmed.
-_LINE_TEXT = re.compile(r"[^\s\u200b\ufeff](?:[^\r\n]*[^\s\u200b\ufeff])?")
+# A line's text, from its first character that is not space (nor a zero-width space or a
+# byte-order mark) to its last on the same line, and the space before it (line breaks
+# too).  One scan of the page finds every line trimmed, each right after the one before.
+_LINE_TEXT = re.compile(r"([\s\u200b\ufeff]*)([^\s\u200b\ufeff](?:[^\r\n]*[^\s\u200b\ufeff])?)")
 # What separates two lines of text when a blank line lies between them: a line of spaces
 # only, or an empty line after a "\n" ("\r\r" is one break: the old Mac ending of one line).
 _BLANK_BETWEEN = re.compile(r"\n[\r\n]|[\r\n][^\r\n]+[\r\n]")
@@ -628,17 +666,16 @@ def _page_lines(text: str) -> list[tuple[int, int, str, int]]:
     """
     out: list[tuple[int, int, str, int]] = []
     block = 0
-    after = -1  # where the previous line ended
+    end = 0
     respace = "\u00a0" in text or "\u200b" in text
-    for m in _LINE_TEXT.finditer(text):
-        s, e = m.span()
-        if after >= 0 and _BLANK_BETWEEN.search(text, after, s):
+    for space, line in _LINE_TEXT.findall(text):
+        start = end + len(space)
+        end = start + len(line)
+        if out and space != "\n" and (space == "\n\n" or _BLANK_BETWEEN.search(space)):
             block += 1
-        line = m.group()
         if respace:
             line = line.replace("\u00a0", " ").replace("\u200b", "")
-        out.append((s, e, line, block))
-        after = e
+        out.append((start, end, line, block))
     if block == 0 and len(out) > 1:
         out = [(s, e, line, i) for i, (s, e, line, _) in enumerate(out)]
     return out
@@ -661,17 +698,25 @@ def clean_page(text: str, *, title: str = "", guess_title: bool = True) -> Clean
     lines = [line for _, _, line, _ in items]
     counts = [_words(line) for line in lines]  # each line's words (lines are stripped)
     author = _author_from(lines, counts)
-    source = guess_source("\n".join(lines))
-    keep = [not _is_noise(line, words) for line, words in zip(lines, counts, strict=True)]
+    joined = "\n".join(lines)
+    source = guess_source(joined)
+    # every line lower-cased by one call (no line holds a "\n", and lower-casing reads no
+    # letter across one)
+    lows = joined.lower().split("\n") if lines else []
+    menus = "   " in joined or _MENU_MARK.search(joined) is not None
+    keep = [
+        not _is_noise(line, words, low, menus)
+        for line, words, low in zip(lines, counts, lows, strict=True)
+    ]
     listed = [_LIST_HEADING.match(line) is not None for line in lines]
     _drop_lists(lines, counts, listed, keep)
     _drop_footer(lines, counts, listed, keep)
-    title_at = _drop_head(items, counts, keep, title=title, guess_title=guess_title)
+    title_at = _drop_head(items, counts, lows, keep, title=title, guess_title=guess_title)
     # the tail: headline-like lines after the last paragraph (links to other articles)
     kept = [i for i in range(len(lines)) if keep[i]]
-    while len(kept) > 1 and _is_headline(lines[kept[-1]], counts[kept[-1]]):
+    while len(kept) > 1 and _is_headline(lines[kept[-1]], counts[kept[-1]], lows[kept[-1]]):
         keep[kept.pop()] = False
-    roles = _roles(lines, counts, keep, title_at)
+    roles = _roles(lines, counts, lows, keep, title_at)
     page_lines = [Line(s, e, role) for (s, e, _, _), role in zip(items, roles, strict=True)]
     _cut_datelines(lines, keep, roles, page_lines)
     out: list[str] = []
@@ -724,6 +769,7 @@ def _drop_footer(lines: list[str], counts: list[int], listed: list[bool], keep: 
 def _drop_head(
     items: list[tuple[int, int, str, int]],
     counts: list[int],
+    lows: list[str],
     keep: list[bool],
     *,
     title: str,
@@ -743,7 +789,12 @@ def _drop_head(
             return first
         nxt = next((i for i in range(first + 1, len(lines)) if keep[i]), None)
         wrapped = nxt is not None and items[nxt][3] == items[first][3] and lines[nxt][:1].islower()
-        if not title and guess_title and _is_headline(line, counts[first]) and not wrapped:
+        if (
+            not title
+            and guess_title
+            and not wrapped
+            and _is_headline(line, counts[first], lows[first])
+        ):
             keep[first] = False
             return first
         if counts[first] >= 4 or _ends_sentence(line):
@@ -754,13 +805,13 @@ def _drop_head(
 
 
 def _roles(
-    lines: list[str], counts: list[int], keep: list[bool], title_at: int | None
+    lines: list[str], counts: list[int], lows: list[str], keep: list[bool], title_at: int | None
 ) -> list[str]:
     """Return each line's role in :data:`ROLES` (datelines are cut out afterwards)."""
     roles = ["noise"] * len(lines)
     for i, line in enumerate(lines):
         if keep[i]:
-            roles[i] = "caption" if _is_caption(line, counts[i]) else "body"
+            roles[i] = "caption" if _is_caption(line, counts[i], lows[i]) else "body"
             if roles[i] == "body" and _is_heading(line, counts[i]):
                 roles[i] = "heading"
     if title_at is not None:
