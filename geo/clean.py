@@ -475,12 +475,16 @@ def guess_source(text: str) -> str:
             m = next(filter(None, (signal.pattern.match(text, at) for at in starts)), None)
         else:
             if signal.needles:
-                low = low or text.lower()
-                if not any(n in low for n in signal.needles):
+                if signal.folded:
+                    low = low or text.lower()
+                if not any(n in (low if signal.folded else text) for n in signal.needles):
                     continue  # a word the signal needs is not in the text
             if signal.needed is not None and signal.needed.search(text) is None:
                 continue  # nor what it needs around the outlet's name
-            m = signal.pattern.search(text)
+            since = 0
+            if signal.lead:  # no match opens before the word ahead of the first name
+                since = max(0, _space_start(text, starts[0]) - signal.lead)
+            m = signal.pattern.search(text, since)
         if m is not None:
             found = m.group("o")
             for pattern, name in _OUTLETS_EXACT:
@@ -494,6 +498,14 @@ def guess_source(text: str) -> str:
 _CAPITAL_NAME = re.compile("|".join(p for p, _ in OUTLETS if not p[0].islower()))
 _SMALL_NAME = re.compile("|".join(p for p, _ in OUTLETS if p[0].islower()))
 _OUTLETS_EXACT = tuple((re.compile(p), name) for p, name in OUTLETS)
+
+
+def _space_start(text: str, end: int) -> int:
+    """Return where the run of space (``\\s``) ending at ``end`` in ``text`` begins."""
+    start = end
+    while start > 0 and text[start - 1].isspace():
+        start -= 1
+    return start
 
 
 def _name_starts(text: str) -> list[int]:
@@ -512,16 +524,22 @@ def _name_starts(text: str) -> list[int]:
 class _Signal:
     """A pattern naming the page's outlet in its group ``o``, and how to look for it.
 
-    ``needles`` are words (lower-cased) one of which it cannot match without; ``needed``
-    is a part of it that opens with a literal (which the engine finds fast) and that it
-    cannot match without either.  A pattern whose match opens with the outlet's name
+    ``needles`` are words one of which it cannot match without, looked for as written (in
+    the lower-cased text when ``folded``: the pattern ignores case there); ``needed`` is a
+    part of it that opens with a literal (which the engine finds fast) and that it cannot
+    match without either.  A pattern whose match opens with the outlet's name
     (``at_name``) is instead tried at each place a name begins: it can match nowhere else.
+    One whose match opens with a word of at most ``lead`` characters and then the space
+    before the name is searched from there before the first name: a name starts no
+    earlier, and the space before a later one starts later.
     """
 
     pattern: re.Pattern[str]
     needles: tuple[str, ...] = ()
+    folded: bool = False
     needed: re.Pattern[str] | None = None
     at_name: bool = False
+    lead: int = 0
 
 
 _O = "(?P<o>" + _OUTLET + ")"
@@ -540,6 +558,7 @@ _SOURCE_SIGNALS = (
     _Signal(
         re.compile(r"\b(?:told|informed|tells)\s+" + _O + r"\b"),
         needles=("told", "informed", "tells"),
+        lead=len("informed"),
     ),
     _Signal(
         re.compile(
@@ -554,7 +573,9 @@ _SOURCE_SIGNALS = (
     _Signal(re.compile(r"^\W*" + _O + r"\W*$", _M)),
     _Signal(re.compile(r"[.!?]\s*\(" + _O + r"\)\s*$", _M)),
     _Signal(
-        re.compile(r"(?:(?i:\bcopyright\b)|©)\s*(?:\d{4}\s*)?" + _O, _M), needles=("copyr", "©")
+        re.compile(r"(?:(?i:\bcopyright\b)|©)\s*(?:\d{4}\s*)?" + _O, _M),
+        needles=("copyr", "©"),
+        folded=True,
     ),
 )
 
