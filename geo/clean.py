@@ -775,7 +775,7 @@ def _drop_lists(lines: list[str], counts: list[int], listed: list[bool], keep: l
 def _drop_footer(lines: list[str], counts: list[int], listed: list[bool], keep: list[bool]) -> None:
     """Drop the footer: from a footer line on, when no body paragraph follows and it sits
     in the last 60% of the page's text."""
-    total = sum(len(line) for line in lines) or 1
+    total = sum(map(len, lines)) or 1
     seen = 0
     for i, line in enumerate(lines):
         if seen >= 0.4 * total and (listed[i] or _FOOTER_START.match(line)):
@@ -849,12 +849,29 @@ def _cut_datelines(
         if not keep[i]:
             continue
         line = lines[i]
-        m = _DATELINE_PREFIX.match(line) or _AGENCY_DATELINE.match(line)
+        m = _dateline(line)
         if m and _words(m.group("dl")) <= 8:
             s, e = page_lines[i].start, page_lines[i].end
             cut = s + m.end()
             lines[i] = line[m.end() :]
             page_lines[i : i + 1] = [Line(s, cut, "dateline"), Line(cut, e, roles[i])]
+
+
+_DATELINE_SECOND = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ'.-")
+
+
+def _dateline(line: str) -> re.Match[str] | None:
+    """Return the match of a wire dateline opening ``line``, or None.
+
+    Both patterns open with a capital; the first then needs a second one (or ``'.-``), the
+    other a bracket: a line failing those is not tried.
+    """
+    if not "A" <= line[:1] <= "Z":
+        return None
+    m = _DATELINE_PREFIX.match(line) if line[1:2] in _DATELINE_SECOND else None
+    if m is None and "(" in line:
+        m = _AGENCY_DATELINE.match(line)
+    return m
 
 
 def _same_title(line: str, title: str) -> bool:
