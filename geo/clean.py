@@ -132,10 +132,10 @@ _AUTHOR_LINE = re.compile(
     re.IGNORECASE,
 )
 
-#: Whole-line noise found anywhere in the line, each rule with a word (lower-cased) that it
-#: cannot match without, as written in it outside any optional or alternative part.  A
-#: rule is only tried on a line holding its word: searching through a line for all the
-#: rules at once costs about half a microsecond a character.
+#: Whole-line noise found anywhere in the line, each rule with a word (lower-cased) that
+#: every match of it holds, read case-blind.  A rule is only tried on a line holding its
+#: word: searching through a line for all the rules at once costs about half a
+#: microsecond a character.
 _KEYWORD_RULES: tuple[tuple[str, str], ...] = (
     # reader feedback and comment policies
     ("inappropriate language", r"inappropriate language"),
@@ -194,7 +194,9 @@ _KEYWORD_RULES: tuple[tuple[str, str], ...] = (
     ),
 )
 _KEYWORD_PATTERNS = tuple((word, re.compile(rule, re.IGNORECASE)) for word, rule in _KEYWORD_RULES)
-# A line holding none of these words (lower-cased) is not searched for the keyword rules.
+# A line holding none of these words (lower-cased) is not tried with the keyword rules nor
+# the biography rule (a rule of the page's noise, not merely a shortcut: "Become a
+# supporter" alone is kept).
 _TRIGGERS = (
     "comment",
     "delete",
@@ -436,7 +438,7 @@ def _is_noise(line: str, words: int, low: str, menus: bool = True) -> bool:
         return True  # a byline, or a linked headline with its date
     if words <= 30 and _BULLET.match(line) and find_dates(line):
         return True
-    return words <= 8 and not _ends_sentence(line) and _BYLINE.match(line) is not None
+    return words <= 8 and _BYLINE.match(line) is not None and not _ends_sentence(line)
 
 
 def canonical_outlet(name: str) -> str:
@@ -494,7 +496,8 @@ def guess_source(text: str) -> str:
 
 
 # The outlets' names in two parts, for a fast scan: those opening with a capital or digit
-# (the engine skips every other character) and the one in lower case, a literal.
+# (the engine skips the characters no name opens with) and the one in lower case, sought
+# apart as a literal (with it the first part would stop at every "n").
 _CAPITAL_NAME = re.compile("|".join(p for p, _ in OUTLETS if not p[0].islower()))
 _SMALL_NAME = re.compile("|".join(p for p, _ in OUTLETS if p[0].islower()))
 _OUTLETS_EXACT = tuple((re.compile(p), name) for p, name in OUTLETS)
@@ -643,7 +646,10 @@ def _is_caption(line: str, words: int, low: str) -> bool:
     # the credit in brackets closes the line: look for it only in a line that ends so
     if line.rstrip().endswith((")", "]")) and _CAPTION_CREDIT.search(line):
         return True
-    # a credit after the caption names a photo, an image...: look for it only then
+    # a credit after the caption names a photo, an image... and then "by", ":", "=" or
+    # "courtesy of": look for it only in a line holding those
+    if not (":" in line or "=" in line or "by" in low or "courte" in low):
+        return False
     if _CREDIT_WORD.search(_case_blind(low)) is None:
         return False
     return _CAPTION_TAIL.search(line) is not None
