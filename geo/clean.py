@@ -19,6 +19,7 @@ with its paragraph breaks, beside the title, author and outlet it found on the w
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from geo.dates import find_dates
@@ -473,8 +474,8 @@ def guess_source(text: str) -> str:
         return ""  # no outlet named as a word of its own
     low = ""
     for signal in _SOURCE_SIGNALS:
-        if signal.at_name:
-            m = next(filter(None, (signal.pattern.match(text, at) for at in starts)), None)
+        if signal.opening is not None:
+            m = _first_match(signal.pattern, text, (signal.opening(text, at) for at in starts))
         else:
             if signal.needles:
                 if signal.folded:
@@ -501,6 +502,41 @@ def guess_source(text: str) -> str:
 _CAPITAL_NAME = re.compile("|".join(p for p, _ in OUTLETS if not p[0].islower()))
 _SMALL_NAME = re.compile("|".join(p for p, _ in OUTLETS if p[0].islower()))
 _OUTLETS_EXACT = tuple((re.compile(p), name) for p, name in OUTLETS)
+
+
+def _first_match(
+    pattern: re.Pattern[str], text: str, places: Iterable[int | None]
+) -> re.Match[str] | None:
+    """Return the first match of ``pattern`` at one of ``places`` in ``text`` (None: no
+    place), or None."""
+    for at in places:
+        if at is not None:
+            m = pattern.match(text, at)
+            if m is not None:
+                return m
+    return None
+
+
+def _at_name(text: str, name: int) -> int | None:
+    """Where a match opening with the outlet's name at ``name`` opens: there."""
+    return name
+
+
+def _line_start(text: str, name: int) -> int | None:
+    """Where a match of "start of line, then only non-word characters, then the name at
+    ``name``" can open: the start of the name's line.  (It may open on an earlier line
+    when the lines between hold no word character; from the name's line it finds the same
+    name.)"""
+    return text.rfind("\n", 0, name) + 1
+
+
+def _after_sentence(text: str, name: int) -> int | None:
+    """Where a match of "``.``, ``!`` or ``?``, space, ``(`` and the name at ``name``" can
+    open: at the punctuation before the space before the bracket, or nowhere (None)."""
+    if name < 2 or text[name - 1] != "(":
+        return None
+    start = _space_start(text, name - 1) - 1
+    return start if start >= 0 and text[start] in ".!?" else None
 
 
 def _space_start(text: str, end: int) -> int:
@@ -530,19 +566,23 @@ class _Signal:
     ``needles`` are words one of which it cannot match without, looked for as written (in
     the lower-cased text when ``folded``: the pattern ignores case there); ``needed`` is a
     part of it that opens with a literal (which the engine finds fast) and that it cannot
-    match without either.  A pattern whose match opens with the outlet's name
-    (``at_name``) is instead tried at each place a name begins: it can match nowhere else.
-    One whose match opens with a word of at most ``lead`` characters and then the space
-    before the name is searched from there before the first name: a name starts no
-    earlier, and the space before a later one starts later.
+    match without either.  One whose match opens with a word of at most ``lead``
+    characters and then the space before the name is searched from there before the first
+    name: a name starts no earlier, and the space before a later one starts later.
+
+    A signal with an ``opening`` is instead tried only where a match holding the name
+    that begins at a given place would open (``opening(text, place)``, None for nowhere),
+    for each place a name begins, in order: as what may come before a name holds no word
+    character, matches naming later names open later, and the first found is the one a
+    search of the whole text finds first.
     """
 
     pattern: re.Pattern[str]
     needles: tuple[str, ...] = ()
     folded: bool = False
     needed: re.Pattern[str] | None = None
-    at_name: bool = False
     lead: int = 0
+    opening: Callable[[str, int], int | None] | None = None
 
 
 _O = "(?P<o>" + _OUTLET + ")"
@@ -556,7 +596,7 @@ _SOURCE_SIGNALS = (
             + r"(?:'s|’s)?\s+(?:\w+\s+){0,2}"
             + r"(?:correspondent|reporter|reporters|journalist|staff)"
         ),
-        at_name=True,
+        opening=_at_name,
     ),
     _Signal(
         re.compile(r"\b(?:told|informed|tells)\s+" + _O + r"\b"),
@@ -567,14 +607,14 @@ _SOURCE_SIGNALS = (
         re.compile(
             r"\b" + _O + r"\s+(?:has|have)\s+(?:spoken|learned|confirmed|obtained|reported)"
         ),
-        at_name=True,
+        opening=_at_name,
     ),
     _Signal(
         re.compile(r"^[A-Z][A-Za-z]{2,}[^()\n]{0,40}\(" + _O + r"\)\s*(?:--|–|—|-)", _M),
         needed=re.compile(r"\(" + _O + r"\)\s*(?:--|–|—|-)"),
     ),
-    _Signal(re.compile(r"^\W*" + _O + r"\W*$", _M)),
-    _Signal(re.compile(r"[.!?]\s*\(" + _O + r"\)\s*$", _M)),
+    _Signal(re.compile(r"^\W*" + _O + r"\W*$", _M), opening=_line_start),
+    _Signal(re.compile(r"[.!?]\s*\(" + _O + r"\)\s*$", _M), opening=_after_sentence),
     _Signal(
         re.compile(r"(?:(?i:\bcopyright\b)|©)\s*(?:\d{4}\s*)?" + _O, _M),
         needles=("copyr", "©"),
