@@ -366,11 +366,17 @@ def _words(text: str) -> int:
 
 
 _MENU_SPLIT = re.compile(r"\s*[|·•»›>]\s*|\s{3,}")
-_MENU_MARK = re.compile(r"[|·•»›>]")
+_MENU_MARKS = "|·•»›>"
+
+
+def _may_be_menu(text: str) -> bool:
+    """Return True when ``text`` holds what separates a menu's items (a mark of
+    :data:`_MENU_MARKS` or three spaces): one C scan a mark, faster than a pattern's."""
+    return "   " in text or any(map(text.__contains__, _MENU_MARKS))
 
 
 def _is_menu(line: str) -> bool:
-    if "   " not in line and not _MENU_MARK.search(line):
+    if not _may_be_menu(line):
         return False
     parts = [p.strip() for p in _MENU_SPLIT.split(line) if p.strip()]
     return len(parts) >= 3 and all(_words(p) <= 3 and not _ends_sentence(p) for p in parts)
@@ -770,7 +776,7 @@ def clean_page(text: str, *, title: str = "", guess_title: bool = True) -> Clean
     # every line lower-cased by one call (no line holds a "\n", and lower-casing reads no
     # letter across one)
     lows = joined.lower().split("\n") if lines else []
-    menus = "   " in joined or _MENU_MARK.search(joined) is not None
+    menus = _may_be_menu(joined)
     keep = [
         not _is_noise(line, words, low, menus)
         for line, words, low in zip(lines, counts, lows, strict=True)
