@@ -19,7 +19,7 @@ with its paragraph breaks, beside the title, author and outlet it found on the w
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
 from geo.dates import find_dates
@@ -481,7 +481,7 @@ def guess_source(text: str) -> str:
     low = ""
     for signal in _SOURCE_SIGNALS:
         if signal.opening is not None:
-            m = _first_match(signal.pattern, text, (signal.opening(text, at) for at in starts))
+            m = _first_match(signal.pattern, text, signal.opening(text, starts))
         else:
             if signal.needles:
                 if signal.folded:
@@ -511,38 +511,44 @@ _OUTLETS_EXACT = tuple((re.compile(p), name) for p, name in OUTLETS)
 
 
 def _first_match(
-    pattern: re.Pattern[str], text: str, places: Iterable[int | None]
+    pattern: re.Pattern[str], text: str, places: Iterable[int]
 ) -> re.Match[str] | None:
-    """Return the first match of ``pattern`` at one of ``places`` in ``text`` (None: no
-    place), or None."""
+    """Return the first match of ``pattern`` at one of ``places`` in ``text``, or None."""
     for at in places:
-        if at is not None:
-            m = pattern.match(text, at)
-            if m is not None:
-                return m
+        m = pattern.match(text, at)
+        if m is not None:
+            return m
     return None
 
 
-def _at_name(text: str, name: int) -> int | None:
-    """Where a match opening with the outlet's name at ``name`` opens: there."""
-    return name
+def _at_names(text: str, names: list[int]) -> Iterable[int]:
+    """Where matches opening with the outlet's name open: at the ``names``."""
+    return names
 
 
-def _line_start(text: str, name: int) -> int | None:
-    """Where a match of "start of line, then only non-word characters, then the name at
-    ``name``" can open: the start of the name's line.  (It may open on an earlier line
-    when the lines between hold no word character; from the name's line it finds the same
-    name.)"""
-    return text.rfind("\n", 0, name) + 1
+def _line_starts(text: str, names: list[int]) -> Iterator[int]:
+    """Where matches of "start of line, then only non-word characters, then a name" can
+    open: the start of each line holding one of the ``names`` (in order), once a line.
+    (Such a match may open on an earlier line when the lines between hold no word
+    character; from the name's line it finds the same name.)  The text is read once."""
+    start, read = -1, 0
+    for name in names:
+        newline = text.rfind("\n", read, name)
+        read = name
+        if newline >= 0 or start < 0:
+            start = newline + 1 if newline >= 0 else text.rfind("\n", 0, name) + 1
+            yield start
 
 
-def _after_sentence(text: str, name: int) -> int | None:
-    """Where a match of "``.``, ``!`` or ``?``, space, ``(`` and the name at ``name``" can
-    open: at the punctuation before the space before the bracket, or nowhere (None)."""
-    if name < 2 or text[name - 1] != "(":
-        return None
-    start = _space_start(text, name - 1) - 1
-    return start if start >= 0 and text[start] in ".!?" else None
+def _sentence_ends(text: str, names: list[int]) -> Iterator[int]:
+    """Where matches of "``.``, ``!`` or ``?``, space, ``(`` and a name" can open: at the
+    punctuation before the space before the bracket ahead of each of the ``names`` that
+    has them."""
+    for name in names:
+        if name >= 2 and text[name - 1] == "(":
+            start = _space_start(text, name - 1) - 1
+            if start >= 0 and text[start] in ".!?":
+                yield start
 
 
 def _space_start(text: str, end: int) -> int:
@@ -576,11 +582,11 @@ class _Signal:
     characters and then the space before the name is searched from there before the first
     name: a name starts no earlier, and the space before a later one starts later.
 
-    A signal with an ``opening`` is instead tried only where a match holding the name
-    that begins at a given place would open (``opening(text, place)``, None for nowhere),
-    for each place a name begins, in order: as what may come before a name holds no word
-    character, matches naming later names open later, and the first found is the one a
-    search of the whole text finds first.
+    A signal with an ``opening`` is instead tried only where a match holding one of the
+    names would open (``opening(text, names)``, given where the names begin, gives those
+    places in order): as what may come before a name holds no word character, matches
+    naming later names open later, and the first found is the one a search of the whole
+    text finds first.
     """
 
     pattern: re.Pattern[str]
@@ -588,7 +594,7 @@ class _Signal:
     folded: bool = False
     needed: re.Pattern[str] | None = None
     lead: int = 0
-    opening: Callable[[str, int], int | None] | None = None
+    opening: Callable[[str, list[int]], Iterable[int]] | None = None
 
 
 _O = "(?P<o>" + _OUTLET + ")"
@@ -602,7 +608,7 @@ _SOURCE_SIGNALS = (
             + r"(?:'s|’s)?\s+(?:\w+\s+){0,2}"
             + r"(?:correspondent|reporter|reporters|journalist|staff)"
         ),
-        opening=_at_name,
+        opening=_at_names,
     ),
     _Signal(
         re.compile(r"\b(?:told|informed|tells)\s+" + _O + r"\b"),
@@ -613,14 +619,14 @@ _SOURCE_SIGNALS = (
         re.compile(
             r"\b" + _O + r"\s+(?:has|have)\s+(?:spoken|learned|confirmed|obtained|reported)"
         ),
-        opening=_at_name,
+        opening=_at_names,
     ),
     _Signal(
         re.compile(r"^[A-Z][A-Za-z]{2,}[^()\n]{0,40}\(" + _O + r"\)\s*(?:--|–|—|-)", _M),
         needed=re.compile(r"\(" + _O + r"\)\s*(?:--|–|—|-)"),
     ),
-    _Signal(re.compile(r"^\W*" + _O + r"\W*$", _M), opening=_line_start),
-    _Signal(re.compile(r"[.!?]\s*\(" + _O + r"\)\s*$", _M), opening=_after_sentence),
+    _Signal(re.compile(r"^\W*" + _O + r"\W*$", _M), opening=_line_starts),
+    _Signal(re.compile(r"[.!?]\s*\(" + _O + r"\)\s*$", _M), opening=_sentence_ends),
     _Signal(
         re.compile(r"(?:(?i:\bcopyright\b)|©)\s*(?:\d{4}\s*)?" + _O, _M),
         needles=("copyr", "©"),
@@ -721,10 +727,11 @@ def _is_headline(line: str, words: int, low: str) -> bool:
     )
 
 
-# A line's text, from its first character that is not space (nor a zero-width space or a
-# byte-order mark) to its last on the same line, and the space before it (line breaks
-# too).  One scan of the page finds every line trimmed, each right after the one before.
-_LINE_TEXT = re.compile(r"([\s\u200b\ufeff]*)([^\s\u200b\ufeff](?:[^\r\n]*[^\s\u200b\ufeff])?)")
+# A line's text: from its first character that is not space (nor a zero-width space or a
+# byte-order mark) to its last, on one line.  One scan of the page finds every line trimmed
+# (the engine skips space between lines without trying a match there: each try would run
+# to the end of the space, and a page ending in a long run of space would take long).
+_LINE_TEXT = re.compile(r"[^\s\u200b\ufeff](?:[^\r\n]*[^\s\u200b\ufeff])?")
 # What separates two lines of text when a blank line lies between them: a line of spaces
 # only, or an empty line after a "\n" ("\r\r" is one break: the old Mac ending of one line).
 _BLANK_BETWEEN = re.compile(r"\n[\r\n]|[\r\n][^\r\n]+[\r\n]")
@@ -739,13 +746,15 @@ def _page_lines(text: str) -> list[tuple[int, int, str, int]]:
     """
     out: list[tuple[int, int, str, int]] = []
     block = 0
-    end = 0
+    end = -1  # where the line before ended
     respace = "\u00a0" in text or "\u200b" in text
-    for space, line in _LINE_TEXT.findall(text):
-        start = end + len(space)
-        end = start + len(line)
-        if out and space != "\n" and (space == "\n\n" or _BLANK_BETWEEN.search(space)):
+    for m in _LINE_TEXT.finditer(text):
+        start = m.start()
+        # one character between two lines is a line break, never a blank line
+        if start - end > 1 and end >= 0 and _BLANK_BETWEEN.search(text, end, start):
             block += 1
+        end = m.end()
+        line = m.group()
         if respace:
             line = line.replace("\u00a0", " ").replace("\u200b", "")
         out.append((start, end, line, block))

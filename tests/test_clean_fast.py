@@ -188,3 +188,11 @@ def test_control_characters_counted_in_utf8_bytes() -> None:
         text = "".join(rnd.choice(alphabet) for _ in range(rnd.randint(0, 900 if n % 9 else 9)))
         expected = article._looks_like_text(text)
         assert article._utf8_looks_like_text(text.encode(), text) == expected, repr(text)
+
+
+def test_a_page_ending_in_a_long_run_of_space_is_read() -> None:
+    # a scan trying a match at each character of the space would take minutes here
+    text = "Traders fined in Hyesan\n\nOfficials fined traders on March 7." + " \t" * 100_000
+    page = clean.clean_page(text)
+    assert page.text == "Officials fined traders on March 7."
+    assert [(x.start, x.end) for x in page.lines] == [(0, 23), (25, 60)]
