@@ -141,10 +141,6 @@ class _Failed(Exception):
 # ---------------------------------------------------------------------------------------------
 
 
-def _is_hidden(path: Path) -> bool:
-    return path.name.startswith(".")
-
-
 #: Files a folder walk leaves out: the folder's own documentation, not articles.
 _FOLDER_DOCS = re.compile(r"^(?:readme|license|licence|changelog|contributing)\b", re.IGNORECASE)
 
@@ -186,6 +182,12 @@ def _not_a_file(path: Path) -> str | None:
     return "not a regular file"
 
 
+def _suffix(name: str) -> str:
+    """Return the extension of the file ``name``, as :attr:`pathlib.PurePath.suffix` does."""
+    i = name.rfind(".")
+    return name[i:] if 0 < i < len(name) - 1 else ""
+
+
 def _walk(folder: Path, failures: list[ReadFailure]) -> list[Path]:
     """The article files under ``folder``, sorted; each unreadable entry becomes a failure.
 
@@ -215,14 +217,15 @@ def _walk(folder: Path, failures: list[ReadFailure]) -> list[Path]:
             seen.add(real)
             keep.append(d)
         dirs[:] = keep
+        base = Path(root)
         for name in sorted(names):
-            child = Path(root) / name
             if (
-                _is_hidden(child)
+                name.startswith(".")
                 or _FOLDER_DOCS.match(name)
-                or child.suffix.lower() not in ARTICLE_SUFFIXES
+                or _suffix(name).lower() not in ARTICLE_SUFFIXES
             ):
-                continue
+                continue  # told from the name alone, before a path is made for it
+            child = base / name
             why = _not_a_file(child)
             if why is not None:
                 failures.append(ReadFailure(str(child), why))
@@ -303,6 +306,21 @@ def _looks_like_text(text: str) -> bool:
     return len(_NOT_TEXT.findall(text)) <= max(2, len(text) // 200)
 
 
+#: The characters of :data:`_NOT_TEXT` in UTF-8: each control is one byte (never a byte of
+#: another character), the replacement character three.
+_CONTROL_BYTES = bytes(range(0x00, 0x09)) + b"\x0b" + bytes(range(0x0E, 0x20))
+_REPLACEMENT_BYTES = "\ufffd".encode()
+
+
+def _utf8_looks_like_text(data: bytes, text: str) -> bool:
+    """:func:`_looks_like_text` for ``text``, decoded from the UTF-8 ``data``: the same
+    count, taken in the bytes (two C loops over bytes rather than a pattern's search)."""
+    if not text:
+        return False
+    controls = len(data) - len(data.translate(None, _CONTROL_BYTES))
+    return controls + data.count(_REPLACEMENT_BYTES) <= max(2, len(text) // 200)
+
+
 #: Byte-order marks, longest first (the UTF-32 LE mark begins with the UTF-16 LE one).
 _BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32-le", "UTF-32"),
@@ -371,7 +389,7 @@ def _decode_bytes(data: bytes) -> str:
     except UnicodeDecodeError:
         pass
     else:
-        if not _looks_like_text(text):
+        if not _utf8_looks_like_text(data, text):
             raise _Failed("not text (binary file: control characters)")
         return text
     try:
@@ -774,18 +792,33 @@ _EVENT_SUFFIXES = tuple(
 _CSV_EVENTS_HEADER = re.compile(r"^[^\n]*\b(?:geometry|lat,|lon,|theme,)", re.IGNORECASE)
 
 
+def _file_size(path: Path) -> int:
+    """Return the size of the regular file ``path`` (one ``stat`` when it is one).
+
+    Raises:
+        _Failed: not a regular file (missing, a folder, a loop, a pipe...) or unreadable.
+    """
+    try:
+        info = os.stat(path)
+    except OSError:
+        info = None
+    if info is not None and stat.S_ISREG(info.st_mode):
+        return info.st_size
+    why = _not_a_file(path)
+    if why is not None or path.is_dir():
+        raise _Failed(why or "is a folder, not a file", FileError)
+    try:
+        return path.stat().st_size
+    except OSError as exc:
+        raise _Failed(f"cannot read: {exc.strerror or exc}", FileError) from exc
+
+
 def _read_path(path: Path, max_bytes: int) -> tuple[list[Article], list[ReadFailure]]:
     """Read one file. Raises _Failed for a failure of the whole file."""
     suffix = path.suffix.lower()
     if suffix in _EVENT_SUFFIXES:
         raise _Failed(_EVENTS_HINT)
-    why = _not_a_file(path)
-    if why is not None or path.is_dir():
-        raise _Failed(why or "is a folder, not a file", FileError)
-    try:
-        size = path.stat().st_size
-    except OSError as exc:
-        raise _Failed(f"cannot read: {exc.strerror or exc}", FileError) from exc
+    size = _file_size(path)
     if size > max_bytes:
         raise _Failed(f"file is {size:,} bytes, over the limit of {max_bytes:,}", FileError)
     try:

@@ -1,0 +1,198 @@
+"""The cleaner's fast paths give what their plain definitions give.
+
+Each shortcut in :mod:`geo.clean` (words counted in bytes, sentence ends read from the end,
+lines found by one scan, rules tried only where their words are, source signals tried
+where an outlet is named) is checked here against the straightforward form it replaces,
+on inputs chosen for their edges and on random ones.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+from re import _constants as sre_c  # type: ignore[attr-defined]
+from re import _parser as sre_parse  # type: ignore[attr-defined]
+from typing import Any
+
+import pytest
+
+from geo import article, clean
+
+# Pieces random texts are made of: words, bylines, credits, outlets, and the characters
+# that need care (odd cases, spaces that are not " ", line breaks, controls).
+# fmt: off
+PIECES = [
+    "Traders", "fined", "in", "Hyesan", "on", "March 7, 2024", "2024-03-08", "a", "I", "U.S.",
+    "Dandong-Sinuiju", "“quoted”", "‘single’", "—", "–", "-", "|", "·", "•", ">", "»", "   ",
+    "(Daily NK)", "Photo: Reuters", "Image = NK News", "(Photo: Yonhap)", "[File photo]",
+    "Read more:", "Subscribe now", "sign up", "Log in", "Copyright", "©", "(c) 2024",
+    "is a reporter for", "Kim Ji-hye", "told Daily NK", "NK News has learned", "KCNA",
+    "XKCNA", "AP", "CAP", "38 North", "nkmap sample dispatch", "SEOUL --", "Pyongyang,",
+    "İ", "ı", "ſ", "\u212a", "Σ", "é", "한국어", "무단 전재", "\u00a0", "\u200b", "\ufeff",
+    "\u3000", "\t", "\x0b", "\x0c", "\x85", "\u2028", "\ud800", "_", "42", "½", ".", "!",
+    "?", '"', "”", "’", ")", "]", ":", "=", "\n", "\n\n", "\r\n", "\r", "\r\r", "\n \n",
+]
+# fmt: on
+
+
+def _texts(seed: int, count: int, pieces: int = 40) -> list[str]:
+    rnd = random.Random(seed)
+    return [
+        "".join(
+            rnd.choice(PIECES) + rnd.choice(["", " ", " ", "\n"])
+            for _ in range(rnd.randint(0, pieces))
+        )
+        for _ in range(count)
+    ]
+
+
+def test_words_counted_in_bytes_as_the_pattern_counts() -> None:
+    for text in _texts(1, 3000) + ["", "ab", "a b", "é", "éa", "ab½c", "x_y", "ab\ud800cd"]:
+        expected = 100 if len(text) > 600 else len(clean._WORD.findall(text))
+        assert clean._words(text) == expected, text
+
+
+def test_sentence_and_line_ends_as_their_patterns() -> None:
+    sentence = re.compile(r"[.!?][\"'”’)\]]*$|[\"”]$")
+    line_end = re.compile(r"[.!?:;\"'”’)\]]$")
+    samples = _texts(2, 2000, pieces=6)
+    samples += [s + "\n" for s in samples[:500]] + [s + "\n\n" for s in samples[:100]]
+    samples += ["", "\n", ".", ".\n", "a.)”’", 'a."\n', "a.\n\n", "a)", "?]]]", "”"]
+    for text in samples:
+        assert clean._ends_sentence(text) == bool(sentence.search(text)), repr(text)
+        assert clean._ends_line(text) == bool(line_end.search(text)), repr(text)
+
+
+def _branches(pattern: str) -> list[list[tuple[Any, Any]]]:
+    """The top-level alternatives of ``pattern``, each as its parsed items."""
+    items = list(sre_parse.parse(pattern, re.IGNORECASE))
+    while len(items) == 1 and items[0][0] is sre_c.SUBPATTERN:
+        items = list(items[0][1][3])
+    if len(items) == 1 and items[0][0] is sre_c.BRANCH:
+        out = []
+        for branch in items[0][1][1]:
+            sub = list(branch)
+            while len(sub) == 1 and sub[0][0] is sre_c.SUBPATTERN:
+                sub = list(sub[0][1][3])
+            out.append(sub)
+        return out
+    return [items]
+
+
+def test_every_anchored_rule_opens_with_a_caret() -> None:
+    # so that matching at the line's start finds what a search would
+    for rule in clean._NOISE_PATTERNS:
+        for branch in _branches(rule):
+            assert branch[0] == (sre_c.AT, sre_c.AT_BEGINNING), rule
+
+
+def _holds(items: list[tuple[Any, Any]], word: str) -> bool:
+    """True when every match of the parsed ``items`` holds ``word`` (read case-blind) in
+    a run of literal characters: in a run of the sequence itself, in a part that cannot be
+    skipped, or in every alternative of a choice."""
+    run = ""
+    for op, arg in items:
+        if op is sre_c.LITERAL:
+            run += chr(arg).lower()
+            if word in run:
+                return True
+            continue
+        run = ""
+        if op is sre_c.SUBPATTERN and _holds(list(arg[3]), word):
+            return True
+        repeated = op in (sre_c.MAX_REPEAT, sre_c.MIN_REPEAT) and arg[0] >= 1
+        if repeated and _holds(list(arg[2]), word):
+            return True
+        if op is sre_c.BRANCH and all(_holds(list(b), word) for b in arg[1]):
+            return True
+    return False
+
+
+def test_every_keyword_rule_holds_its_word() -> None:
+    for word, rule in clean._KEYWORD_RULES:
+        assert word == word.lower()
+        assert _holds(list(sre_parse.parse(rule, re.IGNORECASE)), word), (word, rule)
+    assert not _holds(list(sre_parse.parse("a|bc", re.IGNORECASE)), "bc")  # the check checks
+
+
+def test_the_biography_rule_ends_in_trigger_words() -> None:
+    (closing,) = re.findall(r"\\b\(\?:([a-z|]+)\)\\b$", clean._AUTHOR_LINE.pattern)
+    for word in closing.split("|"):
+        assert any(t in word for t in clean._TRIGGERS), word
+
+
+def test_literal_tree_finds_what_the_words_find() -> None:
+    tree = re.compile(clean._literal_tree(clean._TRIGGERS))
+    for text in [t.lower() for t in _texts(3, 2000, pieces=8)] + ["ie ", "(c)", "전재", "lo"]:
+        assert bool(tree.search(text)) == any(t in text for t in clean._TRIGGERS), text
+
+
+def test_case_blind_text_holds_every_letter_the_engine_matches() -> None:
+    for code in range(0x110000):
+        char = chr(code)
+        if not char.isascii() and re.fullmatch("[a-z]", char, re.IGNORECASE):
+            folded = clean._case_blind(char.lower())
+            assert re.fullmatch("[a-z]", folded), hex(code)
+            assert clean._odd_case(char.lower()) or char.lower().isascii(), hex(code)
+
+
+def _plain_page_lines(text: str) -> list[tuple[int, int, str, int]]:
+    """The line splitter as first written: a loop over raw lines and their characters."""
+    strip = " \t\f\v\u00a0\u200b\ufeff\u3000"
+    out: list[tuple[int, int, str, int]] = []
+    block, blank_seen = 0, False
+    for m in re.finditer(r"[^\r\n]*", text):
+        s, e = m.start(), m.end()
+        while s < e and (text[s] in strip or text[s].isspace()):
+            s += 1
+        while e > s and (text[e - 1] in strip or text[e - 1].isspace()):
+            e -= 1
+        if s == e:
+            if m.start() != m.end() or (m.start() > 0 and text[m.start() - 1] == "\n"):
+                blank_seen = blank_seen or bool(out)
+            continue
+        if blank_seen:
+            block += 1
+            blank_seen = False
+        out.append((s, e, text[s:e].replace("\u00a0", " ").replace("\u200b", ""), block))
+    if not any(b for *_, b in out) and len(out) > 1:
+        out = [(s, e, line, i) for i, (s, e, line, _) in enumerate(out)]
+    return out
+
+
+def test_page_lines_as_the_plain_splitter() -> None:
+    edges = ["", "\n", "a", "a\r\rb", "a\r \rb", "a\n\rb", "a\r\n\r\nb", " \u200b\n\ufeffx\u3000\n"]
+    for text in _texts(4, 3000) + edges:
+        assert clean._page_lines(text) == _plain_page_lines(text), repr(text)
+
+
+@pytest.mark.parametrize("seed", [5, 6])
+def test_source_signals_as_plain_searches(seed: int) -> None:
+    def plain(text: str) -> str:
+        if clean._OUTLET_WORD.search(text) is None:
+            return ""
+        for signal in clean._SOURCE_SIGNALS:
+            m = signal.pattern.search(text)
+            if m is not None:
+                return clean.canonical_outlet(m.group("o"))
+        return ""
+
+    for text in _texts(seed, 3000, pieces=25):
+        assert clean.guess_source(text) == plain(text), repr(text)
+
+
+def test_control_characters_counted_in_utf8_bytes() -> None:
+    rnd = random.Random(7)
+    alphabet = ["\x00", "\x08", "\t", "\n", "\x0b", "\x0c", "\r", "\x1f", "a", "é", "\ufffd", "한"]
+    for n in range(3000):
+        text = "".join(rnd.choice(alphabet) for _ in range(rnd.randint(0, 900 if n % 9 else 9)))
+        expected = article._looks_like_text(text)
+        assert article._utf8_looks_like_text(text.encode(), text) == expected, repr(text)
+
+
+def test_a_page_ending_in_a_long_run_of_space_is_read() -> None:
+    # a scan trying a match at each character of the space would take minutes here
+    text = "Traders fined in Hyesan\n\nOfficials fined traders on March 7." + " \t" * 100_000
+    page = clean.clean_page(text)
+    assert page.text == "Officials fined traders on March 7."
+    assert [(x.start, x.end) for x in page.lines] == [(0, 23), (25, 60)]
