@@ -162,8 +162,8 @@ def find_dates(text: str) -> list[tuple[dt.date, int, int]]:
     found: list[tuple[dt.date, int, int]] = []
     if not _HAS_YEAR.search(text):
         return found
-    month = _MONTH_HINT.search(text) is not None
-    wanted = (True, month, month, "년" in text)  # what each form needs: a month, a 년
+    named = _MONTH_HINT.search(text) is not None  # a month's name
+    wanted = (True, named, named, "년" in text)  # what each form needs
     # Spans already taken, disjoint and sorted by start: an overlap test is two neighbours.
     starts: list[int] = []
     ends: list[int] = []
