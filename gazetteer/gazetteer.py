@@ -8,6 +8,7 @@ import hashlib
 import math
 import pickle
 import re
+import sys
 import warnings
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -66,7 +67,7 @@ _REMOTE_KM, _REMOTE_POPULATION, _REMOTE_ALIAS_SCORE = 1000.0, 100_000, 0.45
 _REGION_CENTRE = (40.3, 127.5)  # lat, lon: the middle of the DPRK
 
 # Index version: bump when the index's layout or the key function changes.
-_INDEX_VERSION = "9"
+_INDEX_VERSION = "10"
 
 
 def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
@@ -95,18 +96,23 @@ class _Places(dict[int, Place]):
 
     Each place's fields are kept as one pickled tuple: the index then loads as tens of
     thousands of byte strings rather than hundreds of thousands of small objects (several
-    times faster), and a run decodes and builds only the places it looks at.
+    times faster), and a run decodes and builds only the places it looks at.  Its kind,
+    country and source are also kept in columns of their own (few distinct strings, stored
+    once each), for choosing places without decoding them.
     """
 
-    def __init__(self, rows: list[bytes]) -> None:
+    def __init__(self, rows: list[bytes], columns: tuple[list[str], list[str], list[str]]):
         super().__init__()
         self.rows = rows
+        self.kinds, self.countries, self.sources = columns
 
     @classmethod
     def of(cls, places: Sequence[Place]) -> _Places:
         """Return the places packed."""
         dump = pickle.dumps
-        return cls([dump(dataclasses.astuple(p), pickle.HIGHEST_PROTOCOL) for p in places])
+        rows = [dump(dataclasses.astuple(p), pickle.HIGHEST_PROTOCOL) for p in places]
+        columns = tuple([sys.intern(getattr(p, name)) for p in places] for name in _COLUMNS)
+        return cls(rows, columns)  # type: ignore[arg-type]
 
     def fields(self, i: int) -> tuple[object, ...]:
         """Return place ``i``'s fields, in :class:`Place` order."""
@@ -122,13 +128,12 @@ class _Places(dict[int, Place]):
         """Yield every place, in index order."""
         return (self[i] for i in range(len(self.rows)))
 
-    def __reduce__(self) -> tuple[type[_Places], tuple[list[bytes]]]:
-        return _Places, (self.rows,)
+    def __reduce__(self) -> tuple[type[_Places], tuple[object, ...]]:
+        return _Places, (self.rows, (self.kinds, self.countries, self.sources))
 
 
-_FIELDS = [f.name for f in dataclasses.fields(Place)]
-#: Where a place's kind, country and source are in its tuple of fields.
-_KIND, _COUNTRY, _SOURCE = (_FIELDS.index(n) for n in ("kind", "country", "source"))
+#: The fields :class:`_Places` keeps in columns of their own.
+_COLUMNS = ("kind", "country", "source")
 
 #: A key's hits in one int: a hit is ``2 * place index + (0 name | 1 alias)``; several are
 #: packed 32 bits each (hit + 1), negated.  Ints load faster than lists of pairs, and a dict
@@ -447,13 +452,13 @@ class Gazetteer:
         """Return every place of this kind, country and source (each ``None`` = any)."""
         cc = country.upper() if country else None
         places = self._index.places
+        columns = zip(places.kinds, places.countries, places.sources, strict=True)
         return [
             places[i]
-            for i in range(len(places.rows))
-            if (row := places.fields(i))
-            and (kind is None or row[_KIND] == kind)
-            and (cc is None or row[_COUNTRY] == cc)
-            and (source is None or row[_SOURCE] == source)
+            for i, (k, c, s) in enumerate(columns)
+            if (kind is None or k == kind)
+            and (cc is None or c == cc)
+            and (source is None or s == source)
         ]
 
     def places_for_key(self, folded: str) -> list[Place]:
