@@ -200,10 +200,13 @@ def ascii_fold(text: str) -> str:
     >>> ascii_fold("P’yŏngan-pukto")
     'pyongan-pukto'
     """
-    text = unicodedata.normalize("NFKC", text)
-    decomposed = unicodedata.normalize("NFKD", text)
-    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    stripped = unicodedata.normalize("NFC", stripped)
+    if text.isascii():  # nothing to normalise or strip: every form of ASCII is itself
+        stripped = text
+    else:
+        text = unicodedata.normalize("NFKC", text)
+        decomposed = unicodedata.normalize("NFKD", text)
+        stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+        stripped = unicodedata.normalize("NFC", stripped)
     for a in _APOSTROPHES:
         stripped = stripped.replace(a, "")
     return stripped.lower()
