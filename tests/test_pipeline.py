@@ -175,3 +175,14 @@ def test_every_command_names_each_unreadable_input_and_exits_1(
         assert (tmp_path / "m.html").stat().st_size > 10_000
     if command == "static":
         assert (tmp_path / "m.png").stat().st_size > 10_000
+
+
+def test_the_last_chunks_of_a_run_on_several_jobs_are_cut_finer_in_order():
+    from geo.pipeline import _finer_tail
+
+    chunks = [list("abcde"), list("fg"), list("hijklmnop")]
+    finer = _finer_tail(chunks, 2)
+    assert [f for chunk in finer for f in chunk] == list("abcdefghijklmnop")  # order kept
+    assert finer[0] == list("abcde")  # the head as planned
+    assert len(finer) == 1 + 2 + 3 and max(map(len, finer[1:])) <= 3
+    assert _finer_tail([], 2) == [] and _finer_tail([["a"]], 2) == [["a"]]
