@@ -267,8 +267,10 @@ def _token_pattern() -> re.Pattern[str]:
     # \w with its ASCII part spelt out: the engine tests a class's ranges as a bitmap before
     # its categories, so an ASCII letter is placed without a Unicode table lookup.
     w = r"0-9A-Za-z_\w"
+    # Hangul and Chinese are letters of the first class (no run of Chinese needs an
+    # alternative of its own, which the engine would try at every space).
     return re.compile(
-        rf"[^{w}’ʼ'\-](?:([^\W\d_a-z](?:[{w}’ʼ'\-]*[{w}])?|[\u4e00-\u9fff]+)"
+        rf"[^{w}’ʼ'\-](?:([^\W\d_a-z](?:[{w}’ʼ'\-]*[{w}])?)"
         rf"|({_one_of(sorted(words))})(?![{w}’ʼ'\-]))"
     )
 
@@ -279,23 +281,47 @@ def tokenize(text: str) -> list[_Tok]:
     Lowercase words other than kind words and connectors are skipped (the
     gaps between tokens are checked against the text); a possessive 's is removed.
     """
+    return _scan(text)[0]
+
+
+def _scan(text: str) -> tuple[list[_Tok], list[int], list[int]]:
+    """Return the tokens of ``text`` (as :func:`tokenize`), the indices of those that may
+    open a name (capitalised, not in :data:`_NO_START`), and the indices of the plural
+    kind words ("counties", "rivers") :func:`_kind_hint` reads lists by.
+
+    The two index lists are made as the tokens are, from the fields in hand: walking
+    the tokens again for each would read every token's fields twice more.
+    """
     out: list[_Tok] = []
+    opens: list[int] = []
+    plural: list[int] = []
     append = out.append
-    for m in _token_pattern().finditer(" " + text):  # offsets are one more than in text
+    # Each match opens with the character before its token, one place early in the text
+    # searched (" " + text): the match's start is the token's start in ``text``.
+    for m in _token_pattern().finditer(" " + text):
+        start, end = m.span()
+        end -= 1
         word = m[1]
         if word is None:  # a listed lowercase word: its own lowercase form, no capital
             word = m[2]
-            start, end = m.span(2)
-            append(_Tok(word, start - 1, end - 1, word, False))
+            if word in _PLURAL_KINDS:
+                plural.append(len(out))
+            append(_Tok(word, start, end, word, False))
             continue
-        start, end = m.span(1)
-        end -= 1
         if word[-1] == "s" and len(word) > 2 and word[-2] in "'’ʼ":
             word, end = word[:-2], end - 2
         c = word[0]
-        cap = c.isupper() or "\uac00" <= c <= "\ud7a3" or "\u4e00" <= c <= "\u9fff"
-        append(_Tok(word, start - 1, end, word.lower().replace("’", "'"), cap))
-    return out
+        # An ASCII first letter here is a capital (the pattern's class leaves out a-z).
+        cap = c < "\x80" or c.isupper() or "\uac00" <= c <= "\ud7a3" or "\u4e00" <= c <= "\u9fff"
+        low = word.lower()
+        if "’" in low:
+            low = low.replace("’", "'")
+        if cap and low not in _NO_START:
+            opens.append(len(out))
+        if low in _PLURAL_KINDS:  # "Rivers" too
+            plural.append(len(out))
+        append(_Tok(word, start, end, low, cap))
+    return out, opens, plural
 
 
 @lru_cache(maxsize=100_000)
@@ -366,16 +392,15 @@ class MentionFinder:
 
     def spans(self, text: str) -> list[Span]:
         """Return the place-name spans of ``text`` in order, none overlapping."""
-        toks = tokenize(text)
+        # The tokens, the capitalised ones that may open a name, and where the plural kind
+        # words are ("counties", "rivers", for _kind_hint's lists).
+        toks, opens, self._plural = _scan(text)
         self._small_keys = {}  # this text's small places, by key
         self._lowercase = None
-        # Where the plural kind words are ("counties", "rivers"), for _kind_hint's lists.
-        self._plural = [j for j, t in enumerate(toks) if t.low in _PLURAL_KINDS]
         spans: list[Span] = []
         n = len(toks)
         nxt = 0  # the first token not yet read into a span or a person's name
-        # Only capitalised tokens can open a name: listed once, not tested in the loop.
-        for i in [j for j, t in enumerate(toks) if t.cap and t.low not in _NO_START]:
+        for i in opens:  # only capitalised tokens can open a name
             if i < nxt:
                 continue
             tok = toks[i]
@@ -661,6 +686,22 @@ def _titled_person(text: str, toks: list[_Tok], i: int) -> int:
     return n if n > 1 else 0
 
 
+#: The characters that end a clause, for a list of names and the plural kind word they share.
+_CLAUSE_BREAK = re.compile(r"[.;:!?()\n]")
+
+
+def _joined_names(toks: list[_Tok], start: int, stop: int) -> int | None:
+    """Return how many of the tokens ``start:stop`` are "and" or "or" when the others are
+    all capitalised (a list of names, "Kusong, Kujang and Unsan"), else None."""
+    joins = 0
+    for t in toks[start:stop]:
+        if t.low == "and" or t.low == "or":
+            joins += 1
+        elif not t.cap:
+            return None
+    return joins
+
+
 def _kind_hint(text: str, toks: list[_Tok], i: int, end_i: int, plural: list[int]) -> str:
     """Return the kind a neighbouring word gives to the name in tokens ``i:end_i``.
 
@@ -686,15 +727,15 @@ def _kind_hint(text: str, toks: list[_Tok], i: int, end_i: int, plural: list[int
     at = bisect_left(plural, end_i)
     # "the Tumen and Yalu rivers", "Kusong, Kujang and Unsan counties": a list of capitalised
     # names, then the plural kind word they share, within one clause.
+    # (The tests that read only offsets go first, and the clause is searched for a break in
+    # the text itself: most names near a plural word are not in such a list.)
     if at < len(plural) and plural[at] < end_i + 7:
         ahead = plural[at]
-        between = toks[end_i:ahead]
-        stretch = text[toks[end_i - 1].end : toks[ahead].start]
+        start, stop = toks[end_i - 1].end, toks[ahead].start
         if (
-            all(t.cap or t.low in ("and", "or") for t in between)
-            and any(t.low in ("and", "or") for t in between)
-            and len(stretch) <= 60
-            and not any(c in stretch for c in ".;:!?()\n")
+            stop - start <= 60
+            and _joined_names(toks, end_i, ahead)  # at least one "and" or "or"
+            and _CLAUSE_BREAK.search(text, start, stop) is None
         ):
             return KIND_WORDS[toks[ahead].low]
     # "the counties of Kunjang and Unsan", "the city of Kusong": "of", then only a list of
@@ -702,14 +743,13 @@ def _kind_hint(text: str, toks: list[_Tok], i: int, end_i: int, plural: list[int
     at = bisect_left(plural, i, hi=at) - 1
     if at >= 0 and plural[at] >= i - 6:
         back = plural[at]
-        between = toks[back + 1 : i]
-        stretch = text[toks[back].end : toks[i].start]
+        start, stop = toks[back].end, toks[i].start
         if (
-            between
-            and between[0].low == "of"
-            and len(stretch) <= 60
-            and not any(c in stretch for c in ".;:!?()\n")
-            and all(t.cap or t.low in ("and", "or") for t in between[1:])
+            back + 1 < i
+            and toks[back + 1].low == "of"
+            and stop - start <= 60
+            and _CLAUSE_BREAK.search(text, start, stop) is None
+            and _joined_names(toks, back + 2, i) is not None
         ):
             return KIND_WORDS[toks[back].low]
     return ""
