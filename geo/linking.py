@@ -24,7 +24,9 @@ from __future__ import annotations
 import math
 import re
 from bisect import bisect_left, bisect_right
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
+from typing import Any
 
 from gazetteer import Candidate, Gazetteer, Place
 from gazetteer.gazetteer import haversine_km
@@ -180,12 +182,16 @@ class _Context:
         # distance loop reads tuple items, not attributes and a dict, for each anchor.
         self._points: list[tuple[str, float, float, set[str], Place]] = []
         self._here: dict[tuple[int, int], tuple[set[str], bool, bool]] = {}
+        # One tuple for sentences that have alike what sentence() tells: a choice made in
+        # one of them holds in the others (see Linker._in_context).
+        self._alike: dict[tuple[frozenset[str], bool, bool], tuple[set[str], bool, bool]] = {}
 
     def add(self, place: Place, pos: int, name_key: str) -> None:
         kind = place.kind
         if kind == "country":
             return
         self._here.clear()
+        self._alike.clear()
         admin1, country = place.admin1, place.country
         if admin1:
             positions = self.admin1_pos.get(admin1)
@@ -253,14 +259,16 @@ class _Context:
     def sentence(self, start: int, end: int) -> tuple[set[str], bool, bool]:
         """Return what the context has in ``[start, end)`` (a sentence): the provinces
         named there, and whether a South and a North Korean place are (remembered until
-        the context grows; the set is not to be changed)."""
+        the context grows; the set is not to be changed).  Sentences that have the same
+        get the same tuple."""
         found = self._here.get((start, end))
         if found is None:
-            found = self._here[(start, end)] = (
-                self.admin1_in(start, end),
-                _any_in(self.kr_pos, start, end),
-                _any_in(self.kp_pos, start, end),
+            admin1 = self.admin1_in(start, end)
+            south, north = _any_in(self.kr_pos, start, end), _any_in(self.kp_pos, start, end)
+            found = self._alike.setdefault(
+                (frozenset(admin1), south, north), (admin1, south, north)
             )
+            self._here[(start, end)] = found
         return found
 
 
@@ -305,6 +313,26 @@ class _Choice:
     pinned: bool  # a written container decided it; the article's sense does not override
 
 
+@dataclass(slots=True)
+class _Reading:
+    """What the gazetteer alone says of a surface, opening a sentence or not.
+
+    Nothing in it comes from an article (a linker keeps it across articles, as it keeps
+    a surface's candidates): the plausible candidates, the ids held back only because
+    the surface opens a sentence (None when none are), and the choice among the
+    candidates without context, by kind word (made when a span first needs it).
+    """
+
+    options: list[Candidate]
+    held_back: set[str] | None
+    first: dict[str, _Choice | None]
+
+
+#: What a memo of choices gives for a case it has not met (typed as any value: a choice or
+#: None may stand where it is found).
+_UNREAD: Any = object()
+
+
 class Linker:
     """Find and link the place mentions of texts with one gazetteer."""
 
@@ -313,6 +341,7 @@ class Linker:
         self.finder = MentionFinder(self.gz)
         self._sentences = _Sentences([])
         self._cache: dict[str, list[Candidate]] = {}
+        self._readings: dict[tuple[str, bool], _Reading] = {}  # see _read
         self._by_admin1: dict[str, list[tuple[str, Place]]] | None = None
         self._pools: dict[tuple[str, str, int], list[tuple[str, Place]]] = {}  # see _sized
         self._keys_of: dict[str, list[str]] = {}  # see _typo_keys
@@ -327,26 +356,24 @@ class Linker:
         """
         spans = self.finder.spans(text)
         self._sentences = _Sentences(bounds if bounds is not None else sentences(text))
-        options, held_back = self._options(spans)
+        readings = self._options(spans)
         # Pass 1: what the article says without help: unambiguous names give its context.
         ctx = _Context()
         first: dict[int, _Choice] = {}
-        # Without context a choice depends only on the candidates and the kind word: made
-        # once for the spans sharing both (the options of one surface are one list).
-        picked: dict[tuple[int, str], _Choice | None] = {}
-        for i, cands in options.items():
-            how = (id(cands), spans[i].kind_hint)
-            if how in picked:
-                top = picked[how]
-            else:
-                top = picked[how] = self._pick(spans[i], cands, None, None)
+        for i, reading in readings.items():
+            # Without context a choice depends only on the candidates and the kind word:
+            # the reading of the surface keeps it.
+            kind_hint = spans[i].kind_hint
+            top = reading.first.get(kind_hint, _UNREAD)
+            if top is _UNREAD:
+                top = reading.first[kind_hint] = self._pick(spans[i], reading.options, None, None)
             if top is not None:
                 first[i] = top
                 if top.score >= 0.9 and not top.ambiguous:
                     ctx.add(top.place, spans[i].start, spans[i].key)
         ctx.settle()
         # Pass 2: every known name in context, then one sense per name.
-        chosen = self._in_context(text, spans, options, held_back, first, ctx)
+        chosen = self._in_context(text, spans, readings, first, ctx)
         linked = self._accept(spans, chosen, ctx)
         # Pass 3: names the gazetteer does not hold, placed through the article.
         small_vias: dict[str, Place] = {}  # one small name, one place around it
@@ -368,44 +395,55 @@ class Linker:
                 linked[i] = mention
         return [linked[i] for i in sorted(linked)]
 
-    def _options(self, spans: list[Span]) -> tuple[dict[int, list[Candidate]], dict[int, set[str]]]:
-        """Return the plausible candidates of each known span, and the ids held back only
-        because the span opens a sentence."""
-        options: dict[int, list[Candidate]] = {}
-        held_back: dict[int, set[str]] = {}
-        # The spans of one surface, opening a sentence or not, share one list (the choices
-        # of the first pass are remembered by it).
-        shared: dict[tuple[str, bool], list[Candidate]] = {}
+    def _options(self, spans: list[Span]) -> dict[int, _Reading]:
+        """Return the reading of each known span (its plausible candidates, and the ids
+        held back only because the span opens a sentence), by span index."""
+        readings: dict[int, _Reading] = {}
+        known = self._readings
+        bounds = self._sentences.bounds
         for i, s in enumerate(spans):
             if not s.fuzzy:
-                starts = self._sentences.bounds(s.start)[0] == s.start
-                raw = self._candidates(s.surface)
-                found = shared.get((s.surface, starts))
-                if found is None:
-                    found = shared[(s.surface, starts)] = [
-                        c for c in raw if _plausible(c, s, at_sentence_start=starts)
-                    ]
-                options[i] = found
-                if starts and len(options[i]) < len(raw):
-                    held_back[i] = {
-                        c.place.id for c in raw if _plausible(c, s, at_sentence_start=False)
-                    }
-        return options, held_back
+                starts = bounds(s.start)[0] == s.start
+                found = known.get((s.surface, starts))
+                readings[i] = found if found is not None else self._read(s, starts)
+        return readings
+
+    def _read(self, span: Span, starts: bool) -> _Reading:
+        """Return the reading of ``span``'s surface when it opens a sentence (``starts``)
+        or not (remembered: it comes from the gazetteer alone)."""
+        raw = self._candidates(span.surface)
+        options = [c for c in raw if _plausible(c, span, at_sentence_start=starts)]
+        held_back = None
+        if starts and len(options) < len(raw):
+            held_back = {c.place.id for c in raw if _plausible(c, span, at_sentence_start=False)}
+        if len(self._readings) > 50_000:
+            self._readings.clear()
+        reading = self._readings[(span.surface, starts)] = _Reading(options, held_back, {})
+        return reading
 
     def _in_context(
         self,
         text: str,
         spans: list[Span],
-        options: dict[int, list[Candidate]],
-        held_back: dict[int, set[str]],
+        readings: dict[int, _Reading],
         first: dict[int, _Choice],
         ctx: _Context,
     ) -> dict[int, _Choice]:
         """Return the choice for each known span in the article's context, one sense a name."""
         chosen: dict[int, _Choice] = {}
-        for i, cands in options.items():
+        bounds = self._sentences.bounds
+        # A choice in context depends on the surface's reading, the kind word, the name, what
+        # the sentence has (one tuple for sentences alike) and the unit written beside it:
+        # made once for the spans sharing all five (a name told again is mostly told alike).
+        picks: dict[tuple[int, str, str, int, int], _Choice | None] = {}
+        for i, reading in readings.items():
+            span = spans[i]
             container = self._container(text, spans, i, first)
-            top = self._pick(spans[i], cands, ctx, container)
+            here = ctx.sentence(*bounds(span.start))
+            how = (id(reading), span.kind_hint, span.key, id(here), id(container))
+            top = picks.get(how, _UNREAD)
+            if top is _UNREAD:
+                top = picks[how] = self._pick(span, reading.options, ctx, container, here)
             if container is not None and (top is None or not top.pinned):
                 # "Soncheon, Pyongan-Namdo": no namesake in the written province; the name
                 # is a spelling of one of its units.
@@ -415,7 +453,10 @@ class Linker:
         # "Tongchuan disclosed ...": a sentence-opening name takes the sense the article
         # gives it elsewhere.
         senses = {spans[i].key: c for i, c in chosen.items() if not spans[i].fuzzy}
-        for i, ids in held_back.items():
+        for i, reading in readings.items():
+            ids = reading.held_back
+            if ids is None:
+                continue
             sense = senses.get(spans[i].key)
             if i not in chosen and sense is not None and sense.place.id in ids:
                 chosen[i] = _Choice(
@@ -514,14 +555,16 @@ class Linker:
         cands: list[Candidate],
         ctx: _Context | None,
         container: Place | None,
+        here: tuple[AbstractSet[str], bool, bool] = (frozenset(), False, False),
     ) -> _Choice | None:
+        """Return the best of ``cands`` for ``span`` (None when there are none), without
+        context (``ctx`` None) or in it, with ``here`` what the context has in the span's
+        sentence (:meth:`_Context.sentence`)."""
         if not cands:
             return None
-        if ctx is not None:
-            # "Seoul's Gangnam district": beside a South Korean place, a North Korean namesake
-            # is unlikely unless the sentence also names a place in the North.
-            s_start, s_end = self._sentences.bounds(span.start)
-            sentence_admin1, south_here, north_here = ctx.sentence(s_start, s_end)
+        # "Seoul's Gangnam district": beside a South Korean place, a North Korean namesake
+        # is unlikely unless the sentence also names a place in the North.
+        sentence_admin1, south_here, north_here = here
         in_container = container is not None and any(
             self._inside(c.place, container) for c in cands
         )
@@ -571,7 +614,7 @@ class Linker:
         ctx: _Context,
         name_key: str,
         generic: bool,
-        sentence_admin1: set[str],
+        sentence_admin1: AbstractSet[str],
         south_here: bool,
         north_here: bool,
     ) -> float:
