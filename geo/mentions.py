@@ -634,13 +634,17 @@ class MentionFinder:
         if k in self._small_keys:  # "the Ryomyong project" after "Ryomyong Street"
             return _span(tok.text, tok.start, tok.end, k, self._small_keys[k], True, True)
         hint = _kind_hint(text, toks, i, i + 1, self._plural)
-        # "Kusong, Kunjang and Unsan": right after a place, joined by a comma, "and" or "or".
-        in_list = (
-            bool(spans)
-            and tok.start - spans[-1].end <= 8
-            and text[spans[-1].end : tok.start].strip() in (",", "and", "or", ", and", ", or")
-        )
-        if not hint and not in_list and len(tok.text) < 5:
+        # A short word needs a kind word or a list ("Kusong, Kunjang and Unsan": right after
+        # a place, joined by a comma, "and" or "or"; looked at only for a short word).
+        if (
+            not hint
+            and len(tok.text) < 5
+            and not (
+                spans
+                and tok.start - spans[-1].end <= 8
+                and text[spans[-1].end : tok.start].strip() in (",", "and", "or", ", and", ", or")
+            )
+        ):
             return None
         # With no kind word or list, only a misspelling of a place the article names
         # will link it ("Hesan" in a Hyesan story).
