@@ -24,8 +24,10 @@ from __future__ import annotations
 import math
 import re
 from bisect import bisect_left, bisect_right
+from collections.abc import Callable
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from gazetteer import Candidate, Gazetteer, Place
@@ -175,6 +177,7 @@ class _Context:
         self.countries: dict[str, int] = {}
         self.home = "KP"
         self.typo_pool: dict[str, list[tuple[str, Place]]] | None = None  # by first letter
+        self.typos: dict[str, tuple[Place, float] | None] = {}  # see Linker._misspelt
         self.admin1_keys: dict[str, set[str]] = {}  # the names that put each province here
         self.anchor_keys: dict[str, set[str]] = {}  # the names each anchor was read from
         self._near: dict[tuple[str, str], float] = {}
@@ -740,8 +743,7 @@ class Linker:
         Keys of another length (by more than 2) are skipped, and with ``same_initial``
         (pools drawn from a whole article) keys with another first letter too.
         """
-        from rapidfuzz.fuzz import ratio
-
+        ratio = _ratio()
         best: tuple[Place, float] | None = None
         for other, place in pool:
             if abs(len(other) - len(k)) > 2 or (same_initial and other[:1] != k[:1]):
@@ -763,17 +765,7 @@ class Linker:
                     if unit:
                         return Mention.of(span, unit[0].place, 0.6, "context")
         # A misspelling of a place the article names ("Hesan" in a Hyesan story).
-        if ctx.typo_pool is None:
-            ctx.typo_pool = {}
-            for p in ctx.anchors.values():
-                for k in self._typo_keys(p):
-                    ctx.typo_pool.setdefault(k[:1], []).append((k, p))
-        bucket = ctx.typo_pool.get(span.key[:1])
-        found = None
-        if bucket:
-            own = {span.key}
-            pool = [(k, p) for k, p in bucket if k != span.key and ctx.anchor_keys[p.id] != own]
-            found = self._closest(span.key, pool, 80)
+        found = self._misspelt(span.key, ctx)
         if found is not None:
             place, ratio = found
             return Mention.of(span, place, 0.5 + 0.4 * (ratio - 80) / 20, "fuzzy")
@@ -787,6 +779,31 @@ class Linker:
                 if found is not None:
                     return Mention.of(span, found[0], 0.55, "fuzzy")
         return None
+
+    def _misspelt(self, name_key: str, ctx: _Context) -> tuple[Place, float] | None:
+        """Return the anchor of ``ctx`` whose name one of key ``name_key`` misspells, and
+        their ratio (None when there is none).
+
+        Remembered while the anchors' pool of keys stands: the answer depends on the key
+        and the anchors alone, and an article's unknown words come back ("Residents",
+        "Officials" open sentence after sentence).
+        """
+        if ctx.typo_pool is None:
+            ctx.typo_pool = {}
+            ctx.typos = {}
+            for p in ctx.anchors.values():
+                for k in self._typo_keys(p):
+                    ctx.typo_pool.setdefault(k[:1], []).append((k, p))
+        found = ctx.typos.get(name_key, _UNREAD)
+        if found is _UNREAD:
+            bucket = ctx.typo_pool.get(name_key[:1])
+            found = None
+            if bucket:
+                own = {name_key}
+                pool = [(k, p) for k, p in bucket if k != name_key and ctx.anchor_keys[p.id] != own]
+                found = self._closest(name_key, pool, 80)
+            ctx.typos[name_key] = found
+        return found
 
     def _via(self, span: Span, placed: _Placed) -> Place | None:
         """Return the county, town or city that places the small place at ``span``.
@@ -812,6 +829,15 @@ class Linker:
             return self.gz.get(found.place_id)
         except UnknownPlaceError:
             return None
+
+
+@lru_cache(maxsize=1)
+def _ratio() -> Callable[[str, str], float]:
+    """Return rapidfuzz's similarity ratio (imported when first needed, and only once: an
+    import statement in the function costs half a microsecond at every call)."""
+    from rapidfuzz.fuzz import ratio
+
+    return ratio
 
 
 class _Placed:
