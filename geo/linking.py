@@ -359,7 +359,7 @@ class Linker:
         """
         spans = self.finder.spans(text)
         self._sentences = _Sentences(bounds if bounds is not None else sentences(text))
-        readings = self._options(spans)
+        readings, held_back = self._options(spans)
         # Pass 1: what the article says without help: unambiguous names give its context.
         ctx = _Context()
         first: dict[int, _Choice] = {}
@@ -376,7 +376,7 @@ class Linker:
                     ctx.add(top.place, spans[i].start, spans[i].key)
         ctx.settle()
         # Pass 2: every known name in context, then one sense per name.
-        chosen = self._in_context(text, spans, readings, first, ctx)
+        chosen = self._in_context(text, spans, readings, held_back, first, ctx)
         linked = self._accept(spans, chosen, ctx)
         # Pass 3: names the gazetteer does not hold, placed through the article.
         small_vias: dict[str, Place] = {}  # one small name, one place around it
@@ -398,18 +398,24 @@ class Linker:
                 linked[i] = mention
         return [linked[i] for i in sorted(linked)]
 
-    def _options(self, spans: list[Span]) -> dict[int, _Reading]:
+    def _options(self, spans: list[Span]) -> tuple[dict[int, _Reading], list[int]]:
         """Return the reading of each known span (its plausible candidates, and the ids
-        held back only because the span opens a sentence), by span index."""
+        held back only because the span opens a sentence), by span index, and the indices
+        of the spans whose readings hold some back."""
         readings: dict[int, _Reading] = {}
+        held_back: list[int] = []
         known = self._readings
         bounds = self._sentences.bounds
         for i, s in enumerate(spans):
             if not s.fuzzy:
                 starts = bounds(s.start)[0] == s.start
                 found = known.get((s.surface, starts))
-                readings[i] = found if found is not None else self._read(s, starts)
-        return readings
+                if found is None:
+                    found = self._read(s, starts)
+                readings[i] = found
+                if found.held_back is not None:
+                    held_back.append(i)
+        return readings, held_back
 
     def _read(self, span: Span, starts: bool) -> _Reading:
         """Return the reading of ``span``'s surface when it opens a sentence (``starts``)
@@ -429,6 +435,7 @@ class Linker:
         text: str,
         spans: list[Span],
         readings: dict[int, _Reading],
+        held_back: list[int],
         first: dict[int, _Choice],
         ctx: _Context,
     ) -> dict[int, _Choice]:
@@ -454,17 +461,16 @@ class Linker:
             if top is not None:
                 chosen[i] = top
         # "Tongchuan disclosed ...": a sentence-opening name takes the sense the article
-        # gives it elsewhere.
-        senses = {spans[i].key: c for i, c in chosen.items() if not spans[i].fuzzy}
-        for i, reading in readings.items():
-            ids = reading.held_back
-            if ids is None:
-                continue
-            sense = senses.get(spans[i].key)
-            if i not in chosen and sense is not None and sense.place.id in ids:
-                chosen[i] = _Choice(
-                    sense.place, sense.score, sense.matched_by, sense.ambiguous, False
-                )
+        # gives it elsewhere (looked at only when such a name has ids held back).
+        if held_back:
+            senses = {spans[i].key: c for i, c in chosen.items() if not spans[i].fuzzy}
+            for i in held_back:
+                ids = readings[i].held_back
+                sense = senses.get(spans[i].key)
+                if i not in chosen and sense is not None and ids and sense.place.id in ids:
+                    chosen[i] = _Choice(
+                        sense.place, sense.score, sense.matched_by, sense.ambiguous, False
+                    )
         self._one_sense(spans, chosen)
         return chosen
 
@@ -476,11 +482,7 @@ class Linker:
         Confident choices join the context first, so that they too explain misspellings
         ("Lantou" beside Langtou).
         """
-        support = {
-            (c.place.country, spans[i].key)
-            for i, c in chosen.items()
-            if c.score >= 0.9 and not spans[i].small and c.place.kind != "country"
-        }
+        support: set[tuple[str, str]] | None = None  # made when a small place abroad needs it
         for i, choice in chosen.items():
             regional = choice.place.source == "curated" or choice.place.country == ctx.home
             if choice.score >= 0.8 and not choice.ambiguous and regional:
@@ -499,9 +501,11 @@ class Linker:
                     if typo is not None:  # "Hesan" in a Hyesan story: not Heshan, China
                         linked[i] = typo
                         continue
-            foreign = span.small and place.country != ctx.home
-            if foreign and not any(cc == place.country and k != span.key for cc, k in support):
-                continue  # "Geumcheon-gu" in a Seoul story: not Kumchon, North Hwanghae
+            if span.small and place.country != ctx.home:
+                if support is None:
+                    support = _support(spans, chosen)
+                if not any(cc == place.country and k != span.key for cc, k in support):
+                    continue  # "Geumcheon-gu" in a Seoul story: not Kumchon, North Hwanghae
             confidence = choice.score - (0.1 if choice.ambiguous else 0.0)
             if place.source != "curated":
                 confidence -= 0.1
@@ -666,19 +670,30 @@ class Linker:
     @staticmethod
     def _one_sense(spans: list[Span], chosen: dict[int, _Choice]) -> None:
         """Give every occurrence of a name the sense its best-supported occurrence has."""
-        groups: dict[str, list[int]] = {}
-        for i in chosen:
-            groups.setdefault(spans[i].key, []).append(i)
-        for members in groups.values():
-            if len(members) < 2:
+        # The best occurrence of each name in one walk (the first of the best, as max
+        # would find it); only the names told more than once are walked again.
+        top: dict[str, int] = {}
+        again: dict[str, _Choice] = {}  # the names told more than once (winners below)
+        for i, c in chosen.items():
+            k = spans[i].key
+            j = top.get(k)
+            if j is None:
+                top[k] = i
                 continue
-            top = max(members, key=lambda i: (chosen[i].pinned, chosen[i].score))
-            winner = chosen[top]
-            for i in members:
-                if not chosen[i].pinned and chosen[i].place.id != winner.place.id:
-                    chosen[i] = _Choice(
-                        winner.place, winner.score, winner.matched_by, winner.ambiguous, False
-                    )
+            again[k] = c
+            best = chosen[j]
+            if (c.pinned, c.score) > (best.pinned, best.score):
+                top[k] = i
+        if not again:
+            return
+        for k in again:
+            again[k] = chosen[top[k]]
+        for i, c in chosen.items():
+            winner = again.get(spans[i].key)
+            if winner is not None and not c.pinned and c.place.id != winner.place.id:
+                chosen[i] = _Choice(
+                    winner.place, winner.score, winner.matched_by, winner.ambiguous, False
+                )
 
     def _province_places(self) -> dict[str, list[tuple[str, Place]]]:
         """Return (key, place) of the curated places under each province name (built once)."""
@@ -863,6 +878,16 @@ class _Placed:
         if j > 0:
             return towns[j - 1]
         return towns[j] if j < len(towns) else None
+
+
+def _support(spans: list[Span], chosen: dict[int, _Choice]) -> set[tuple[str, str]]:
+    """Return the (country, name key) of the confident choices of names that are not small
+    places: a small place abroad needs another name of its country beside it."""
+    return {
+        (c.place.country, spans[i].key)
+        for i, c in chosen.items()
+        if c.score >= 0.9 and not spans[i].small and c.place.kind != "country"
+    }
 
 
 def _same_unit(a: Place, b: Place) -> bool:
