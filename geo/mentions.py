@@ -267,10 +267,16 @@ def _token_pattern() -> re.Pattern[str]:
     # \w with its ASCII part spelt out: the engine tests a class's ranges as a bitmap before
     # its categories, so an ASCII letter is placed without a Unicode table lookup.
     w = r"0-9A-Za-z_\w"
-    # Hangul and Chinese are letters of the first class (no run of Chinese needs an
-    # alternative of its own, which the engine would try at every space).
+    # The character before a token is one of [^\w’ʼ'\-]: tested as any but an ASCII word
+    # character, ' or - (a bitmap alone, where \w would look up the Unicode tables for
+    # every space), then, looking back at it, as no other letter and no ’ (ʼ is a letter).
+    before = r"[^0-9A-Za-z_'\-](?<![^\x00-\x7f\W])(?<!’)"
+    # A capital: A-Z, or beyond ASCII a letter that is no digit ([^\W\d_a-z] in two parts,
+    # an ASCII capital placed by the bitmap).  Hangul and Chinese are such letters (no run
+    # of Chinese needs an alternative of its own, which the engine would try at every space).
+    capital = r"(?:[A-Z]|[^\W\d\x00-\x7f])"
     return re.compile(
-        rf"[^{w}’ʼ'\-](?:([^\W\d_a-z](?:[{w}’ʼ'\-]*[{w}])?)"
+        rf"{before}(?:({capital}(?:[{w}’ʼ'\-]*[{w}])?)"
         rf"|({_one_of(sorted(words))})(?![{w}’ʼ'\-]))"
     )
 
