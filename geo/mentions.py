@@ -385,6 +385,7 @@ class MentionFinder:
         # lookup a window where a key, its cache and the gazetteer would be three calls.
         self._known: dict[tuple[str, ...], str] = {}
         self._written: dict[tuple[str, tuple[str, ...]], bool] = {}  # see _written_as
+        self._lower_forms: dict[tuple[str, str], str] = {}  # see _lower_form
 
     def _curated(self, folded: str) -> bool:
         """Return True when a curated place has a name with this key (remembered)."""
@@ -546,16 +547,15 @@ class MentionFinder:
         An image tag "hyesan" in a text that names Hyesan is a mention; a lowercase word
         whose capitalised form is no curated place is not looked at.
         """
-        named = {(s.surface, s.key) for s in spans if not s.fuzzy}  # each name tested once
-        words = {
-            surface.lower()
-            for surface, k in named
-            if len(surface) >= 5
-            and surface.isalpha()
-            and surface[0].isupper()
-            and not surface.isupper()
-            and self._curated(k)
-        }
+        words = set()
+        forms = self._lower_forms
+        for s in spans:
+            if not s.fuzzy:
+                word = forms.get((s.surface, s.key))
+                if word is None:
+                    word = self._lower_form(s.surface, s.key)
+                if word:
+                    words.add(word)
         if words:
             words = {w for w in words if self._written_lowercase(text, w)}
         if not words:
@@ -573,6 +573,24 @@ class MentionFinder:
                 continue
             merged.append(s)
         return merged
+
+    def _lower_form(self, surface: str, folded: str) -> str:
+        """Return the lowercase writing of a one-word curated name written ``surface`` with
+        key ``folded`` that :meth:`_lowercase_mentions` looks for, else "" (remembered:
+        it comes from the surface and the gazetteer alone)."""
+        word = (
+            surface.lower()
+            if len(surface) >= 5
+            and surface.isalpha()
+            and surface[0].isupper()
+            and not surface.isupper()
+            and self._curated(folded)
+            else ""
+        )
+        if len(self._lower_forms) > 50_000:
+            self._lower_forms.clear()
+        self._lower_forms[(surface, folded)] = word
+        return word
 
     def _longest(self, text: str, toks: list[_Tok], i: int) -> tuple[int, str] | None:
         """Return (end token index, key) of the longest name starting at token ``i``."""
