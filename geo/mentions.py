@@ -384,6 +384,7 @@ class MentionFinder:
         # Windows of words and their keys when a place has them ("" when none): one dict
         # lookup a window where a key, its cache and the gazetteer would be three calls.
         self._known: dict[tuple[str, ...], str] = {}
+        self._words: dict[str, str] = {}  # the one-word windows of _known, by their word
         self._written: dict[tuple[str, tuple[str, ...]], bool] = {}  # see _written_as
         self._lower_forms: dict[tuple[str, str], str] = {}  # see _lower_form
 
@@ -596,13 +597,16 @@ class MentionFinder:
         """Return (end token index, key) of the longest name starting at token ``i``."""
         known = self._known
         t = toks[i]
-        words: tuple[str, ...] = (t.text,)
-        k = known.get(words)
+        word = t.text
+        # A one-word window is looked up by its word: most windows are never longer, and
+        # need no tuple made and hashed.
+        k = self._words.get(word)
         if k is None:
-            k = self._learn(words)
+            k = self._words[word] = self._learn((word,))
         best = (i + 1, k) if k and t.low not in STOP_WORDS else None
         end = t.end
         j = i + 1  # the window's end
+        words: tuple[str, ...] = (word,)
         for t in toks[j : i + MAX_WINDOW]:
             # The gap's length first: most windows end at a longer gap, with no slice made.
             if t.start - end > 2 or not _GAP_STOPS.isdisjoint(text[end : t.start]):
@@ -625,6 +629,7 @@ class MentionFinder:
         found = k if k and self.gz.has_key(k) else ""
         if len(self._known) > 100_000:
             self._known.clear()
+            self._words.clear()
         self._known[words] = found
         return found
 
