@@ -24,7 +24,11 @@ from __future__ import annotations
 import math
 import re
 from bisect import bisect_left, bisect_right
+from collections.abc import Callable
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
 
 from gazetteer import Candidate, Gazetteer, Place
 from gazetteer.gazetteer import haversine_km
@@ -173,6 +177,7 @@ class _Context:
         self.countries: dict[str, int] = {}
         self.home = "KP"
         self.typo_pool: dict[str, list[tuple[str, Place]]] | None = None  # by first letter
+        self.typos: dict[str, tuple[Place, float] | None] = {}  # see Linker._misspelt
         self.admin1_keys: dict[str, set[str]] = {}  # the names that put each province here
         self.anchor_keys: dict[str, set[str]] = {}  # the names each anchor was read from
         self._near: dict[tuple[str, str], float] = {}
@@ -180,12 +185,16 @@ class _Context:
         # distance loop reads tuple items, not attributes and a dict, for each anchor.
         self._points: list[tuple[str, float, float, set[str], Place]] = []
         self._here: dict[tuple[int, int], tuple[set[str], bool, bool]] = {}
+        # One tuple for sentences that have alike what sentence() tells: a choice made in
+        # one of them holds in the others (see Linker._in_context).
+        self._alike: dict[tuple[frozenset[str], bool, bool], tuple[set[str], bool, bool]] = {}
 
     def add(self, place: Place, pos: int, name_key: str) -> None:
         kind = place.kind
         if kind == "country":
             return
         self._here.clear()
+        self._alike.clear()
         admin1, country = place.admin1, place.country
         if admin1:
             positions = self.admin1_pos.get(admin1)
@@ -253,14 +262,16 @@ class _Context:
     def sentence(self, start: int, end: int) -> tuple[set[str], bool, bool]:
         """Return what the context has in ``[start, end)`` (a sentence): the provinces
         named there, and whether a South and a North Korean place are (remembered until
-        the context grows; the set is not to be changed)."""
+        the context grows; the set is not to be changed).  Sentences that have the same
+        get the same tuple."""
         found = self._here.get((start, end))
         if found is None:
-            found = self._here[(start, end)] = (
-                self.admin1_in(start, end),
-                _any_in(self.kr_pos, start, end),
-                _any_in(self.kp_pos, start, end),
+            admin1 = self.admin1_in(start, end)
+            south, north = _any_in(self.kr_pos, start, end), _any_in(self.kp_pos, start, end)
+            found = self._alike.setdefault(
+                (frozenset(admin1), south, north), (admin1, south, north)
             )
+            self._here[(start, end)] = found
         return found
 
 
@@ -305,6 +316,26 @@ class _Choice:
     pinned: bool  # a written container decided it; the article's sense does not override
 
 
+@dataclass(slots=True)
+class _Reading:
+    """What the gazetteer alone says of a surface, opening a sentence or not.
+
+    Nothing in it comes from an article (a linker keeps it across articles, as it keeps
+    a surface's candidates): the plausible candidates, the ids held back only because
+    the surface opens a sentence (None when none are), and the choice among the
+    candidates without context, by kind word (made when a span first needs it).
+    """
+
+    options: list[Candidate]
+    held_back: set[str] | None
+    first: dict[str, _Choice | None]
+
+
+#: What a memo of choices gives for a case it has not met (typed as any value: a choice or
+#: None may stand where it is found).
+_UNREAD: Any = object()
+
+
 class Linker:
     """Find and link the place mentions of texts with one gazetteer."""
 
@@ -313,6 +344,7 @@ class Linker:
         self.finder = MentionFinder(self.gz)
         self._sentences = _Sentences([])
         self._cache: dict[str, list[Candidate]] = {}
+        self._readings: dict[tuple[str, bool], _Reading] = {}  # see _read
         self._by_admin1: dict[str, list[tuple[str, Place]]] | None = None
         self._pools: dict[tuple[str, str, int], list[tuple[str, Place]]] = {}  # see _sized
         self._keys_of: dict[str, list[str]] = {}  # see _typo_keys
@@ -327,26 +359,24 @@ class Linker:
         """
         spans = self.finder.spans(text)
         self._sentences = _Sentences(bounds if bounds is not None else sentences(text))
-        options, held_back = self._options(spans)
+        readings, held_back = self._options(spans)
         # Pass 1: what the article says without help: unambiguous names give its context.
         ctx = _Context()
         first: dict[int, _Choice] = {}
-        # Without context a choice depends only on the candidates and the kind word: made
-        # once for the spans sharing both (the options of one surface are one list).
-        picked: dict[tuple[int, str], _Choice | None] = {}
-        for i, cands in options.items():
-            how = (id(cands), spans[i].kind_hint)
-            if how in picked:
-                top = picked[how]
-            else:
-                top = picked[how] = self._pick(spans[i], cands, None, None)
+        for i, reading in readings.items():
+            # Without context a choice depends only on the candidates and the kind word:
+            # the reading of the surface keeps it.
+            kind_hint = spans[i].kind_hint
+            top = reading.first.get(kind_hint, _UNREAD)
+            if top is _UNREAD:
+                top = reading.first[kind_hint] = self._pick(spans[i], reading.options, None, None)
             if top is not None:
                 first[i] = top
                 if top.score >= 0.9 and not top.ambiguous:
                     ctx.add(top.place, spans[i].start, spans[i].key)
         ctx.settle()
         # Pass 2: every known name in context, then one sense per name.
-        chosen = self._in_context(text, spans, options, held_back, first, ctx)
+        chosen = self._in_context(text, spans, readings, held_back, first, ctx)
         linked = self._accept(spans, chosen, ctx)
         # Pass 3: names the gazetteer does not hold, placed through the article.
         small_vias: dict[str, Place] = {}  # one small name, one place around it
@@ -368,44 +398,62 @@ class Linker:
                 linked[i] = mention
         return [linked[i] for i in sorted(linked)]
 
-    def _options(self, spans: list[Span]) -> tuple[dict[int, list[Candidate]], dict[int, set[str]]]:
-        """Return the plausible candidates of each known span, and the ids held back only
-        because the span opens a sentence."""
-        options: dict[int, list[Candidate]] = {}
-        held_back: dict[int, set[str]] = {}
-        # The spans of one surface, opening a sentence or not, share one list (the choices
-        # of the first pass are remembered by it).
-        shared: dict[tuple[str, bool], list[Candidate]] = {}
+    def _options(self, spans: list[Span]) -> tuple[dict[int, _Reading], list[int]]:
+        """Return the reading of each known span (its plausible candidates, and the ids
+        held back only because the span opens a sentence), by span index, and the indices
+        of the spans whose readings hold some back."""
+        readings: dict[int, _Reading] = {}
+        held_back: list[int] = []
+        known = self._readings
+        bounds = self._sentences.bounds
         for i, s in enumerate(spans):
             if not s.fuzzy:
-                starts = self._sentences.bounds(s.start)[0] == s.start
-                raw = self._candidates(s.surface)
-                found = shared.get((s.surface, starts))
+                starts = bounds(s.start)[0] == s.start
+                found = known.get((s.surface, starts))
                 if found is None:
-                    found = shared[(s.surface, starts)] = [
-                        c for c in raw if _plausible(c, s, at_sentence_start=starts)
-                    ]
-                options[i] = found
-                if starts and len(options[i]) < len(raw):
-                    held_back[i] = {
-                        c.place.id for c in raw if _plausible(c, s, at_sentence_start=False)
-                    }
-        return options, held_back
+                    found = self._read(s, starts)
+                readings[i] = found
+                if found.held_back is not None:
+                    held_back.append(i)
+        return readings, held_back
+
+    def _read(self, span: Span, starts: bool) -> _Reading:
+        """Return the reading of ``span``'s surface when it opens a sentence (``starts``)
+        or not (remembered: it comes from the gazetteer alone)."""
+        raw = self._candidates(span.surface)
+        options = [c for c in raw if _plausible(c, span, at_sentence_start=starts)]
+        held_back = None
+        if starts and len(options) < len(raw):
+            held_back = {c.place.id for c in raw if _plausible(c, span, at_sentence_start=False)}
+        if len(self._readings) > 50_000:
+            self._readings.clear()
+        reading = self._readings[(span.surface, starts)] = _Reading(options, held_back, {})
+        return reading
 
     def _in_context(
         self,
         text: str,
         spans: list[Span],
-        options: dict[int, list[Candidate]],
-        held_back: dict[int, set[str]],
+        readings: dict[int, _Reading],
+        held_back: list[int],
         first: dict[int, _Choice],
         ctx: _Context,
     ) -> dict[int, _Choice]:
         """Return the choice for each known span in the article's context, one sense a name."""
         chosen: dict[int, _Choice] = {}
-        for i, cands in options.items():
+        bounds = self._sentences.bounds
+        # A choice in context depends on the surface's reading, the kind word, the name, what
+        # the sentence has (one tuple for sentences alike) and the unit written beside it:
+        # made once for the spans sharing all five (a name told again is mostly told alike).
+        picks: dict[tuple[int, str, str, int, int], _Choice | None] = {}
+        for i, reading in readings.items():
+            span = spans[i]
             container = self._container(text, spans, i, first)
-            top = self._pick(spans[i], cands, ctx, container)
+            here = ctx.sentence(*bounds(span.start))
+            how = (id(reading), span.kind_hint, span.key, id(here), id(container))
+            top = picks.get(how, _UNREAD)
+            if top is _UNREAD:
+                top = picks[how] = self._pick(span, reading.options, ctx, container, here)
             if container is not None and (top is None or not top.pinned):
                 # "Soncheon, Pyongan-Namdo": no namesake in the written province; the name
                 # is a spelling of one of its units.
@@ -413,14 +461,16 @@ class Linker:
             if top is not None:
                 chosen[i] = top
         # "Tongchuan disclosed ...": a sentence-opening name takes the sense the article
-        # gives it elsewhere.
-        senses = {spans[i].key: c for i, c in chosen.items() if not spans[i].fuzzy}
-        for i, ids in held_back.items():
-            sense = senses.get(spans[i].key)
-            if i not in chosen and sense is not None and sense.place.id in ids:
-                chosen[i] = _Choice(
-                    sense.place, sense.score, sense.matched_by, sense.ambiguous, False
-                )
+        # gives it elsewhere (looked at only when such a name has ids held back).
+        if held_back:
+            senses = {spans[i].key: c for i, c in chosen.items() if not spans[i].fuzzy}
+            for i in held_back:
+                ids = readings[i].held_back
+                sense = senses.get(spans[i].key)
+                if i not in chosen and sense is not None and ids and sense.place.id in ids:
+                    chosen[i] = _Choice(
+                        sense.place, sense.score, sense.matched_by, sense.ambiguous, False
+                    )
         self._one_sense(spans, chosen)
         return chosen
 
@@ -432,11 +482,7 @@ class Linker:
         Confident choices join the context first, so that they too explain misspellings
         ("Lantou" beside Langtou).
         """
-        support = {
-            (c.place.country, spans[i].key)
-            for i, c in chosen.items()
-            if c.score >= 0.9 and not spans[i].small and c.place.kind != "country"
-        }
+        support: set[tuple[str, str]] | None = None  # made when a small place abroad needs it
         for i, choice in chosen.items():
             regional = choice.place.source == "curated" or choice.place.country == ctx.home
             if choice.score >= 0.8 and not choice.ambiguous and regional:
@@ -455,9 +501,11 @@ class Linker:
                     if typo is not None:  # "Hesan" in a Hyesan story: not Heshan, China
                         linked[i] = typo
                         continue
-            foreign = span.small and place.country != ctx.home
-            if foreign and not any(cc == place.country and k != span.key for cc, k in support):
-                continue  # "Geumcheon-gu" in a Seoul story: not Kumchon, North Hwanghae
+            if span.small and place.country != ctx.home:
+                if support is None:
+                    support = _support(spans, chosen)
+                if not any(cc == place.country and k != span.key for cc, k in support):
+                    continue  # "Geumcheon-gu" in a Seoul story: not Kumchon, North Hwanghae
             confidence = choice.score - (0.1 if choice.ambiguous else 0.0)
             if place.source != "curated":
                 confidence -= 0.1
@@ -514,14 +562,16 @@ class Linker:
         cands: list[Candidate],
         ctx: _Context | None,
         container: Place | None,
+        here: tuple[AbstractSet[str], bool, bool] = (frozenset(), False, False),
     ) -> _Choice | None:
+        """Return the best of ``cands`` for ``span`` (None when there are none), without
+        context (``ctx`` None) or in it, with ``here`` what the context has in the span's
+        sentence (:meth:`_Context.sentence`)."""
         if not cands:
             return None
-        if ctx is not None:
-            # "Seoul's Gangnam district": beside a South Korean place, a North Korean namesake
-            # is unlikely unless the sentence also names a place in the North.
-            s_start, s_end = self._sentences.bounds(span.start)
-            sentence_admin1, south_here, north_here = ctx.sentence(s_start, s_end)
+        # "Seoul's Gangnam district": beside a South Korean place, a North Korean namesake
+        # is unlikely unless the sentence also names a place in the North.
+        sentence_admin1, south_here, north_here = here
         in_container = container is not None and any(
             self._inside(c.place, container) for c in cands
         )
@@ -571,7 +621,7 @@ class Linker:
         ctx: _Context,
         name_key: str,
         generic: bool,
-        sentence_admin1: set[str],
+        sentence_admin1: AbstractSet[str],
         south_here: bool,
         north_here: bool,
     ) -> float:
@@ -620,19 +670,30 @@ class Linker:
     @staticmethod
     def _one_sense(spans: list[Span], chosen: dict[int, _Choice]) -> None:
         """Give every occurrence of a name the sense its best-supported occurrence has."""
-        groups: dict[str, list[int]] = {}
-        for i in chosen:
-            groups.setdefault(spans[i].key, []).append(i)
-        for members in groups.values():
-            if len(members) < 2:
+        # The best occurrence of each name in one walk (the first of the best, as max
+        # would find it); only the names told more than once are walked again.
+        top: dict[str, int] = {}
+        again: dict[str, _Choice] = {}  # the names told more than once (winners below)
+        for i, c in chosen.items():
+            k = spans[i].key
+            j = top.get(k)
+            if j is None:
+                top[k] = i
                 continue
-            top = max(members, key=lambda i: (chosen[i].pinned, chosen[i].score))
-            winner = chosen[top]
-            for i in members:
-                if not chosen[i].pinned and chosen[i].place.id != winner.place.id:
-                    chosen[i] = _Choice(
-                        winner.place, winner.score, winner.matched_by, winner.ambiguous, False
-                    )
+            again[k] = c
+            best = chosen[j]
+            if (c.pinned, c.score) > (best.pinned, best.score):
+                top[k] = i
+        if not again:
+            return
+        for k in again:
+            again[k] = chosen[top[k]]
+        for i, c in chosen.items():
+            winner = again.get(spans[i].key)
+            if winner is not None and not c.pinned and c.place.id != winner.place.id:
+                chosen[i] = _Choice(
+                    winner.place, winner.score, winner.matched_by, winner.ambiguous, False
+                )
 
     def _province_places(self) -> dict[str, list[tuple[str, Place]]]:
         """Return (key, place) of the curated places under each province name (built once)."""
@@ -697,8 +758,7 @@ class Linker:
         Keys of another length (by more than 2) are skipped, and with ``same_initial``
         (pools drawn from a whole article) keys with another first letter too.
         """
-        from rapidfuzz.fuzz import ratio
-
+        ratio = _ratio()
         best: tuple[Place, float] | None = None
         for other, place in pool:
             if abs(len(other) - len(k)) > 2 or (same_initial and other[:1] != k[:1]):
@@ -720,17 +780,7 @@ class Linker:
                     if unit:
                         return Mention.of(span, unit[0].place, 0.6, "context")
         # A misspelling of a place the article names ("Hesan" in a Hyesan story).
-        if ctx.typo_pool is None:
-            ctx.typo_pool = {}
-            for p in ctx.anchors.values():
-                for k in self._typo_keys(p):
-                    ctx.typo_pool.setdefault(k[:1], []).append((k, p))
-        bucket = ctx.typo_pool.get(span.key[:1])
-        found = None
-        if bucket:
-            own = {span.key}
-            pool = [(k, p) for k, p in bucket if k != span.key and ctx.anchor_keys[p.id] != own]
-            found = self._closest(span.key, pool, 80)
+        found = self._misspelt(span.key, ctx)
         if found is not None:
             place, ratio = found
             return Mention.of(span, place, 0.5 + 0.4 * (ratio - 80) / 20, "fuzzy")
@@ -744,6 +794,31 @@ class Linker:
                 if found is not None:
                     return Mention.of(span, found[0], 0.55, "fuzzy")
         return None
+
+    def _misspelt(self, name_key: str, ctx: _Context) -> tuple[Place, float] | None:
+        """Return the anchor of ``ctx`` whose name one of key ``name_key`` misspells, and
+        their ratio (None when there is none).
+
+        Remembered while the anchors' pool of keys stands: the answer depends on the key
+        and the anchors alone, and an article's unknown words come back ("Residents",
+        "Officials" open sentence after sentence).
+        """
+        if ctx.typo_pool is None:
+            ctx.typo_pool = {}
+            ctx.typos = {}
+            for p in ctx.anchors.values():
+                for k in self._typo_keys(p):
+                    ctx.typo_pool.setdefault(k[:1], []).append((k, p))
+        found = ctx.typos.get(name_key, _UNREAD)
+        if found is _UNREAD:
+            bucket = ctx.typo_pool.get(name_key[:1])
+            found = None
+            if bucket:
+                own = {name_key}
+                pool = [(k, p) for k, p in bucket if k != name_key and ctx.anchor_keys[p.id] != own]
+                found = self._closest(name_key, pool, 80)
+            ctx.typos[name_key] = found
+        return found
 
     def _via(self, span: Span, placed: _Placed) -> Place | None:
         """Return the county, town or city that places the small place at ``span``.
@@ -771,6 +846,15 @@ class Linker:
             return None
 
 
+@lru_cache(maxsize=1)
+def _ratio() -> Callable[[str, str], float]:
+    """Return rapidfuzz's similarity ratio (imported when first needed, and only once: an
+    import statement in the function costs half a microsecond at every call)."""
+    from rapidfuzz.fuzz import ratio
+
+    return ratio
+
+
 class _Placed:
     """The mentions linked to gazetteer places, sorted, for "what is near here?" lookups."""
 
@@ -794,6 +878,16 @@ class _Placed:
         if j > 0:
             return towns[j - 1]
         return towns[j] if j < len(towns) else None
+
+
+def _support(spans: list[Span], chosen: dict[int, _Choice]) -> set[tuple[str, str]]:
+    """Return the (country, name key) of the confident choices of names that are not small
+    places: a small place abroad needs another name of its country beside it."""
+    return {
+        (c.place.country, spans[i].key)
+        for i, c in chosen.items()
+        if c.score >= 0.9 and not spans[i].small and c.place.kind != "country"
+    }
 
 
 def _same_unit(a: Place, b: Place) -> bool:

@@ -267,8 +267,16 @@ def _token_pattern() -> re.Pattern[str]:
     # \w with its ASCII part spelt out: the engine tests a class's ranges as a bitmap before
     # its categories, so an ASCII letter is placed without a Unicode table lookup.
     w = r"0-9A-Za-z_\w"
+    # The character before a token is one of [^\w’ʼ'\-]: tested as any but an ASCII word
+    # character, ' or - (a bitmap alone, where \w would look up the Unicode tables for
+    # every space), then, looking back at it, as no other letter and no ’ (ʼ is a letter).
+    before = r"[^0-9A-Za-z_'\-](?<![^\x00-\x7f\W])(?<!’)"
+    # A capital: A-Z, or beyond ASCII a letter that is no digit ([^\W\d_a-z] in two parts,
+    # an ASCII capital placed by the bitmap).  Hangul and Chinese are such letters (no run
+    # of Chinese needs an alternative of its own, which the engine would try at every space).
+    capital = r"(?:[A-Z]|[^\W\d\x00-\x7f])"
     return re.compile(
-        rf"[^{w}’ʼ'\-](?:([^\W\d_a-z](?:[{w}’ʼ'\-]*[{w}])?|[\u4e00-\u9fff]+)"
+        rf"{before}(?:({capital}(?:[{w}’ʼ'\-]*[{w}])?)"
         rf"|({_one_of(sorted(words))})(?![{w}’ʼ'\-]))"
     )
 
@@ -279,23 +287,47 @@ def tokenize(text: str) -> list[_Tok]:
     Lowercase words other than kind words and connectors are skipped (the
     gaps between tokens are checked against the text); a possessive 's is removed.
     """
+    return _scan(text)[0]
+
+
+def _scan(text: str) -> tuple[list[_Tok], list[int], list[int]]:
+    """Return the tokens of ``text`` (as :func:`tokenize`), the indices of those that may
+    open a name (capitalised, not in :data:`_NO_START`), and the indices of the plural
+    kind words ("counties", "rivers") :func:`_kind_hint` reads lists by.
+
+    The two index lists are made as the tokens are, from the fields in hand: walking
+    the tokens again for each would read every token's fields twice more.
+    """
     out: list[_Tok] = []
+    opens: list[int] = []
+    plural: list[int] = []
     append = out.append
-    for m in _token_pattern().finditer(" " + text):  # offsets are one more than in text
+    # Each match opens with the character before its token, one place early in the text
+    # searched (" " + text): the match's start is the token's start in ``text``.
+    for m in _token_pattern().finditer(" " + text):
+        start, end = m.span()
+        end -= 1
         word = m[1]
         if word is None:  # a listed lowercase word: its own lowercase form, no capital
             word = m[2]
-            start, end = m.span(2)
-            append(_Tok(word, start - 1, end - 1, word, False))
+            if word in _PLURAL_KINDS:
+                plural.append(len(out))
+            append(_Tok(word, start, end, word, False))
             continue
-        start, end = m.span(1)
-        end -= 1
         if word[-1] == "s" and len(word) > 2 and word[-2] in "'’ʼ":
             word, end = word[:-2], end - 2
         c = word[0]
-        cap = c.isupper() or "\uac00" <= c <= "\ud7a3" or "\u4e00" <= c <= "\u9fff"
-        append(_Tok(word, start - 1, end, word.lower().replace("’", "'"), cap))
-    return out
+        # An ASCII first letter here is a capital (the pattern's class leaves out a-z).
+        cap = c < "\x80" or c.isupper() or "\uac00" <= c <= "\ud7a3" or "\u4e00" <= c <= "\u9fff"
+        low = word.lower()
+        if "’" in low:
+            low = low.replace("’", "'")
+        if cap and low not in _NO_START:
+            opens.append(len(out))
+        if low in _PLURAL_KINDS:  # "Rivers" too
+            plural.append(len(out))
+        append(_Tok(word, start, end, low, cap))
+    return out, opens, plural
 
 
 @lru_cache(maxsize=100_000)
@@ -352,7 +384,9 @@ class MentionFinder:
         # Windows of words and their keys when a place has them ("" when none): one dict
         # lookup a window where a key, its cache and the gazetteer would be three calls.
         self._known: dict[tuple[str, ...], str] = {}
+        self._words: dict[str, str] = {}  # the one-word windows of _known, by their word
         self._written: dict[tuple[str, tuple[str, ...]], bool] = {}  # see _written_as
+        self._lower_forms: dict[tuple[str, str], str] = {}  # see _lower_form
 
     def _curated(self, folded: str) -> bool:
         """Return True when a curated place has a name with this key (remembered)."""
@@ -366,16 +400,15 @@ class MentionFinder:
 
     def spans(self, text: str) -> list[Span]:
         """Return the place-name spans of ``text`` in order, none overlapping."""
-        toks = tokenize(text)
+        # The tokens, the capitalised ones that may open a name, and where the plural kind
+        # words are ("counties", "rivers", for _kind_hint's lists).
+        toks, opens, self._plural = _scan(text)
         self._small_keys = {}  # this text's small places, by key
         self._lowercase = None
-        # Where the plural kind words are ("counties", "rivers"), for _kind_hint's lists.
-        self._plural = [j for j, t in enumerate(toks) if t.low in _PLURAL_KINDS]
         spans: list[Span] = []
         n = len(toks)
         nxt = 0  # the first token not yet read into a span or a person's name
-        # Only capitalised tokens can open a name: listed once, not tested in the loop.
-        for i in [j for j, t in enumerate(toks) if t.cap and t.low not in _NO_START]:
+        for i in opens:  # only capitalised tokens can open a name
             if i < nxt:
                 continue
             tok = toks[i]
@@ -515,16 +548,15 @@ class MentionFinder:
         An image tag "hyesan" in a text that names Hyesan is a mention; a lowercase word
         whose capitalised form is no curated place is not looked at.
         """
-        named = {(s.surface, s.key) for s in spans if not s.fuzzy}  # each name tested once
-        words = {
-            surface.lower()
-            for surface, k in named
-            if len(surface) >= 5
-            and surface.isalpha()
-            and surface[0].isupper()
-            and not surface.isupper()
-            and self._curated(k)
-        }
+        words = set()
+        forms = self._lower_forms
+        for s in spans:
+            if not s.fuzzy:
+                word = forms.get((s.surface, s.key))
+                if word is None:
+                    word = self._lower_form(s.surface, s.key)
+                if word:
+                    words.add(word)
         if words:
             words = {w for w in words if self._written_lowercase(text, w)}
         if not words:
@@ -543,17 +575,38 @@ class MentionFinder:
             merged.append(s)
         return merged
 
+    def _lower_form(self, surface: str, folded: str) -> str:
+        """Return the lowercase writing of a one-word curated name written ``surface`` with
+        key ``folded`` that :meth:`_lowercase_mentions` looks for, else "" (remembered:
+        it comes from the surface and the gazetteer alone)."""
+        word = (
+            surface.lower()
+            if len(surface) >= 5
+            and surface.isalpha()
+            and surface[0].isupper()
+            and not surface.isupper()
+            and self._curated(folded)
+            else ""
+        )
+        if len(self._lower_forms) > 50_000:
+            self._lower_forms.clear()
+        self._lower_forms[(surface, folded)] = word
+        return word
+
     def _longest(self, text: str, toks: list[_Tok], i: int) -> tuple[int, str] | None:
         """Return (end token index, key) of the longest name starting at token ``i``."""
         known = self._known
         t = toks[i]
-        words: tuple[str, ...] = (t.text,)
-        k = known.get(words)
+        word = t.text
+        # A one-word window is looked up by its word: most windows are never longer, and
+        # need no tuple made and hashed.
+        k = self._words.get(word)
         if k is None:
-            k = self._learn(words)
+            k = self._words[word] = self._learn((word,))
         best = (i + 1, k) if k and t.low not in STOP_WORDS else None
         end = t.end
         j = i + 1  # the window's end
+        words: tuple[str, ...] = (word,)
         for t in toks[j : i + MAX_WINDOW]:
             # The gap's length first: most windows end at a longer gap, with no slice made.
             if t.start - end > 2 or not _GAP_STOPS.isdisjoint(text[end : t.start]):
@@ -576,6 +629,7 @@ class MentionFinder:
         found = k if k and self.gz.has_key(k) else ""
         if len(self._known) > 100_000:
             self._known.clear()
+            self._words.clear()
         self._known[words] = found
         return found
 
@@ -609,13 +663,17 @@ class MentionFinder:
         if k in self._small_keys:  # "the Ryomyong project" after "Ryomyong Street"
             return _span(tok.text, tok.start, tok.end, k, self._small_keys[k], True, True)
         hint = _kind_hint(text, toks, i, i + 1, self._plural)
-        # "Kusong, Kunjang and Unsan": right after a place, joined by a comma, "and" or "or".
-        in_list = (
-            bool(spans)
-            and tok.start - spans[-1].end <= 8
-            and text[spans[-1].end : tok.start].strip() in (",", "and", "or", ", and", ", or")
-        )
-        if not hint and not in_list and len(tok.text) < 5:
+        # A short word needs a kind word or a list ("Kusong, Kunjang and Unsan": right after
+        # a place, joined by a comma, "and" or "or"; looked at only for a short word).
+        if (
+            not hint
+            and len(tok.text) < 5
+            and not (
+                spans
+                and tok.start - spans[-1].end <= 8
+                and text[spans[-1].end : tok.start].strip() in (",", "and", "or", ", and", ", or")
+            )
+        ):
             return None
         # With no kind word or list, only a misspelling of a place the article names
         # will link it ("Hesan" in a Hyesan story).
@@ -661,6 +719,22 @@ def _titled_person(text: str, toks: list[_Tok], i: int) -> int:
     return n if n > 1 else 0
 
 
+#: The characters that end a clause, for a list of names and the plural kind word they share.
+_CLAUSE_BREAK = re.compile(r"[.;:!?()\n]")
+
+
+def _joined_names(toks: list[_Tok], start: int, stop: int) -> int | None:
+    """Return how many of the tokens ``start:stop`` are "and" or "or" when the others are
+    all capitalised (a list of names, "Kusong, Kujang and Unsan"), else None."""
+    joins = 0
+    for t in toks[start:stop]:
+        if t.low == "and" or t.low == "or":
+            joins += 1
+        elif not t.cap:
+            return None
+    return joins
+
+
 def _kind_hint(text: str, toks: list[_Tok], i: int, end_i: int, plural: list[int]) -> str:
     """Return the kind a neighbouring word gives to the name in tokens ``i:end_i``.
 
@@ -686,15 +760,15 @@ def _kind_hint(text: str, toks: list[_Tok], i: int, end_i: int, plural: list[int
     at = bisect_left(plural, end_i)
     # "the Tumen and Yalu rivers", "Kusong, Kujang and Unsan counties": a list of capitalised
     # names, then the plural kind word they share, within one clause.
+    # (The tests that read only offsets go first, and the clause is searched for a break in
+    # the text itself: most names near a plural word are not in such a list.)
     if at < len(plural) and plural[at] < end_i + 7:
         ahead = plural[at]
-        between = toks[end_i:ahead]
-        stretch = text[toks[end_i - 1].end : toks[ahead].start]
+        start, stop = toks[end_i - 1].end, toks[ahead].start
         if (
-            all(t.cap or t.low in ("and", "or") for t in between)
-            and any(t.low in ("and", "or") for t in between)
-            and len(stretch) <= 60
-            and not any(c in stretch for c in ".;:!?()\n")
+            stop - start <= 60
+            and _joined_names(toks, end_i, ahead)  # at least one "and" or "or"
+            and _CLAUSE_BREAK.search(text, start, stop) is None
         ):
             return KIND_WORDS[toks[ahead].low]
     # "the counties of Kunjang and Unsan", "the city of Kusong": "of", then only a list of
@@ -702,14 +776,13 @@ def _kind_hint(text: str, toks: list[_Tok], i: int, end_i: int, plural: list[int
     at = bisect_left(plural, i, hi=at) - 1
     if at >= 0 and plural[at] >= i - 6:
         back = plural[at]
-        between = toks[back + 1 : i]
-        stretch = text[toks[back].end : toks[i].start]
+        start, stop = toks[back].end, toks[i].start
         if (
-            between
-            and between[0].low == "of"
-            and len(stretch) <= 60
-            and not any(c in stretch for c in ".;:!?()\n")
-            and all(t.cap or t.low in ("and", "or") for t in between[1:])
+            back + 1 < i
+            and toks[back + 1].low == "of"
+            and stop - start <= 60
+            and _CLAUSE_BREAK.search(text, start, stop) is None
+            and _joined_names(toks, back + 2, i) is not None
         ):
             return KIND_WORDS[toks[back].low]
     return ""

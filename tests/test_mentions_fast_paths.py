@@ -96,6 +96,15 @@ def test_tokens_of_random_texts_are_those_of_the_plain_pattern() -> None:
         assert _fields(text) == _plain_tokens(text), text
 
 
+def test_tokens_beside_every_character_are_those_of_the_plain_pattern() -> None:
+    # Each character before, inside and after capitalised and listed words: the pattern
+    # tests the character before a token in two steps (ASCII, then the rest).
+    astral = range(0x10000, 0x30000, 97)
+    for c in map(chr, [*range(1, 0xD800), *range(0xE000, 0x10000), *astral]):
+        text = f"{c}Hyesan{c}county{c}A{c}b{c}of {c}"
+        assert _fields(text) == _plain_tokens(text), hex(ord(c))
+
+
 def test_a_quick_span_is_the_span() -> None:
     for args in [
         ("Hyesan", 3, 9, "hyesan"),
