@@ -90,6 +90,10 @@ def default_sources() -> tuple[Source, ...]:
     return (CuratedSource(), DumpSource(data_dir() / "geonames"), GeonamesCacheSource())
 
 
+#: The fields :class:`_Places` keeps in columns of their own.
+_COLUMNS = ("kind", "country", "source")
+
+
 class _Places(dict[int, Place]):
     """The places of an index by number, each made from its fields when first asked for (a
     dict, so that a place already made is found at C speed).
@@ -131,9 +135,6 @@ class _Places(dict[int, Place]):
     def __reduce__(self) -> tuple[type[_Places], tuple[object, ...]]:
         return _Places, (self.rows, (self.kinds, self.countries, self.sources))
 
-
-#: The fields :class:`_Places` keeps in columns of their own.
-_COLUMNS = ("kind", "country", "source")
 
 #: A key's hits in one int: a hit is ``2 * place index + (0 name | 1 alias)``; several are
 #: packed 32 bits each (hit + 1), negated.  Ints load faster than lists of pairs, and a dict

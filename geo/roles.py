@@ -203,7 +203,8 @@ def mention_role(sentence: str, start: int, end: int) -> str:
     return "locus"
 
 
-#: Any of the words before a name that make it other than the scene, in one pass.
+#: Any of the words before a name that make it other than the scene, in one pass (each rule
+#: :func:`mention_role` reads on the left of a name, the scene's apart, must be listed).
 _ANY_LEFT = Folded.compile(
     "|".join(
         p.source
