@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, TypeVar, cast
 from gazetteer.names import key
 from gazetteer.place import Candidate, Place
 from gazetteer.sources.base import Source
+from nkmap import __version__
 from nkmap.atomic import atomic_path
 from nkmap.errors import (
     GeocoderUnavailable,
@@ -265,13 +266,9 @@ def _load(path: Path) -> object:
 
 
 def _fingerprint(sources: Sequence[Source]) -> str:
-    from importlib.metadata import PackageNotFoundError, version
-
-    try:
-        own = version("nkmap")
-    except PackageNotFoundError:
-        own = "dev"
-    text = "|".join([_INDEX_VERSION, own] + [f"{s.name}:{s.fingerprint()}" for s in sources])
+    text = "|".join(
+        [_INDEX_VERSION, __version__] + [f"{s.name}:{s.fingerprint()}" for s in sources]
+    )
     return hashlib.sha256(text.encode()).hexdigest()[:20]
 
 

@@ -751,8 +751,10 @@ def _sidecar(path: Path) -> tuple[dict[str, Any], list[str]]:
     Raises:
         _Failed: the sidecar is unreadable, not a JSON object, or dated impossibly.
     """
+    if path.suffix == ".json":
+        return {}, []
     side = path.with_suffix(".json")
-    if side == path or not side.is_file():
+    if not os.access(side, os.F_OK) or not side.is_file():  # (the first: no exception raised)
         return {}, []
     try:
         text = side.read_bytes().decode("utf-8-sig")
@@ -944,15 +946,36 @@ def read_articles(
         InputError: ``on_error`` is not one of the three policies, or ``date`` lies
             outside 1900 to a year from today.
     """
+    if isinstance(paths, (str, os.PathLike)):
+        paths = [paths]
+    files, missing = expand_paths(paths)
+    return read_listed(files, on_error=on_error, date=date, max_bytes=max_bytes, missing=missing)
+
+
+def read_listed(
+    files: Iterable[str | os.PathLike[str]],
+    *,
+    on_error: OnError = "warn",
+    date: dt.date | None = None,
+    max_bytes: int = 20_000_000,
+    missing: Iterable[ReadFailure] = (),
+) -> ReadResult:
+    """Read the article files ``files``, as :func:`expand_paths` lists them (no folder;
+    sidecars left out), like :func:`read_articles` reads what it has listed; ``missing``
+    are failures of the listing, reported first.
+
+    Returns:
+        ReadResult: the articles in file order, and the failures.
+
+    Raises:
+        FileError, DataError, InputError: as :func:`read_articles`.
+    """
     if on_error not in ("raise", "warn", "skip"):
         from nkmap.errors import InputError
 
         raise InputError(f"on_error={on_error!r}: expected 'raise', 'warn' or 'skip'")
-    if isinstance(paths, (str, os.PathLike)):
-        paths = [paths]
     if date is not None:
         _override([], date)  # refuses an impossible date before reading anything
-    files, missing = expand_paths(paths)
     result = ReadResult()
 
     def fail(failure: ReadFailure, error: type[NkmapError]) -> None:
@@ -964,7 +987,8 @@ def read_articles(
 
     for failure in missing:
         fail(failure, FileError)
-    for path in files:
+    for file in files:
+        path = Path(file)
         try:
             articles, failures = _read_safely(path, max_bytes)
         except _Failed as exc:

@@ -31,7 +31,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from geo.article import Article, ReadFailure, ReadWarning, expand_paths, read_articles
+from geo.article import Article, ReadFailure, ReadWarning, expand_paths, read_listed
 from geo.event_records import ArticleResult, Event, events_frame
 from nkmap.errors import FileError, InputError, NkmapError
 
@@ -134,7 +134,7 @@ class Worker:
         raised, so that it crosses process boundaries intact."""
         batch = Batch(files=len(files))
         try:
-            read = read_articles(
+            read = read_listed(  # the files plan_chunks listed
                 files,
                 on_error="raise" if self.settings.raise_errors else "skip",
                 date=self.settings.date,

@@ -5,32 +5,45 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 from geo.alternation import factored
 from geo.folded import lower_pattern
 from nkmap.errors import DataError
-from nkmap.themes import ThemeRecord, ThemeTable, load_theme_table
+from nkmap.themes import SHIPPED, ThemeRecord, ThemeTable, load_theme_table
 
 
 @dataclass(frozen=True)
 class Theme:
-    """One theme: its id, its label, the compiled pattern of its words, and of its weak words.
+    """One theme: its id, its label, the pattern of its words, and of its weak words.
 
-    Weak words (``"weak"`` in the lexicon) mark the theme only in a sentence where no
-    theme's own words occur.  ``countries`` (ISO codes), when not empty, are the only
-    countries where the theme's events may lie.  ``category`` is the strand of the border
-    economy its events bear on, unless the sentence holds words of one of
-    ``category_words``.
+    ``words`` and ``weak_words`` are the sources of one alternation each (the lexicon's
+    patterns joined by ``|``); :attr:`pattern` and :attr:`weak` are compiled from them when
+    first asked for (the theme counter compiles all themes' words as one pattern).  Weak
+    words (``"weak"`` in the lexicon) mark the theme only in a sentence where no theme's own
+    words occur.  ``countries`` (ISO codes), when not empty, are the only countries where
+    the theme's events may lie.  ``category`` is the strand of the border economy its events
+    bear on, unless the sentence holds words of one of ``category_words``.
     """
 
     id: str
     label: str
-    pattern: re.Pattern[str]
-    weak: re.Pattern[str] | None = None
+    words: str
+    weak_words: str | None = None
     countries: frozenset[str] = frozenset()
     category: str = "other"
     category_words: tuple[tuple[str, re.Pattern[str]], ...] = ()
+
+    @cached_property
+    def pattern(self) -> re.Pattern[str]:
+        """The theme's words as one case-insensitive pattern of whole words."""
+        return _whole_words(self.words)
+
+    @cached_property
+    def weak(self) -> re.Pattern[str] | None:
+        """The theme's weak words as one such pattern (None when it has none)."""
+        return None if self.weak_words is None else _whole_words(self.weak_words)
 
     def category_of(self, sentence: str) -> str:
         """Return the category of this theme's event told by ``sentence``: the first of
@@ -55,21 +68,26 @@ _CLOSE = rf")(?!{_NOT_AFTER})"
 
 
 def _compile(record: ThemeRecord) -> Theme:
-    """Return the theme of a table record, its words compiled.
+    """Return the theme of a table record, its category words compiled (and, unless the
+    record is of the table nkmap ships, its words checked).
 
     Raises:
         DataError: a pattern is not a regular expression (names the file and the theme).
     """
+    words = "|".join(record.patterns)
+    weak = "|".join(record.weak) if record.weak else None
     try:
-        pattern = _words(record.patterns)
-        weak = _words(record.weak) if record.weak else None
-        by_category = tuple((c, _words(w)) for c, w in record.category_words if w)
+        if record.where != SHIPPED:
+            _whole_words(words)
+            if weak is not None:
+                _whole_words(weak)
+        by_category = tuple((c, _whole_words("|".join(w))) for c, w in record.category_words if w)
     except re.error as exc:
         raise DataError(f"{record.where}: theme {record.id!r} has a bad pattern: {exc}") from exc
     return Theme(
         record.id,
         record.label,
-        pattern,
+        words,
         weak,
         frozenset(record.countries),
         record.category,
@@ -77,9 +95,13 @@ def _compile(record: ThemeRecord) -> Theme:
     )
 
 
-def _words(patterns: tuple[str, ...]) -> re.Pattern[str]:
-    """Return one case-insensitive pattern matching any of ``patterns`` as whole words."""
-    return re.compile(_OPEN + "|".join(patterns) + _CLOSE, re.IGNORECASE)
+def _whole_words(pattern: str) -> re.Pattern[str]:
+    """Return ``pattern`` compiled case-insensitive, matching whole words only.
+
+    Raises:
+        re.error: ``pattern`` is not a regular expression.
+    """
+    return re.compile(_OPEN + pattern + _CLOSE, re.IGNORECASE)
 
 
 def load_themes(extra: str | Path | None = None) -> list[Theme]:
@@ -117,15 +139,11 @@ def themes_of(sentence: str, themes: list[Theme]) -> dict[str, int]:
     return theme_counter(themes)(sentence)
 
 
-def _inner(pattern: re.Pattern[str]) -> str:
-    return lower_pattern(pattern.pattern[len(_OPEN) : -len(_CLOSE)])
-
-
 def _combined(themes: list[Theme]) -> tuple[re.Pattern[str], dict[str, tuple[str, bool]]]:
     """Return one pattern of every theme's words (strong first, in lexicon order), and what
     each of its groups stands for: ``(theme id, weak?)``."""
-    groups = [((t.id, False), _inner(t.pattern)) for t in themes]
-    groups += [((t.id, True), _inner(t.weak)) for t in themes if t.weak is not None]
+    groups = [((t.id, False), lower_pattern(t.words)) for t in themes]
+    groups += [((t.id, True), lower_pattern(t.weak_words)) for t in themes if t.weak_words]
     keys = {f"k{i}": key for i, (key, _) in enumerate(groups)}
     tree = factored(
         [(f"k{i}", pattern) for i, (_, pattern) in enumerate(groups)], not_after=_NOT_AFTER

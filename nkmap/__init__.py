@@ -11,4 +11,7 @@ from __future__ import annotations
 
 from nkmap.errors import NkmapError
 
-__all__ = ["NkmapError"]
+__all__ = ["NkmapError", "__version__"]
+
+#: The release (the package's metadata reads it from here).
+__version__ = "0.1.0"

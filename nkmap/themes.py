@@ -51,6 +51,11 @@ class ThemeRecord:
     where: str = "themes.json"
 
 
+#: What :attr:`ThemeRecord.where` says of the table nkmap ships (its words are checked by
+#: nkmap's tests, not each time they are loaded).
+SHIPPED = ThemeRecord.where
+
+
 @dataclass(frozen=True)
 class ThemeTable(Mapping[str, ThemeRecord]):
     """The themes by id, in priority order, and the colour of a theme no table knows.
@@ -201,12 +206,12 @@ def load_theme_table(extra: str | Path | None = None) -> ThemeTable:
 
 @cache
 def _builtin() -> ThemeTable:
-    return _table(None, "themes.json")
+    return _table(None, SHIPPED)
 
 
 def _table(user: Mapping[str, object] | None, where: str) -> ThemeTable:
     text = resources.files("nkmap").joinpath("data/themes.json").read_text("utf-8")
-    shipped = _parse(text, "themes.json")
+    shipped = _parse(text, SHIPPED)
     merged: dict[str, dict[str, object]] = {
         k: dict(v) for k, v in shipped.items() if not k.startswith("_") and isinstance(v, dict)
     }

