@@ -20,13 +20,11 @@ from __future__ import annotations
 
 import datetime as dt
 import gc
-import multiprocessing
 import os
 import sys
 import warnings
 from collections import deque
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -36,6 +34,8 @@ from geo.event_records import ArticleResult, Event, events_frame
 from nkmap.errors import FileError, InputError, NkmapError
 
 if TYPE_CHECKING:
+    from concurrent.futures import Future
+
     from gazetteer import Gazetteer
     from nkmap.events_table import EventsFrame
 
@@ -373,6 +373,9 @@ class Pipeline:
         # Each worker builds its own extractor, in parallel, while this process (which
         # needs none: it only hands out chunks and writes) goes on.  On Linux the workers
         # are forked: the modules, and the gazetteer when given, are shared, not sent.
+        import multiprocessing  # (a run of one job needs neither)
+        from concurrent.futures import ProcessPoolExecutor
+
         method = "fork" if sys.platform.startswith("linux") else "spawn"
         pool = ProcessPoolExecutor(
             min(self.jobs, len(chunks)),
