@@ -69,7 +69,9 @@ class GeoJSONWriter:
     def __init__(self, stream: IO[str], schema: Schema, *, indent: int | None = None) -> None:
         self.stream = stream
         self.names = schema.names
-        self.indent = indent
+        # One encoder for every feature (json.dumps with options builds one a call); dates
+        # go through ``default``: the encoder meets them in C, not every value in Python.
+        self.encode = json.JSONEncoder(ensure_ascii=False, indent=indent, default=_iso).encode
         self.first = True
         stream.write('{"type": "FeatureCollection", "features": [')
 
@@ -85,9 +87,7 @@ class GeoJSONWriter:
                 if point is None
                 else {"type": "Point", "coordinates": [point[0], point[1]]},
             }
-            # dates through ``default``: the encoder meets them in C, not every value in Python
-            text = json.dumps(feature, ensure_ascii=False, indent=self.indent, default=_iso)
-            parts.append(("\n" if self.first else ",\n") + text)
+            parts.append(("\n" if self.first else ",\n") + self.encode(feature))
             self.first = False
         self.stream.write("".join(parts))
 
