@@ -16,10 +16,12 @@ from geo.article import (
     ReadFailure,
     ReadWarning,
     article_from_text,
+    expand_paths,
     iter_article_files,
     read_article,
     read_articles,
     read_file,
+    read_listed,
 )
 from nkmap.errors import DataError, FileError, InputError, NkmapError
 
@@ -254,6 +256,27 @@ def test_on_error_warn_and_raise(tmp_path: Path) -> None:
         read_file(tmp_path / "big.txt", max_bytes=3000)
     with pytest.raises(InputError):
         read_articles([tmp_path], on_error="ignore")  # type: ignore[arg-type]
+
+
+def test_listed_files_read_as_the_folder_is(tmp_path: Path) -> None:
+    """What a pipeline worker reads: the files a listing gave, with its failures first; a
+    file gone since the listing is one failure, a sidecar beside a listed file is read."""
+    _bad_inputs(tmp_path)
+    _write(tmp_path, "good1.json", json.dumps({"title": "From the sidecar"}))
+    files, missing = expand_paths([tmp_path, tmp_path / "missing.txt"])
+    listed = read_listed(files, on_error="skip", max_bytes=3000, missing=missing)
+    whole = read_articles([tmp_path, tmp_path / "missing.txt"], on_error="skip", max_bytes=3000)
+    assert listed.articles == whole.articles
+    assert listed.failures == whole.failures
+    assert listed.failures[: len(missing)] == missing
+    assert "From the sidecar" in [a.title for a in listed]
+    (tmp_path / "sub" / "good2.txt").unlink()
+    gone = read_listed(files, on_error="skip", max_bytes=3000)
+    assert [f.reason for f in gone.failures if f.path.endswith("good2.txt")] == [
+        "no such file or folder"
+    ]
+    with pytest.raises(InputError):
+        read_listed(files, on_error="ignore")  # type: ignore[arg-type]
 
 
 def test_iter_article_files(tmp_path: Path) -> None:
