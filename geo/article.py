@@ -192,17 +192,40 @@ def _walk(folder: Path, failures: list[ReadFailure]) -> list[Path]:
     """The article files under ``folder``, sorted; each unreadable entry becomes a failure.
 
     Symbolic links to folders are followed, each folder once: a link leading back to a folder
-    that contains it is a failure ("symlink loop"), not an endless walk.
+    that contains it is a failure ("symlink loop"), not an endless walk.  Folders are read
+    top-down, each one's sub-folders in name order after its files (failures come in that
+    order); a folder's entry says whether it is a regular file, so most files need no stat.
     """
     found: list[Path] = []
     seen = {os.path.realpath(folder)}
 
-    def unreadable(exc: OSError) -> None:
+    def unreadable(exc: OSError, where: str) -> None:
         failures.append(
-            ReadFailure(str(exc.filename or folder), f"cannot read folder: {exc.strerror or exc}")
+            ReadFailure(str(exc.filename or where), f"cannot read folder: {exc.strerror or exc}")
         )
 
-    for root, dirs, names in os.walk(folder, onerror=unreadable, followlinks=True):
+    def visit(root: str) -> None:
+        try:
+            with os.scandir(root) as listing:
+                entries = list(listing)
+        except OSError as exc:
+            unreadable(exc, root)
+            return
+        dirs: list[str] = []
+        names: list[tuple[str, bool]] = []  # (name, a regular file, known from the entry)
+        for entry in entries:
+            try:
+                is_dir = entry.is_dir()  # (following a link)
+            except OSError:
+                is_dir = False
+            if is_dir:
+                dirs.append(entry.name)
+            else:
+                try:
+                    regular = entry.is_file(follow_symlinks=False)
+                except OSError:
+                    regular = False
+                names.append((entry.name, regular))
         keep = []
         for d in sorted(dirs):
             if d.startswith("."):
@@ -216,21 +239,21 @@ def _walk(folder: Path, failures: list[ReadFailure]) -> list[Path]:
                 continue  # else another link to a folder already read: its files are in
             seen.add(real)
             keep.append(d)
-        dirs[:] = keep
         base = Path(root)
-        for name in sorted(names):
-            if (
-                name.startswith(".")
-                or _FOLDER_DOCS.match(name)
-                or _suffix(name).lower() not in ARTICLE_SUFFIXES
-            ):
+        for name, regular in sorted(names):
+            suffix = _suffix(name).lower()
+            if name.startswith(".") or _FOLDER_DOCS.match(name) or suffix not in ARTICLE_SUFFIXES:
                 continue  # told from the name alone, before a path is made for it
             child = base / name
-            why = _not_a_file(child)
+            why = None if regular else _not_a_file(child)
             if why is not None:
                 failures.append(ReadFailure(str(child), why))
-            elif not _is_sidecar(child):
+            elif suffix != ".json" or not _is_sidecar(child):
                 found.append(child)
+        for d in keep:
+            visit(os.path.join(root, d))
+
+    visit(os.fspath(folder))
     return sorted(found)
 
 
@@ -255,7 +278,7 @@ def expand_paths(
         else:
             files.append(path)
     # a sidecar named beside its own article is read with it, not as an article
-    if not any(f.suffix.lower() == ".json" for f in files):
+    if not any(_suffix(f.name).lower() == ".json" for f in files):
         return files, failures
     chosen = {os.path.realpath(f) for f in files}
     files = [

@@ -1,0 +1,101 @@
+"""The folder walk (:func:`geo.article.expand_paths`) against the plain walk it replaced:
+``os.walk`` with a ``stat`` of every file.  The fast one reads each entry's type from its
+folder's listing and stats only what is not a regular file; both must list the same files
+and the same failures, in the same order."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from geo import article
+from geo.article import ARTICLE_SUFFIXES, ReadFailure, expand_paths
+
+
+def _plain_walk(folder: Path, failures: list[ReadFailure]) -> list[Path]:
+    found: list[Path] = []
+    seen = {os.path.realpath(folder)}
+
+    def unreadable(exc: OSError) -> None:
+        failures.append(
+            ReadFailure(str(exc.filename or folder), f"cannot read folder: {exc.strerror or exc}")
+        )
+
+    for root, dirs, names in os.walk(folder, onerror=unreadable, followlinks=True):
+        keep = []
+        for d in sorted(dirs):
+            if d.startswith("."):
+                continue
+            sub = os.path.join(root, d)
+            real = os.path.realpath(sub)
+            if real in seen:
+                here = os.path.realpath(root)
+                if here == real or here.startswith(real.rstrip(os.sep) + os.sep):
+                    failures.append(ReadFailure(sub, f"symlink loop (leads back to {real})"))
+                continue
+            seen.add(real)
+            keep.append(d)
+        dirs[:] = keep
+        for name in sorted(names):
+            if (
+                name.startswith(".")
+                or article._FOLDER_DOCS.match(name)
+                or Path(name).suffix.lower() not in ARTICLE_SUFFIXES
+            ):
+                continue
+            child = Path(root) / name
+            why = article._not_a_file(child)
+            if why is not None:
+                failures.append(ReadFailure(str(child), why))
+            elif not article._is_sidecar(child):
+                found.append(child)
+    return sorted(found)
+
+
+def _tree(root: Path) -> Path:
+    """A folder of every kind of entry a walk meets."""
+    for rel in ("z.txt", "a.txt", "m/b.txt", "m/n/c.html", "m-x/d.txt", "b/e.json", "b/e.txt"):
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_text("Trade resumed in Sinuiju.", "utf-8")
+    (root / "side.json").write_text("{}", "utf-8")  # a JSON article: no .txt beside it
+    (root / ".hidden.txt").write_text("x", "utf-8")
+    (root / ".dot").mkdir()
+    (root / ".dot" / "f.txt").write_text("x", "utf-8")
+    (root / "README.txt").write_text("x", "utf-8")
+    (root / "notes.csv").write_text("x", "utf-8")
+    os.mkfifo(root / "pipe.txt")
+    os.symlink("/dev/null", root / "device.txt")
+    os.symlink("nowhere.txt", root / "broken.txt")
+    os.symlink("self.txt", root / "self.txt")
+    os.symlink("a.txt", root / "link.txt")  # a link to a file: a file
+    os.symlink("m", root / "alias")  # a second way into m: read once
+    os.symlink("..", root / "m" / "up")  # back to a folder holding it: a loop
+    os.symlink("nowhere", root / "m" / "gone")  # a broken link among folders
+    return root
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs named pipes (POSIX)")
+def test_the_walk_lists_what_the_plain_walk_lists(tmp_path: Path) -> None:
+    root = _tree(tmp_path / "archive")
+    failures: list[ReadFailure] = []
+    plain = _plain_walk(root, failures)
+    files, got = expand_paths([root])
+    assert files == plain
+    assert got == failures
+    assert {Path(f.path).name for f in got} >= {"pipe.txt", "device.txt", "broken.txt", "up"}
+    # in path order, a sub-folder's files among the folder's own ("b/e.txt" before "z.txt")
+    assert (
+        files.index(root / "a.txt")
+        < files.index(root / "b" / "e.txt")
+        < files.index(root / "z.txt")
+    )
+
+
+def test_an_unlistable_folder_is_one_failure(tmp_path: Path) -> None:
+    failures: list[ReadFailure] = []
+    plain = _plain_walk(tmp_path / "missing", failures)
+    assert plain == article._walk(tmp_path / "missing", got := []) == []
+    assert got == failures and len(got) == 1
+    assert got[0].reason.startswith("cannot read folder")
