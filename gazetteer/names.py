@@ -117,7 +117,6 @@ HANGUL_SUFFIXES = (
 
 _APOSTROPHES = "'’‘ʼʻ`´ʹ′"
 _SEPARATORS = re.compile(r"[\s\-‐‑‒–—_/.,()·]+")
-_HANGUL = re.compile(r"[\uac00-\ud7a3]")
 
 # Romanization folding, applied to each ASCII token.  Order matters.
 _FOLDS = (
@@ -164,7 +163,6 @@ CJK_SUFFIXES = (
     "镇",
     "鎮",
 )
-_CJK = re.compile(r"^[\u4e00-\u9fff]+$")
 
 
 def fold_chars(text: str) -> str:
@@ -297,12 +295,14 @@ def key(name: str) -> str:
     if not name or not name.strip():
         return ""
     name = name.strip()
-    if _HANGUL.search(name):
+    # (Hangul and Chinese told by their code ranges: as regular expressions, their classes
+    # would cost a millisecond each to compile at every start.)
+    if any("\uac00" <= c <= "\ud7a3" for c in name):
         return _hangul_key(name)
     toks = tokens(name)
     if not toks:
         return ""
-    if len(toks) == 1 and _CJK.match(toks[0]):
+    if len(toks) == 1 and all("\u4e00" <= c <= "\u9fff" for c in toks[0]):
         return _cjk_key(toks[0])
     # "Pyonganbuk-do": the province ending is glued to the name before "-do".
     if len(toks) > 1 and toks[-1] == "do":

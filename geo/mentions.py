@@ -28,10 +28,7 @@ from gazetteer.names import key, tokens
 #: The most tokens one place name spans ("Sino-Korean Friendship Bridge", "Kim Hyong Jik county").
 MAX_WINDOW = 6
 
-_TOKEN = re.compile(r"[^\W\d_](?:[\w’ʼ'\-]*\w)?|[\u4e00-\u9fff]+", re.UNICODE)
 _LOWER_WORD = re.compile(r"(?<![\w-])[a-z][a-z'’]*(?![\w-])")
-_HANGUL = re.compile(r"[\uac00-\ud7a3]")
-_CJK = re.compile(r"[\u4e00-\u9fff]")
 
 #: Words after (or before, plural + "of") a name that say what kind of place it is.
 KIND_WORDS = {
