@@ -297,12 +297,13 @@ def key(name: str) -> str:
     name = name.strip()
     # (Hangul and Chinese told by their code ranges: as regular expressions, their classes
     # would cost a millisecond each to compile at every start.)
-    if any("\uac00" <= c <= "\ud7a3" for c in name):
+    wide = not name.isascii()
+    if wide and any("\uac00" <= c <= "\ud7a3" for c in name):
         return _hangul_key(name)
     toks = tokens(name)
     if not toks:
         return ""
-    if len(toks) == 1 and all("\u4e00" <= c <= "\u9fff" for c in toks[0]):
+    if wide and len(toks) == 1 and all("\u4e00" <= c <= "\u9fff" for c in toks[0]):
         return _cjk_key(toks[0])
     # "Pyonganbuk-do": the province ending is glued to the name before "-do".
     if len(toks) > 1 and toks[-1] == "do":
