@@ -214,17 +214,14 @@ def _walk(folder: Path, failures: list[ReadFailure]) -> list[Path]:
         dirs: list[str] = []
         names: list[tuple[str, bool]] = []  # (name, a regular file, known from the entry)
         for entry in entries:
-            try:
-                is_dir = entry.is_dir()  # (following a link)
+            try:  # (following a link: its target's type, stated once for both questions)
+                is_dir = entry.is_dir()
+                regular = not is_dir and entry.is_file()
             except OSError:
-                is_dir = False
+                is_dir = regular = False
             if is_dir:
                 dirs.append(entry.name)
             else:
-                try:
-                    regular = entry.is_file(follow_symlinks=False)
-                except OSError:
-                    regular = False
                 names.append((entry.name, regular))
         keep = []
         for d in sorted(dirs):
