@@ -160,30 +160,73 @@ def find_dates(text: str) -> list[tuple[dt.date, int, int]]:
     ['2024-11-03', '2024-11-03']
     """
     found: list[tuple[dt.date, int, int]] = []
-    if not _HAS_YEAR.search(text):
+    year = _first_year(text)
+    if year < 0:
         return found
-    named = _MONTH_HINT.search(text) is not None  # a month's name
-    wanted = (True, named, named, "년" in text)  # what each form needs
+    # Where each form's first match can open at the earliest: each is searched from there
+    # (the text before is still read for "\b" and look-behinds), -1 for a form the text
+    # cannot hold (a month's name, a 년 missing).
+    hint = _MONTH_HINT.search(text)
+    month = hint.start() if hint is not None else -1
+    froms = (year, month, _day_before(text, month), year if "년" in text else -1)
     # Spans already taken, disjoint and sorted by start: an overlap test is two neighbours.
     starts: list[int] = []
     ends: list[int] = []
-    for pattern, needed in zip(_FULL_PATTERNS, wanted, strict=True):
-        if not needed:
+    for pattern, since in zip(_FULL_PATTERNS, froms, strict=True):
+        if since < 0:
             continue
-        for m in pattern.finditer(text):
+        for m in pattern.finditer(text, since):
             s, e = m.start(), m.end()
             i = bisect.bisect_right(starts, s)
             if (i and ends[i - 1] > s) or (i < len(starts) and starts[i] < e):
                 continue
             groups = m.groupdict()
-            month = int(groups["m"]) if groups.get("m") else _month_number(groups["mon"])
-            day = _safe_date(int(groups["year"]), month, int(groups["day"]))
+            month_number = int(groups["m"]) if groups.get("m") else _month_number(groups["mon"])
+            day = _safe_date(int(groups["year"]), month_number, int(groups["day"]))
             if day is not None:
                 found.append((day, s, e))
                 starts.insert(i, s)
                 ends.insert(i, e)
     found.sort(key=lambda t: t[1])
     return found
+
+
+def _first_year(text: str) -> int:
+    """Return where the first year of :data:`_HAS_YEAR` in ``text`` begins, or -1.
+
+    The pattern is searched from the first "19" or "20", found by two plain scans (most
+    lines hold neither: then no pattern is run at all)."""
+    nineteen, twenty = text.find("19"), text.find("20")
+    if nineteen < 0 and twenty < 0:
+        return -1
+    m = _HAS_YEAR.search(
+        text, twenty if nineteen < 0 else nineteen if twenty < 0 else min(nineteen, twenty)
+    )
+    return m.start() if m is not None else -1
+
+
+#: What may lie between the start of a "3rd of November" date and its month's name.
+_DAY_LETTERS = frozenset("0123456789stndrhof")
+#: Past so many characters of those, a day's start is not looked for (all is searched).
+_DAY_REACH = 40
+
+
+def _day_before(text: str, month: int) -> int:
+    """Return a place at or before which every match of the day-first form (``3rd of
+    November 2024``) opens, given the first month hint at ``month`` (-1: none, returned).
+
+    Between such a match's start and its month lie only digits, "st", "nd", "rd", "th",
+    "of" and space; a month named later than the first hint opens its match after that
+    hint (a capital cannot lie in between).  So the run of those characters before the
+    first hint is where the earliest match can open; a long run gives 0."""
+    if month < 0:
+        return -1
+    at = month
+    while at > 0 and (text[at - 1] in _DAY_LETTERS or text[at - 1].isspace()):
+        at -= 1
+        if month - at > _DAY_REACH:
+            return 0
+    return at
 
 
 def parse_date(value: str) -> dt.date | None:
