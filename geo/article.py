@@ -428,12 +428,15 @@ def _make(
     source: str = "",
     author: str = "",
     path: str = "",
+    file_name: str | None = None,
     structured: bool = False,
 ) -> Article:
     """Lay out ``body`` (noise, title, captions) and fill what metadata left empty.
 
     For structured inputs (HTML, JSON) whose metadata holds the title, the document text
     is the title, a blank line and the body, so that the headline is read too.
+    ``file_name`` is the last part of ``path`` when the caller knows it (else it is read
+    off ``path``).
     """
     text = body
     if structured and title and not body.lstrip().startswith(title.strip()):
@@ -458,7 +461,7 @@ def _make(
         source=canonical_outlet(source) or page.source,
         author=author or page.author,
         path=path,
-        text_file=Path(path).name if path else "",
+        text_file=file_name if file_name is not None else Path(path).name if path else "",
         content_hash=digest,
         lines=page.lines,
         body=page.text,
@@ -745,6 +748,13 @@ def _read_html(text: str, raw: bytes, path: str) -> Article:
     )
 
 
+def _sidecar_name(path: Path) -> str:
+    """Return ``str(path.with_suffix(".json"))`` for the file ``path``, made from its text
+    (its suffix is its last part's) rather than through a new path."""
+    name = str(path)
+    return name[: len(name) - len(path.suffix)] + ".json"
+
+
 def _sidecar(path: Path) -> tuple[dict[str, Any], list[str]]:
     """The sidecar ``name.json`` beside ``path`` (empty when none), and repair notes.
 
@@ -753,8 +763,11 @@ def _sidecar(path: Path) -> tuple[dict[str, Any], list[str]]:
     """
     if path.suffix == ".json":
         return {}, []
-    side = path.with_suffix(".json")
-    if not os.access(side, os.F_OK) or not side.is_file():  # (the first: no exception raised)
+    side_name = _sidecar_name(path)
+    if not os.access(side_name, os.F_OK):  # (no exception raised, no path object made)
+        return {}, []
+    side = Path(side_name)
+    if not side.is_file():
         return {}, []
     try:
         text = side.read_bytes().decode("utf-8-sig")
@@ -824,13 +837,14 @@ def _read_path(path: Path, max_bytes: int) -> tuple[list[Article], list[ReadFail
     if size > max_bytes:
         raise _Failed(f"file is {size:,} bytes, over the limit of {max_bytes:,}", FileError)
     try:
-        raw = path.read_bytes()
+        with open(path, "rb", buffering=0) as file:  # read whole: no buffer of its own
+            raw = file.read()
     except OSError as exc:
         raise _Failed(f"cannot read: {exc.strerror or exc}", FileError) from exc
-    if not raw.strip():
+    if not raw or raw.isspace():  # (as "not raw.strip()", without the copy)
         raise _Failed("empty file")
     text = _decode_bytes(raw)
-    if not text.strip():
+    if not text or text.isspace():
         raise _Failed("empty file")
     name = str(path)
     head = text.lstrip()[:200].lower()
@@ -843,7 +857,7 @@ def _read_path(path: Path, max_bytes: int) -> tuple[list[Article], list[ReadFail
     if suffix in HTML_SUFFIXES or head.startswith(("<!doctype html", "<html")):
         article = _read_html(text, raw, name)
     else:
-        article = _make(raw, text, path=name)
+        article = _make(raw, text, path=name, file_name=path.name)
     side, notes = _sidecar(path)
     if side:
         article = _apply_sidecar(article, side, path.with_suffix(".json").name)
@@ -988,7 +1002,7 @@ def read_listed(
     for failure in missing:
         fail(failure, FileError)
     for file in files:
-        path = Path(file)
+        path = file if isinstance(file, Path) else Path(file)
         try:
             articles, failures = _read_safely(path, max_bytes)
         except _Failed as exc:

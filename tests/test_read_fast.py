@@ -10,8 +10,9 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import random
+from pathlib import Path
 
-from geo import dates
+from geo import article, dates
 
 # Pieces random texts are made of: dates of every form and their parts, near misses, and
 # the characters the patterns look at around them.
@@ -86,3 +87,11 @@ def test_dates_found_as_by_searching_the_whole_text() -> None:
     ]
     for text in _date_texts(1, 6000) + _date_texts(2, 500, pieces=60) + edges:
         assert dates.find_dates(text) == _plain_find_dates(text), repr(text)
+
+
+def test_sidecar_named_as_the_path_with_its_suffix_changed() -> None:
+    names = ["a.txt", "a.b.txt", "noext", "f.", ".hidden", ".hidden.txt", "a..txt", "x.d/f.txt"]
+    names += ["x.d/noext", "/abs/dir.v2/f.HTML", "./rel/f.md", "a//b.txt", "é.txt", "a.tar.gz"]
+    for name in names:
+        path = Path(name)
+        assert article._sidecar_name(path) == str(path.with_suffix(".json")), name
