@@ -22,7 +22,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
-from geo.dates import find_dates
+from geo.dates import CLOSERS, ends_sentence, find_dates
 
 __all__ = [
     "CleanedPage",
@@ -59,9 +59,8 @@ _OUTLET = "(?:" + "|".join(p for p, _ in OUTLETS) + ")"
 
 _OUTLET_WORD = re.compile(r"\b" + _OUTLET + r"\b")
 _OUTLET_LINE = re.compile(r"^\W*(?:" + _OUTLET + r")(?:\s+\w+)?\W*$", re.IGNORECASE)
-_CLOSERS = "\"'”’)]"
 # A line ending otherwise, followed by one starting in lower case, was wrapped mid-sentence.
-_LINE_ENDS = tuple(".!?:;" + _CLOSERS)
+_LINE_ENDS = tuple(".!?:;" + CLOSERS)
 _BULLET = re.compile(r"^\s*(?:[-–—•·*▪►]|\d+[.)])\s+")
 _WORD = re.compile(r"[^\W\d_]{2,}")
 # A letter outside ASCII (a word character that is neither a digit, "_" nor ASCII).
@@ -330,15 +329,6 @@ class CleanedPage:
     lines: tuple[Line, ...] = ()
 
 
-def _ends_sentence(text: str) -> bool:
-    """Return True when ``text`` ends a sentence: ``.``, ``!`` or ``?`` followed only by
-    closing quotes and brackets, or a closing double quote (a newline may follow, as the
-    pattern ``$`` allows).  Read from the end, not by a search through the whole line."""
-    if text.endswith("\n"):
-        text = text[:-1]
-    return text.endswith(('"', "”")) or text.rstrip(_CLOSERS).endswith((".", "!", "?"))
-
-
 def _ends_line(text: str) -> bool:
     """Return True when ``text`` ends in closing punctuation (:data:`_LINE_ENDS`; a newline
     may follow)."""
@@ -379,7 +369,7 @@ def _is_menu(line: str) -> bool:
     if not _may_be_menu(line):
         return False
     parts = [p.strip() for p in _MENU_SPLIT.split(line) if p.strip()]
-    return len(parts) >= 3 and all(_words(p) <= 3 and not _ends_sentence(p) for p in parts)
+    return len(parts) >= 3 and all(_words(p) <= 3 and not ends_sentence(p) for p in parts)
 
 
 def is_noise_line(line: str) -> bool:
@@ -441,11 +431,11 @@ def _is_noise(line: str, words: int, low: str, menus: bool = True) -> bool:
         return True
     # A photo caption with its credit ("Trucks on the Friendship Bridge. (Daily NK)") is kept:
     # it says what and where the picture shows, and the issue counts its places.
-    if words <= 30 and not _ends_sentence(line) and find_dates(line):
+    if words <= 30 and not ends_sentence(line) and find_dates(line):
         return True  # a byline, or a linked headline with its date
     if words <= 30 and _BULLET.match(line) and find_dates(line):
         return True
-    return words <= 8 and _BYLINE.match(line) is not None and not _ends_sentence(line)
+    return words <= 8 and _BYLINE.match(line) is not None and not ends_sentence(line)
 
 
 def canonical_outlet(name: str) -> str:
@@ -653,7 +643,7 @@ def _author_from(lines: list[str], counts: list[int]) -> str:
     for i, line in enumerate(lines):
         if _ABOUT_AUTHOR.match(line):
             for follow in lines[i + 1 : i + 3]:
-                if 1 <= _words(follow) <= 5 and not _ends_sentence(follow):
+                if 1 <= _words(follow) <= 5 and not ends_sentence(follow):
                     return follow.strip()
     for line, words in zip(lines[:12], counts[:12], strict=True):
         dates = find_dates(line) if words <= 10 else None  # a long line is no byline
@@ -722,7 +712,7 @@ def _is_heading(line: str, words: int) -> bool:
 def _is_headline(line: str, words: int, low: str) -> bool:
     return (
         3 <= words <= 25
-        and not _ends_sentence(line.rstrip("”\"'"))
+        and not ends_sentence(line.rstrip("”\"'"))
         and not _is_caption(line, words, low)
     )
 
@@ -827,7 +817,7 @@ def _drop_lists(lines: list[str], counts: list[int], listed: list[bool], keep: l
             keep[i] = False
             continue
         if in_list:
-            if counts[i] >= 12 and _ends_sentence(line) and not _BULLET.match(line):
+            if counts[i] >= 12 and ends_sentence(line) and not _BULLET.match(line):
                 in_list = False
             else:
                 keep[i] = False
@@ -879,7 +869,7 @@ def _drop_head(
         ):
             keep[first] = False
             return first
-        if counts[first] >= 4 or _ends_sentence(line):
+        if counts[first] >= 4 or ends_sentence(line):
             return None
         keep[first] = False
         first = next((i for i in range(first + 1, len(lines)) if keep[i]), None)

@@ -23,10 +23,12 @@ import re
 from geo.alternation import factor
 
 __all__ = [
+    "CLOSERS",
     "DATE_RANGE_TEXT",
     "EARLIEST",
     "PRECISIONS",
     "date_out_of_range",
+    "ends_sentence",
     "event_date",
     "find_dates",
     "parse_date",
@@ -262,7 +264,6 @@ _UPDATED = re.compile(
     r"\b(?:updated|last updated|modified|last modified|edited|revised)\b\s*(?:on|:)?",
     re.IGNORECASE,
 )
-_SENTENCE_END = re.compile(r"[.!?][\"'”’)\]]*$|[\"”]$")
 _BULLET = re.compile(r"^\s*(?:[-–—•·*▪►>]|\d+[.)])\s+")
 _TIME = re.compile(
     r"\b(?:at\s+)?[0-2]?\d:[0-5]\d(?::[0-5]\d)?\s*(?:[AaPp]\.?[Mm]\.?)?(?:\s*(?:KST|UTC|GMT|EST|EDT|[+-]\d\d:?\d\d))?"
@@ -289,6 +290,23 @@ _WORD = re.compile(r"[^\W\d_]{2,}")
 
 def _words(text: str) -> int:
     return len(_WORD.findall(text))
+
+
+#: Closing quotes and brackets, which may follow the mark ending a sentence.
+CLOSERS = "\"'”’)]"
+
+
+def ends_sentence(text: str) -> bool:
+    """Return True when ``text`` ends a sentence: ``.``, ``!`` or ``?`` followed only by
+    closing quotes and brackets, or a closing double quote (a newline may follow, as the
+    pattern ``$`` allows).  Read from the end, not by a search through the whole line.
+
+    >>> ends_sentence('He left."'), ends_sentence("By Kim Ji-hye | 2024-03-08")
+    (True, False)
+    """
+    if text.endswith("\n"):
+        text = text[:-1]
+    return text.endswith(('"', "”")) or text.rstrip(CLOSERS).endswith((".", "!", "?"))
 
 
 def _is_top_banner(lines: list[str], index: int) -> bool:
@@ -319,13 +337,10 @@ def publication_date(text: str) -> tuple[dt.date | None, str]:
         if _LIST_HEADINGS.match(line):
             in_list = True
             continue
-        if (
-            in_list
-            and _words(line) >= 12
-            and _SENTENCE_END.search(line)
-            and not _BULLET.match(line)
-        ):
+        if in_list and _words(line) >= 12 and ends_sentence(line) and not _BULLET.match(line):
             in_list = False  # a paragraph ends the list
+        if "19" not in line and "20" not in line:
+            continue  # no year (19xx, 20xx): no date in the line, nor in its dateline
         found = find_dates(line)
         dateline = _dateline(line)
         if dateline is not None:
@@ -347,7 +362,7 @@ def publication_date(text: str) -> tuple[dt.date | None, str]:
         rest = _WEEKDAY_WORD.sub(" ", rest)
         if _words(rest) > _MAX_BYLINE_WORDS:
             continue
-        if not published and _words(rest) >= 3 and _SENTENCE_END.search(line):
+        if not published and _words(rest) >= 3 and ends_sentence(line):
             continue  # a short sentence of the body ("It met on March 7, 2024.")
         banner = not published and _is_top_banner(lines, index)
         if banner and has_weekday:

@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from geo import article, clean
+from geo import article, clean, dates
 
 # Pieces random texts are made of: words, bylines, credits, outlets, and the characters
 # that need care (odd cases, spaces that are not " ", line breaks, controls).
@@ -59,7 +59,7 @@ def test_sentence_and_line_ends_as_their_patterns() -> None:
     samples += [s + "\n" for s in samples[:500]] + [s + "\n\n" for s in samples[:100]]
     samples += ["", "\n", ".", ".\n", "a.)”’", 'a."\n', "a.\n\n", "a)", "?]]]", "”"]
     for text in samples:
-        assert clean._ends_sentence(text) == bool(sentence.search(text)), repr(text)
+        assert dates.ends_sentence(text) == bool(sentence.search(text)), repr(text)
         assert clean._ends_line(text) == bool(line_end.search(text)), repr(text)
 
 

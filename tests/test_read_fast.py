@@ -10,6 +10,7 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import random
+import re
 from pathlib import Path
 
 from geo import article, dates
@@ -95,3 +96,86 @@ def test_sidecar_named_as_the_path_with_its_suffix_changed() -> None:
     for name in names:
         path = Path(name)
         assert article._sidecar_name(path) == str(path.with_suffix(".json")), name
+
+
+# Lines of saved pages, whole or in parts: bylines, headings, lists, datelines, body text.
+# fmt: off
+PAGE_PIECES = [
+    "By Kim Ji-hye", "Kim Ji-hye | 2018-04-06 17:03", "Published: Nov. 3, 2024", "Updated",
+    "last updated on", "Posted", "Sunday, April 27, 2025", "Monday", "at 07:00AM", "10:30 KST",
+    "SEOUL, Nov. 3, 2024 (Yonhap) --", "PYONGYANG, March 7 --", "Related articles", "More from",
+    "Most Popular", "- ", "• ", "1. ", "> ", "Traders were fined in Hyesan on March 7, 2024.",
+    "It met.", "a", "the", "of", "officials", "said", "“", "”", ".", "!", "?", ")", "|", ":",
+    "2024", "20", "19", "1999-12-31", "2024-02-30", "3 November 2024", "\u00a0", "\u200b",
+    "\ufeff", "\t", "\x0c", "\x0b", "\x85", "\u2028", "\x1c", "\r", "\r\n", "\n", "\n\n", " ",
+]
+# fmt: on
+
+
+def _page_texts(seed: int, count: int, pieces: int = 30) -> list[str]:
+    rnd = random.Random(seed)
+    return [
+        "".join(
+            rnd.choice(PAGE_PIECES) + rnd.choice(["", " ", " ", "\n", "\n"])
+            for _ in range(rnd.randint(0, pieces))
+        )
+        for _ in range(count)
+    ]
+
+
+def _plain_publication_date(text: str) -> tuple[dt.date | None, str]:
+    """publication_date as first written: every line's dates found, sentence ends searched."""
+    sentence_end = re.compile(r"[.!?][\"'”’)\]]*$|[\"”]$")
+    lines = [line.strip().replace("\u00a0", " ") for line in text.splitlines()]
+    lines = [line for line in lines if line]
+    best: tuple[int, int, dt.date, str] | None = None
+    in_list = False
+    for index, line in enumerate(lines):
+        if dates._LIST_HEADINGS.match(line):
+            in_list = True
+            continue
+        if (
+            in_list
+            and dates._words(line) >= 12
+            and sentence_end.search(line)
+            and not dates._BULLET.match(line)
+        ):
+            in_list = False
+        found = _plain_find_dates(line)
+        dateline = dates._dateline(line)
+        if dateline is not None:
+            if best is None or best[0] > 2:
+                best = (2, index, dateline, "dateline")
+            continue
+        if not found or in_list or dates._BULLET.match(line):
+            continue
+        day, start, end = found[0]
+        rest = dates._TIME.sub(" ", line[:start] + " " + line[end:])
+        updated = bool(dates._UPDATED.search(line[:start]))
+        published = bool(dates._PUBLISHED.match(line))
+        rest = dates._UPDATED.sub(" ", dates._PUBLISHED.sub(" ", rest))
+        has_weekday = bool(dates._WEEKDAY_WORD.search(rest))
+        rest = dates._WEEKDAY_WORD.sub(" ", rest)
+        if dates._words(rest) > 8:
+            continue
+        if not published and dates._words(rest) >= 3 and sentence_end.search(line):
+            continue
+        banner = not published and dates._is_top_banner(lines, index)
+        if banner and has_weekday:
+            continue
+        rank = 0 if published else (4 if banner else (3 if updated else 1))
+        if best is None or rank < best[0]:
+            best = (rank, index, day, "byline")
+    if best is None or dates.sane_date(best[2]) is None:
+        return None, "none"
+    return best[2], best[3]
+
+
+def test_publication_date_as_reading_every_line() -> None:
+    texts = _page_texts(3, 4000) + _page_texts(4, 300, pieces=120)
+    found = 0
+    for text in texts:
+        expected = _plain_publication_date(text)
+        assert dates.publication_date(text) == expected, repr(text)
+        found += expected[0] is not None
+    assert found > len(texts) // 4  # the pages hold dates of every kind, not only none
