@@ -734,6 +734,36 @@ def _page_lines(text: str) -> list[tuple[int, int, str, int]]:
     no-break spaces as spaces and zero-width spaces dropped; blocks are runs of lines
     between blank lines (each line its own block when the page has no blank line).
     """
+    if "\r" in text or "\u200b" in text or "\ufeff" in text:
+        return _scanned_lines(text)
+    # Lines end at "\n" only, and space is what str.strip() strips: the text's lines
+    # split and stripped are the scan's.
+    out: list[tuple[int, int, str, int]] = []
+    block = 0
+    blank = False  # whether a blank line came since the line before
+    at = 0  # where the raw line starts
+    respace = "\u00a0" in text
+    for raw in text.split("\n"):
+        line = raw.strip()
+        if not line:
+            blank = True
+        else:
+            if blank and out:
+                block += 1
+            blank = False
+            start = at + len(raw) - len(raw.lstrip())
+            out.append(
+                (start, start + len(line), line.replace("\u00a0", " ") if respace else line, block)
+            )
+        at += len(raw) + 1
+    if block == 0 and len(out) > 1:
+        out = [(s, e, line, i) for i, (s, e, line, _) in enumerate(out)]
+    return out
+
+
+def _scanned_lines(text: str) -> list[tuple[int, int, str, int]]:
+    """:func:`_page_lines` for any text: lines ending at "\r" as well, trimmed of
+    zero-width spaces and byte-order marks too, found by a scan of the text."""
     out: list[tuple[int, int, str, int]] = []
     block = 0
     end = -1  # where the line before ended

@@ -162,7 +162,17 @@ def _plain_page_lines(text: str) -> list[tuple[int, int, str, int]]:
 
 def test_page_lines_as_the_plain_splitter() -> None:
     edges = ["", "\n", "a", "a\r\rb", "a\r \rb", "a\n\rb", "a\r\n\r\nb", " \u200b\n\ufeffx\u3000\n"]
-    for text in _texts(4, 3000) + edges:
+    edges += [
+        "\n\n",
+        " \n a \n\n b \n",
+        "\u00a0a\u00a0b\u00a0\n\n\x85c\u2028",
+        "a\x0c\n\x1c\nb",
+        "\n\na",
+    ]
+    # the texts without "\r", zero-width spaces or marks: lines split at "\n" and stripped
+    plain = [t for t in _texts(8, 6000, pieces=12) if not any(c in t for c in "\r\u200b\ufeff")]
+    assert len(plain) > 1000
+    for text in _texts(4, 3000) + plain + edges:
         assert clean._page_lines(text) == _plain_page_lines(text), repr(text)
 
 
