@@ -356,17 +356,20 @@ def _words(text: str) -> int:
 
 
 _MENU_SPLIT = re.compile(r"\s*[|·•»›>]\s*|\s{3,}")
-_MENU_MARKS = "|·•»›>"
+#: What separates a menu's items: a mark, or three spaces.
+_MENU_MARKS = ("   ", *"|·•»›>")
 
 
-def _may_be_menu(text: str) -> bool:
-    """Return True when ``text`` holds what separates a menu's items (a mark of
-    :data:`_MENU_MARKS` or three spaces): one C scan a mark, faster than a pattern's."""
-    return "   " in text or any(map(text.__contains__, _MENU_MARKS))
+def _menu_marks(text: str) -> tuple[str, ...]:
+    """Return the marks of :data:`_MENU_MARKS` that ``text`` holds: one C scan a mark,
+    faster than a pattern's.  A line of a page holds none but the page's."""
+    return tuple(filter(text.__contains__, _MENU_MARKS))
 
 
-def _is_menu(line: str) -> bool:
-    if not _may_be_menu(line):
+def _is_menu(line: str, marks: tuple[str, ...] = _MENU_MARKS) -> bool:
+    """Return True when ``line`` is a menu of three short items or more; ``marks``: the
+    separators it may hold (those of its page)."""
+    if not any(map(line.__contains__, marks)):
         return False
     parts = [p.strip() for p in _MENU_SPLIT.split(line) if p.strip()]
     return len(parts) >= 3 and all(_words(p) <= 3 and not ends_sentence(p) for p in parts)
@@ -410,9 +413,9 @@ def _odd_case(low: str) -> bool:
     return not low.isascii() and ("\u0307" in low or "ı" in low or "ſ" in low)
 
 
-def _is_noise(line: str, words: int, low: str, menus: bool = True) -> bool:
+def _is_noise(line: str, words: int, low: str, marks: tuple[str, ...] = _MENU_MARKS) -> bool:
     """:func:`is_noise_line` for a stripped, non-empty ``line`` of ``words`` words, ``low``
-    lower-cased; ``menus=False`` when the page holds no menu separator at all.
+    lower-cased; ``marks`` are the menu separators the line may hold (its page's).
 
     The cheap tests come first in each rule (the count, the line's start and end, before a
     search through the line or for its dates).
@@ -427,14 +430,12 @@ def _is_noise(line: str, words: int, low: str, menus: bool = True) -> bool:
             return True
     if words <= 4 and _OUTLET_LINE.match(line):
         return True  # the site's name alone: masthead or footer
-    if (menus and _is_menu(line)) or _WEATHER.match(line):
+    if (marks and _is_menu(line, marks)) or _WEATHER.match(line):
         return True
     # A photo caption with its credit ("Trucks on the Friendship Bridge. (Daily NK)") is kept:
     # it says what and where the picture shows, and the issue counts its places.
-    if words <= 30 and not ends_sentence(line) and find_dates(line):
-        return True  # a byline, or a linked headline with its date
-    if words <= 30 and _BULLET.match(line) and find_dates(line):
-        return True
+    if words <= 30 and (not ends_sentence(line) or _BULLET.match(line)) and find_dates(line):
+        return True  # a byline, a linked headline with its date, a dated item of a list
     return words <= 8 and _BYLINE.match(line) is not None and not ends_sentence(line)
 
 
@@ -805,9 +806,9 @@ def clean_page(text: str, *, title: str = "", guess_title: bool = True) -> Clean
     # every line lower-cased by one call (no line holds a "\n", and lower-casing reads no
     # letter across one)
     lows = joined.lower().split("\n") if lines else []
-    menus = _may_be_menu(joined)
+    marks = _menu_marks(joined)
     keep = [
-        not _is_noise(line, words, low, menus)
+        not _is_noise(line, words, low, marks)
         for line, words, low in zip(lines, counts, lows, strict=True)
     ]
     listed = [_LIST_HEADING.match(line) is not None for line in lines]

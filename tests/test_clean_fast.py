@@ -206,3 +206,13 @@ def test_a_page_ending_in_a_long_run_of_space_is_read() -> None:
     page = clean.clean_page(text)
     assert page.text == "Officials fined traders on March 7."
     assert [(x.start, x.end) for x in page.lines] == [(0, 23), (25, 60)]
+
+
+def test_a_line_tried_for_a_menu_with_its_pages_marks_only() -> None:
+    for text in _texts(9, 1500, pieces=30):
+        items = clean._page_lines(text)
+        marks = clean._menu_marks("\n".join(line for *_, line, _ in items))
+        for _, _, line, _ in items:
+            words, low = clean._words(line), line.lower()
+            expected = clean._is_noise(line, words, low)  # every mark looked for
+            assert clean._is_noise(line, words, low, marks) == expected, repr(line)

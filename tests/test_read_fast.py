@@ -179,3 +179,14 @@ def test_publication_date_as_reading_every_line() -> None:
         assert dates.publication_date(text) == expected, repr(text)
         found += expected[0] is not None
     assert found > len(texts) // 4  # the pages hold dates of every kind, not only none
+
+
+def test_sane_dates_as_asking_the_clock_each_time() -> None:
+    today = dt.date.today()
+    days = [dt.date(1, 1, 1), dt.date(1899, 12, 31), dt.date(1900, 1, 1), dt.date(2024, 3, 7)]
+    days += [today + dt.timedelta(days=n) for n in (-1, 0, 1, 365, 366, 367, 5000)]
+    days += [dt.date.max, dates._SEEN_TODAY]
+    for day in days:
+        plain = dates.EARLIEST <= day <= dt.date.today() + dt.timedelta(days=366)
+        assert dates.sane_date(day) == (day if plain else None), day
+    assert dates.sane_date(None) is None
