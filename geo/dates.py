@@ -27,6 +27,7 @@ __all__ = [
     "DATE_RANGE_TEXT",
     "EARLIEST",
     "PRECISIONS",
+    "count_words",
     "date_out_of_range",
     "ends_sentence",
     "event_date",
@@ -293,10 +294,27 @@ _TOP_LINES = 6
 
 
 _WORD = re.compile(r"[^\W\d_]{2,}")
+# A letter outside ASCII (a word character that is neither a digit, "_" nor ASCII).
+_NON_ASCII_LETTER = re.compile(r"[^\W\d_\x00-\x7f]")
+# Bytes to letters and gaps: each ASCII letter becomes "a", every other byte a space.
+_LETTER_BYTES = bytes(ord("a") if chr(b).isascii() and chr(b).isalpha() else 32 for b in range(256))
 
 
-def _words(text: str) -> int:
-    return len(_WORD.findall(text))
+def count_words(text: str) -> int:
+    """Return the number of words (runs of two letters or more, :data:`_WORD`) in ``text``.
+
+    When every letter of ``text`` is ASCII the runs are counted in its UTF-8 bytes, letters
+    mapped to ``a`` and the rest to spaces: each run then opens with `` aa`` (a space put in
+    front), and one ``bytes.count`` finds them all, about six times faster than listing
+    the matches of the pattern, with the same result.  Raises nothing.
+
+    >>> count_words("Kim Ji-hye | 2018-04-06"), count_words("Ким Чен Ын")
+    (3, 3)
+    """
+    if not text.isascii() and _NON_ASCII_LETTER.search(text):
+        return len(_WORD.findall(text))
+    data = b" " + text.encode("utf-8", "surrogatepass")
+    return data.translate(_LETTER_BYTES).count(b" aa")
 
 
 #: Closing quotes and brackets, which may follow the mark ending a sentence.
@@ -320,7 +338,7 @@ def _is_top_banner(lines: list[str], index: int) -> bool:
     """True when line ``index`` is at the top of the page, before any headline-like line."""
     if index >= _TOP_LINES:
         return False
-    return all(_words(line) < 4 for line in lines[:index])
+    return all(count_words(line) < 4 for line in lines[:index])
 
 
 def publication_date(text: str) -> tuple[dt.date | None, str]:
@@ -344,7 +362,7 @@ def publication_date(text: str) -> tuple[dt.date | None, str]:
         if _LIST_HEADINGS.match(line):
             in_list = True
             continue
-        if in_list and _words(line) >= 12 and ends_sentence(line) and not _BULLET.match(line):
+        if in_list and count_words(line) >= 12 and ends_sentence(line) and not _BULLET.match(line):
             in_list = False  # a paragraph ends the list
         if "19" not in line and "20" not in line:
             continue  # no year (19xx, 20xx): no date in the line, nor in its dateline
@@ -360,6 +378,8 @@ def publication_date(text: str) -> tuple[dt.date | None, str]:
             continue
         day, start, end = found[0]
         rest = line[:start] + " " + line[end:]
+        if _keeps_many_words(rest):
+            continue  # a sentence of the body, told without taking times and labels out
         rest = _TIME.sub(" ", rest)
         updated = bool(_UPDATED.search(line[:start]))
         published = bool(_PUBLISHED.match(line))
@@ -367,9 +387,9 @@ def publication_date(text: str) -> tuple[dt.date | None, str]:
         rest = _UPDATED.sub(" ", rest)
         has_weekday = bool(_WEEKDAY_WORD.search(rest))
         rest = _WEEKDAY_WORD.sub(" ", rest)
-        if _words(rest) > _MAX_BYLINE_WORDS:
+        if count_words(rest) > _MAX_BYLINE_WORDS:
             continue
-        if not published and _words(rest) >= 3 and ends_sentence(line):
+        if not published and count_words(rest) >= 3 and ends_sentence(line):
             continue  # a short sentence of the body ("It met on March 7, 2024.")
         banner = not published and _is_top_banner(lines, index)
         if banner and has_weekday:
@@ -381,6 +401,29 @@ def publication_date(text: str) -> tuple[dt.date | None, str]:
     if best is None or sane_date(best[2]) is None:
         return None, "none"
     return best[2], best[3]
+
+
+#: What a weekday's name opens with, in each match of :data:`_WEEKDAY_WORD`.
+_WEEKDAY_HEADS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+
+
+def _keeps_many_words(rest: str) -> bool:
+    """Return True when ``rest`` (a line without its date) keeps more than
+    :data:`_MAX_BYLINE_WORDS` words whatever :data:`_TIME`, :data:`_PUBLISHED`,
+    :data:`_UPDATED` and :data:`_WEEKDAY_WORD` take out of it, told without those
+    searches (False: it may not).
+
+    Taking out a match (for a space) splits no word (each opens at the text's start or at
+    a word's), and takes the words inside it and at most one it cuts at its end: four at
+    most ("last updated on", "at 7:00 PM KST"), one for a weekday.  Each time holds a
+    ":", each "updated" word ends in "ed" (any case), "published" opens the line once,
+    each weekday opens with its three letters, and none of those is made by taking out.
+    """
+    words = count_words(rest)
+    if words <= _MAX_BYLINE_WORDS:
+        return False
+    labels = rest.count(":") + 1 + sum(map(rest.count, ("ed", "Ed", "eD", "ED")))
+    return words - 4 * labels - sum(map(rest.count, _WEEKDAY_HEADS)) > _MAX_BYLINE_WORDS
 
 
 def _dateline(line: str) -> dt.date | None:

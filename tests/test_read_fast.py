@@ -123,6 +123,10 @@ def _page_texts(seed: int, count: int, pieces: int = 30) -> list[str]:
     ]
 
 
+def _plain_words(text: str) -> int:
+    return len(dates._WORD.findall(text))
+
+
 def _plain_publication_date(text: str) -> tuple[dt.date | None, str]:
     """publication_date as first written: every line's dates found, sentence ends searched."""
     sentence_end = re.compile(r"[.!?][\"'”’)\]]*$|[\"”]$")
@@ -136,7 +140,7 @@ def _plain_publication_date(text: str) -> tuple[dt.date | None, str]:
             continue
         if (
             in_list
-            and dates._words(line) >= 12
+            and _plain_words(line) >= 12
             and sentence_end.search(line)
             and not dates._BULLET.match(line)
         ):
@@ -156,11 +160,11 @@ def _plain_publication_date(text: str) -> tuple[dt.date | None, str]:
         rest = dates._UPDATED.sub(" ", dates._PUBLISHED.sub(" ", rest))
         has_weekday = bool(dates._WEEKDAY_WORD.search(rest))
         rest = dates._WEEKDAY_WORD.sub(" ", rest)
-        if dates._words(rest) > 8:
+        if _plain_words(rest) > 8:
             continue
-        if not published and dates._words(rest) >= 3 and sentence_end.search(line):
+        if not published and _plain_words(rest) >= 3 and sentence_end.search(line):
             continue
-        banner = not published and dates._is_top_banner(lines, index)
+        banner = not published and index < 6 and all(_plain_words(x) < 4 for x in lines[:index])
         if banner and has_weekday:
             continue
         rank = 0 if published else (4 if banner else (3 if updated else 1))
@@ -190,3 +194,33 @@ def test_sane_dates_as_asking_the_clock_each_time() -> None:
         plain = dates.EARLIEST <= day <= dt.date.today() + dt.timedelta(days=366)
         assert dates.sane_date(day) == (day if plain else None), day
     assert dates.sane_date(None) is None
+
+
+def _words_left(rest: str) -> int:
+    """The words of a byline's rest once its times, labels and weekdays are taken out."""
+    for pattern in (dates._TIME, dates._PUBLISHED, dates._UPDATED, dates._WEEKDAY_WORD):
+        rest = pattern.sub(" ", rest)
+    return _plain_words(rest)
+
+
+def test_a_rest_said_to_keep_many_words_keeps_them() -> None:
+    labels = PAGE_PIECES + ["updated", "Edited", "modified on", "revised:", "last updated on"]
+    labels += ["at 7:00 PM KST", "10:30am", "Wed.", "Monday,", "Sunday", "first published on"]
+    labels += ["online", "AMx", "Tuesdays", "edited", "ed", "ED", "Published", "x:y"]
+    words = ["word", "two", "Hyesan", "a", "of", "officials", "traders", "fined", "7"]
+    rnd = random.Random(5)
+    said = 0
+    for n in range(20000):
+        count = rnd.randint(1, 10 + n % 40)
+        share = rnd.random() / 3  # of labels among the words
+        rest = " ".join(rnd.choice(labels if rnd.random() < share else words) for _ in range(count))
+        if dates._keeps_many_words(rest):
+            said += 1
+            assert _words_left(rest) > dates._MAX_BYLINE_WORDS, rest
+    assert said > 1000
+
+
+def test_ed_matched_regardless_of_case_only_as_e_and_d() -> None:
+    # so that counting "ed", "Ed", "eD" and "ED" counts every "updated" word
+    pattern = re.compile("[ed]", re.IGNORECASE)
+    assert [c for c in map(chr, range(0x110000)) if pattern.fullmatch(c)] == list("DEde")
