@@ -623,9 +623,12 @@ _AUTHOR_BIO = re.compile(
 )
 
 
-def _author_from(lines: list[str], counts: list[int]) -> str:
-    """Return the author named on the page of ``lines`` (``counts``: their words), or ""."""
-    for i, line in enumerate(lines):
+def _author_from(lines: list[str], counts: list[int], low: str) -> str:
+    """Return the author named on the page of ``lines`` (``counts``: their words; ``low``:
+    the lines lower-cased, joined by newlines), or ""."""
+    # (no letter of "about the author" is matched, regardless of case, by a letter that
+    # lower-cases to another: a line the pattern matches holds it, lower-cased)
+    for i, line in enumerate(lines if "about the author" in low else ()):
         if _ABOUT_AUTHOR.match(line):
             for follow in lines[i + 1 : i + 3]:
                 if 1 <= _words(follow) <= 5 and not ends_sentence(follow):
@@ -638,14 +641,14 @@ def _author_from(lines: list[str], counts: list[int]) -> str:
             if 2 <= _words(before) <= 5 and not _OUTLET_WORD.search(before):
                 return before
     for line, words in zip(lines, counts, strict=True):
-        m = _BYLINE.match(line)
-        if m and words <= 10:
+        m = _BYLINE.match(line) if words <= 10 else None
+        if m:
             who = _AFFILIATION.split(m.group("who").strip())[0]
             if not _OUTLET_WORD.search(who) and 1 <= _words(who) <= 5:
                 return who
     for line, words in zip(lines, counts, strict=True):
-        m = _REPORTER_CREDIT.search(line)
-        if m and words <= 12:
+        m = _REPORTER_CREDIT.search(line) if words <= 12 else None
+        if m:
             return m.group("who")
     for line in lines:
         m = _AUTHOR_BIO.match(line)
@@ -784,12 +787,13 @@ def clean_page(text: str, *, title: str = "", guess_title: bool = True) -> Clean
     items = _page_lines(text)
     lines = [line for _, _, line, _ in items]
     counts = [_words(line) for line in lines]  # each line's words (lines are stripped)
-    author = _author_from(lines, counts)
     joined = "\n".join(lines)
-    source = guess_source(joined)
     # every line lower-cased by one call (no line holds a "\n", and lower-casing reads no
     # letter across one)
-    lows = joined.lower().split("\n") if lines else []
+    low = joined.lower()
+    lows = low.split("\n") if lines else []
+    author = _author_from(lines, counts, low)
+    source = guess_source(joined)
     marks = _menu_marks(joined)
     keep = [
         not _is_noise(line, words, low, marks)

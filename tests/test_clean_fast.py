@@ -217,3 +217,60 @@ def test_a_line_tried_for_a_menu_with_its_pages_marks_only() -> None:
             words, low = clean._words(line), line.lower()
             expected = clean._is_noise(line, words, low)  # every mark looked for
             assert clean._is_noise(line, words, low, marks) == expected, repr(line)
+
+
+def _plain_author_from(lines: list[str], counts: list[int]) -> str:
+    """_author_from as first written: every rule tried on every line."""
+    for i, line in enumerate(lines):
+        if clean._ABOUT_AUTHOR.match(line):
+            for follow in lines[i + 1 : i + 3]:
+                if 1 <= clean._words(follow) <= 5 and not dates.ends_sentence(follow):
+                    return follow.strip()
+    for line, words in zip(lines[:12], counts[:12], strict=True):
+        found = dates.find_dates(line) if words <= 10 else None
+        if found:
+            before = clean._BAR.split(line[: found[0][1]].strip())[0]
+            before = clean._BY.sub("", before).strip(" ,|-–")
+            if 2 <= clean._words(before) <= 5 and not clean._OUTLET_WORD.search(before):
+                return before
+    for line, words in zip(lines, counts, strict=True):
+        m = clean._BYLINE.match(line)
+        if m and words <= 10:
+            who = clean._AFFILIATION.split(m.group("who").strip())[0]
+            if not clean._OUTLET_WORD.search(who) and 1 <= clean._words(who) <= 5:
+                return who
+    for line, words in zip(lines, counts, strict=True):
+        m = clean._REPORTER_CREDIT.search(line)
+        if m and words <= 12:
+            return m.group("who")
+    for line in lines:
+        m = clean._AUTHOR_BIO.match(line)
+        if m:
+            return m.group("who")
+    return ""
+
+
+def test_author_found_as_by_trying_every_line() -> None:
+    extra = ["About the author", "ABOUT THE AUTHOR", "about  the author", "By Kim Ji-hye"]
+    extra += ["(reporter: Lee Min)", "Kim Ji-hye is a reporter for Daily NK.", "March 7, 2024"]
+    rnd = random.Random(10)
+    pages = []
+    for _ in range(3000):
+        lines = [
+            " ".join(rnd.choice(PIECES + extra) for _ in range(rnd.randint(1, 14))).strip()
+            for _ in range(rnd.randint(1, 8))
+        ]
+        pages.append([line for line in lines if line and "\n" not in line and "\r" not in line])
+    found = 0
+    for lines in pages:
+        counts = [clean._words(line) for line in lines]
+        expected = _plain_author_from(lines, counts)
+        low = "\n".join(lines).lower()
+        assert clean._author_from(lines, counts, low) == expected, lines
+        found += bool(expected)
+    assert found > 300
+
+
+def test_about_the_author_matched_regardless_of_case_only_in_ascii() -> None:
+    pattern = re.compile("[about hera]", re.IGNORECASE)
+    assert all(c.isascii() for c in map(chr, range(0x110000)) if pattern.fullmatch(c))
