@@ -288,6 +288,14 @@ _AGENCY_DATELINE = re.compile(
 )
 _WEATHER = re.compile(r"^-?\d+(?:\.\d+)?\s*°?\s*[CF]$|^\d+(?:\.\d+)?\s*°")
 
+
+def _is_weather(line: str) -> bool:
+    """Return True when ``line`` is the weather (:data:`_WEATHER`), which opens with "-" or
+    a digit (``\\d``: a decimal digit, as ``str.isdecimal`` says): only then is it tried."""
+    first = line[:1]
+    return (first == "-" or first.isdecimal()) and _WEATHER.match(line) is not None
+
+
 #: Paragraphs at least this long end a list of other articles or a footer.
 _BODY_WORDS = 35
 
@@ -414,7 +422,7 @@ def _is_noise(line: str, words: int, low: str, marks: tuple[str, ...] = _MENU_MA
             return True
     if words <= 4 and _OUTLET_LINE.match(line):
         return True  # the site's name alone: masthead or footer
-    if (marks and _is_menu(line, marks)) or _WEATHER.match(line):
+    if (marks and _is_menu(line, marks)) or _is_weather(line):
         return True
     # A photo caption with its credit ("Trucks on the Friendship Bridge. (Daily NK)") is kept:
     # it says what and where the picture shows, and the issue counts its places.
@@ -651,7 +659,7 @@ def _author_from(lines: list[str], counts: list[int], low: str) -> str:
         if m:
             return m.group("who")
     for line in lines:
-        m = _AUTHOR_BIO.match(line)
+        m = _AUTHOR_BIO.match(line) if "A" <= line[:1] <= "Z" else None  # its first letter
         if m:
             return m.group("who")
     return ""
@@ -685,14 +693,14 @@ def _is_caption(line: str, words: int, low: str) -> bool:
     return _CAPTION_TAIL.search(line) is not None
 
 
-_HEADING_BULLET = re.compile(r"^[◆■▶●◇□▷▲]")
+_HEADING_BULLETS = frozenset("◆■▶●◇□▷▲")
 
 
 def _is_heading(line: str, words: int) -> bool:
     """Return True for a section heading inside the body (``words`` words): a short line
     (2–12 words) with no closing punctuation, or one opened by a typographic bullet
     ("◆The current situation")."""
-    return bool(_HEADING_BULLET.match(line)) or (
+    return line[:1] in _HEADING_BULLETS or (
         2 <= words <= 12 and not _ends_line(line) and line[:1].isupper()
     )
 

@@ -274,3 +274,13 @@ def test_author_found_as_by_trying_every_line() -> None:
 def test_about_the_author_matched_regardless_of_case_only_in_ascii() -> None:
     pattern = re.compile("[about hera]", re.IGNORECASE)
     assert all(c.isascii() for c in map(chr, range(0x110000)) if pattern.fullmatch(c))
+
+
+def test_a_digit_of_the_patterns_is_a_decimal_character() -> None:
+    # so that a line opening otherwise than with "-" or one is not the weather
+    digit = re.compile(r"\d")
+    for char in map(chr, range(0x110000)):
+        assert bool(digit.fullmatch(char)) == char.isdecimal(), hex(ord(char))
+    lines = ["-3°C", "12 °F", "25°", "٣٠°", "-", "3", "12 km", "F", "²°", "-x"] + _texts(11, 500, 4)
+    for line in lines:
+        assert clean._is_weather(line) == bool(clean._WEATHER.match(line)), repr(line)
