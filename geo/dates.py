@@ -179,13 +179,18 @@ def find_dates(text: str) -> list[tuple[dt.date, int, int]]:
     hint = _MONTH_HINT.search(text)
     month = hint.start() if hint is not None else -1
     froms = (year, month, _day_before(text, month), year if "년" in text else -1)
+    # And where each form's last match ends at the latest, with the character after it (read
+    # for "\b" and look-aheads): the year closes a named month's date, and six characters
+    # follow it in a numeric one, none beyond the last 19 or 20; a Korean date is not bound.
+    last = max(text.rfind("19"), text.rfind("20"))
+    untils = (last + 11, last + 5, last + 5, len(text))
     # Spans already taken, disjoint and sorted by start: an overlap test is two neighbours.
     starts: list[int] = []
     ends: list[int] = []
-    for pattern, since in zip(_FULL_PATTERNS, froms, strict=True):
+    for pattern, since, until in zip(_FULL_PATTERNS, froms, untils, strict=True):
         if since < 0:
             continue
-        for m in pattern.finditer(text, since):
+        for m in pattern.finditer(text, since, until):
             s, e = m.start(), m.end()
             i = bisect.bisect_right(starts, s)
             if (i and ends[i - 1] > s) or (i < len(starts) and starts[i] < e):
