@@ -22,7 +22,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
-from geo.dates import CLOSERS, count_words, ends_sentence, find_dates
+from geo.dates import CLOSERS, count_words, ends_sentence, find_dates, first_letters, may_open
 
 __all__ = [
     "CleanedPage",
@@ -253,6 +253,11 @@ _LIST_HEADING = re.compile(
     r"see also|popular(?: articles| stories| now)?|other stories|top stories|editor'?s picks|"
     r"what to read next|in (?:other|case you missed).*|recent (?:posts|articles|stories))\W*$",
     re.IGNORECASE,
+)
+#: What each alternative of :data:`_LIST_HEADING` opens with.
+_LIST_OPENINGS = first_letters(
+    "related more most read also recommended you latest trending see popular other top editor "
+    "what in recent"
 )
 #: Lines that typically open the page footer; everything after them goes when no body
 #: paragraph follows.
@@ -807,7 +812,9 @@ def clean_page(text: str, *, title: str = "", guess_title: bool = True) -> Clean
         not _is_noise(line, words, low, marks)
         for line, words, low in zip(lines, counts, lows, strict=True)
     ]
-    listed = [_LIST_HEADING.match(line) is not None for line in lines]
+    listed = [
+        may_open(line, _LIST_OPENINGS) and _LIST_HEADING.match(line) is not None for line in lines
+    ]
     _drop_lists(lines, counts, listed, keep)
     _drop_footer(lines, counts, listed, keep)
     title_at = _drop_head(items, counts, lows, keep, title=title, guess_title=guess_title)

@@ -32,6 +32,8 @@ __all__ = [
     "ends_sentence",
     "event_date",
     "find_dates",
+    "first_letters",
+    "may_open",
     "parse_date",
     "publication_date",
     "sane_date",
@@ -285,12 +287,41 @@ _WEEKDAY_WORD = re.compile(r"\b" + _WEEKDAY + r"\b\.?,?")
 _DATELINE = re.compile(
     r"^[A-Z][A-Z' .-]{2,30},\s+(?P<rest>.{6,40}?)\s*(?:\([A-Za-z ]{2,30}\))?\s*(?:--|–|—)"
 )
+#: The letters outside ASCII that the engine, ignoring case, takes for an ASCII one.
+_FOLDED_LETTERS = {"i": "İı", "k": "\u212a", "s": "ſ"}
+
+
+def first_letters(words: str) -> frozenset[str]:
+    """Return the characters that a pattern ignoring case takes for the first letter of one
+    of ``words`` (space-separated): both cases, and "İ", "ı", "ſ", "K" for "i", "s", "k".
+
+    A line opening with a word character none of those is matched by no anchored pattern
+    whose every alternative, after ``^\\W*``, opens with one of the words.
+
+    >>> sorted(first_letters("see more"))
+    ['M', 'S', 'm', 's', 'ſ']
+    """
+    letters = {word[0].lower() for word in words.split()}
+    return frozenset("".join(c + c.upper() + _FOLDED_LETTERS.get(c, "") for c in letters))
+
+
+def may_open(line: str, letters: frozenset[str]) -> bool:
+    """Return False when ``line`` opens with a word character (``\\w``) not in
+    ``letters`` (see :func:`first_letters`), True otherwise."""
+    first = line[:1]
+    return first in letters or not (first.isalnum() or first == "_")
+
+
 #: Lines that open a list of other articles; dates after them are not this article's.
 _LIST_HEADINGS = re.compile(
     r"^\W*(?:related(?: articles| stories| news| posts)?|more from\b.*|more (?:news|stories)\b.*"
     r"|most (?:popular|read|viewed)\b.*|read more|recommended|you may also like|latest(?: news)?"
     r"|trending|see also|popular (?:articles|stories)|also read|other stories|top stories)\W*$",
     re.IGNORECASE,
+)
+#: What each alternative of :data:`_LIST_HEADINGS` opens with.
+_LIST_OPENINGS = first_letters(
+    "related more most read recommended you latest trending see popular also other top"
 )
 # A byline keeps few words beside its date: an author, a bar, "by", an outlet.
 _MAX_BYLINE_WORDS = 8
@@ -359,12 +390,13 @@ def publication_date(text: str) -> tuple[dt.date | None, str]:
     bare date above the headline is used only when no other byline date exists.
     Raises nothing.
     """
-    lines = [line.strip().replace("\u00a0", " ") for line in text.splitlines()]
-    lines = [line for line in lines if line]
+    lines = [line for line in map(str.strip, text.splitlines()) if line]
+    if "\u00a0" in text:  # (a stripped line opens and ends otherwise: none is made empty)
+        lines = [line.replace("\u00a0", " ") for line in lines]
     best: tuple[int, int, dt.date, str] | None = None  # (rank, line index, date, source)
     in_list = False
     for index, line in enumerate(lines):
-        if _LIST_HEADINGS.match(line):
+        if may_open(line, _LIST_OPENINGS) and _LIST_HEADINGS.match(line):
             in_list = True
             continue
         if in_list and count_words(line) >= 12 and ends_sentence(line) and not _BULLET.match(line):

@@ -284,3 +284,41 @@ def test_a_digit_of_the_patterns_is_a_decimal_character() -> None:
     lines = ["-3°C", "12 °F", "25°", "٣٠°", "-", "3", "12 km", "F", "²°", "-x"] + _texts(11, 500, 4)
     for line in lines:
         assert clean._is_weather(line) == bool(clean._WEATHER.match(line)), repr(line)
+
+
+def _first_characters(items: list[tuple[Any, Any]]) -> set[str]:
+    """The characters each alternative of the parsed ``items`` opens with, each a literal."""
+    op, arg = items[0]
+    if op is sre_c.LITERAL:
+        return {chr(arg)}
+    if op is sre_c.SUBPATTERN:
+        return _first_characters(list(arg[3]))
+    assert op is sre_c.BRANCH, op  # the gate knows literals and choices of them only
+    return set().union(*(_first_characters(list(branch)) for branch in arg[1]))
+
+
+@pytest.mark.parametrize(
+    ("pattern", "letters"),
+    [(clean._LIST_HEADING, clean._LIST_OPENINGS), (dates._LIST_HEADINGS, dates._LIST_OPENINGS)],
+)
+def test_a_list_heading_opens_with_one_of_its_letters(pattern: Any, letters: Any) -> None:
+    items = list(sre_parse.parse(pattern.pattern, pattern.flags))
+    # "^", then "\W*" (which takes no word character), then the alternatives
+    assert items[0] == (sre_c.AT, sre_c.AT_BEGINNING)
+    assert items[1][0] is sre_c.MAX_REPEAT and items[1][1][:2] == (0, sre_c.MAXREPEAT)
+    assert list(items[1][1][2]) == [(sre_c.IN, [(sre_c.CATEGORY, sre_c.CATEGORY_NOT_WORD)])]
+    firsts = _first_characters(items[2:])
+    opening = re.compile("[" + "".join(sorted(firsts)) + "]", pattern.flags)
+    for char in map(chr, range(0x110000)):
+        if opening.fullmatch(char):
+            assert char in letters, hex(ord(char))
+    for line in ["Related", "ſee also", "İn other news", "Most read", "Top stories", "x", "_a"]:
+        if pattern.match(line):
+            assert dates.may_open(line, letters), line
+
+
+def test_a_word_character_is_a_letter_digit_or_underscore() -> None:
+    # so that a line opening with a character that is none of those may open with "\W*"
+    word = re.compile(r"\w")
+    for char in map(chr, range(0x110000)):
+        assert bool(word.fullmatch(char)) == (char.isalnum() or char == "_"), hex(ord(char))
