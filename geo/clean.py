@@ -478,10 +478,7 @@ def guess_source(text: str) -> str:
                     continue  # a word the signal needs is not in the text
             if signal.needed is not None and signal.needed.search(text) is None:
                 continue  # nor what it needs around the outlet's name
-            since = 0
-            if signal.lead:  # no match opens before the word ahead of the first name
-                since = max(0, _space_start(text, starts[0]) - signal.lead)
-            m = signal.pattern.search(text, since)
+            m = signal.pattern.search(text)
         if m is not None:
             found = m.group("o")
             for pattern, name in _OUTLETS_EXACT:
@@ -539,6 +536,21 @@ def _sentence_ends(text: str, names: list[int]) -> Iterator[int]:
                 yield start
 
 
+#: The words before an outlet's name saying it was told the news.
+_TOLD = ("told", "informed", "tells")
+
+
+def _after_told(text: str, names: list[int]) -> list[int]:
+    """Where matches of "a word of :data:`_TOLD`, space, a name" can open: at such a word
+    ending where the space before one of the ``names`` begins, in order."""
+    places = []
+    for name in names:
+        space = _space_start(text, name)
+        if space < name:
+            places += [space - len(w) for w in _TOLD if text.endswith(w, 0, space)]
+    return sorted(places)
+
+
 def _space_start(text: str, end: int) -> int:
     """Return where the run of space (``\\s``) ending at ``end`` in ``text`` begins."""
     start = end
@@ -566,22 +578,18 @@ class _Signal:
     ``needles`` are words one of which it cannot match without, looked for as written (in
     the lower-cased text when ``folded``: the pattern ignores case there); ``needed`` is a
     part of it that opens with a literal (which the engine finds fast) and that it cannot
-    match without either.  One whose match opens with a word of at most ``lead``
-    characters and then the space before the name is searched from there before the first
-    name: a name starts no earlier, and the space before a later one starts later.
+    match without either.
 
     A signal with an ``opening`` is instead tried only where a match holding one of the
     names would open (``opening(text, names)``, given where the names begin, gives those
-    places in order): as what may come before a name holds no word character, matches
-    naming later names open later, and the first found is the one a search of the whole
-    text finds first.
+    places in order): the first match found there is the one a search of the whole text
+    finds first.
     """
 
     pattern: re.Pattern[str]
     needles: tuple[str, ...] = ()
     folded: bool = False
     needed: re.Pattern[str] | None = None
-    lead: int = 0
     opening: Callable[[str, list[int]], Iterable[int]] | None = None
 
 
@@ -598,11 +606,7 @@ _SOURCE_SIGNALS = (
         ),
         opening=_at_names,
     ),
-    _Signal(
-        re.compile(r"\b(?:told|informed|tells)\s+" + _O + r"\b"),
-        needles=("told", "informed", "tells"),
-        lead=len("informed"),
-    ),
+    _Signal(re.compile(r"\b(?:" + "|".join(_TOLD) + r")\s+" + _O + r"\b"), opening=_after_told),
     _Signal(
         re.compile(
             r"\b" + _O + r"\s+(?:has|have)\s+(?:spoken|learned|confirmed|obtained|reported)"

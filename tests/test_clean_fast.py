@@ -35,11 +35,12 @@ PIECES = [
 # fmt: on
 
 
-def _texts(seed: int, count: int, pieces: int = 40) -> list[str]:
+def _texts(seed: int, count: int, pieces: int = 40, more: list[str] | None = None) -> list[str]:
     rnd = random.Random(seed)
+    choices = PIECES + (more or []) * 4
     return [
         "".join(
-            rnd.choice(PIECES) + rnd.choice(["", " ", " ", "\n"])
+            rnd.choice(choices) + rnd.choice(["", " ", " ", "\n"])
             for _ in range(rnd.randint(0, pieces))
         )
         for _ in range(count)
@@ -188,7 +189,8 @@ def test_source_signals_as_plain_searches(seed: int) -> None:
                 return clean.canonical_outlet(m.group("o"))
         return ""
 
-    for text in _texts(seed, 3000, pieces=25):
+    told = ["told", "tells", "informed", "xtold", "told\n", "Told"]
+    for text in _texts(seed, 3000, pieces=25) + _texts(seed, 2000, pieces=25, more=told):
         assert clean.guess_source(text) == plain(text), repr(text)
 
 
