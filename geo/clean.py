@@ -239,7 +239,33 @@ _TRIGGERS = (
     "fellow",
     "researcher",
 )
-_TRIGGER = re.compile(_literal_tree(_TRIGGERS))
+#: Characters each trigger is found by, the rarer first (in English text): a trigger is
+#: sought at the first of these it holds, its other letters looked at around it, so that
+#: the engine tries a match at a few places of a line rather than at nearly every letter.
+_ANCHORS = "qxj전©)kvbwmpygcdi"
+
+
+def _anchored_words(words: tuple[str, ...]) -> str:
+    """Return a pattern finding any of ``words`` (literals) in a text: for each character
+    of :data:`_ANCHORS`, that character, then what comes before it in each word it finds
+    (looked behind) and after it (looked ahead).  It finds a word where the word is, but
+    only whether one is there is meant (a match is one character)."""
+    found: dict[str, list[str]] = {}
+    for word in sorted(set(words)):
+        anchor = next(c for c in _ANCHORS if c in word)
+        at = word.index(anchor)
+        before, after = word[:at], word[at + 1 :]
+        found.setdefault(anchor, []).append(
+            (f"(?<={re.escape(before + anchor)})" if before else "")
+            + (f"(?={re.escape(after)})" if after else "")
+        )
+    return "|".join(
+        re.escape(anchor) + (f"(?:{'|'.join(alts)})" if any(alts) else "")
+        for anchor, alts in sorted(found.items(), key=lambda item: _ANCHORS.index(item[0]))
+    )
+
+
+_TRIGGER = re.compile(_anchored_words(_TRIGGERS))
 # Keyword rules only apply to short lines: a body paragraph may mention a "password" once.
 _NOISE_MAX_WORDS = 30
 

@@ -129,6 +129,20 @@ def test_literal_tree_finds_what_the_words_find() -> None:
         assert bool(tree.search(text)) == any(t in text for t in clean._TRIGGERS), text
 
 
+def test_the_triggers_found_by_their_rare_letters_wherever_they_are() -> None:
+    words = list(clean._TRIGGERS)
+    edges = words + [w[:-1] for w in words] + [w[1:] for w in words] + ["ie", "(c", "c)", "전"]
+    edges += [f"x{w}y" for w in words] + [w + w for w in words] + ["learn  more", "sign\n"]
+    rnd = random.Random(12)
+    mixed = [
+        " ".join(rnd.choice(words + ["the", "a", "of", "reported", "in"]) for _ in range(6))
+        for _ in range(500)
+    ]
+    for text in [t.lower() for t in _texts(3, 3000, pieces=8)] + edges + mixed:
+        expected = any(t in text for t in clean._TRIGGERS)
+        assert bool(clean._TRIGGER.search(text)) == expected, repr(text)
+
+
 def test_case_blind_text_holds_every_letter_the_engine_matches() -> None:
     for code in range(0x110000):
         char = chr(code)
