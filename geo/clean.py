@@ -293,7 +293,12 @@ _FOOTER_START = re.compile(
     r"copyright|©|all rights reserved|about the author)",
     re.IGNORECASE,
 )
+_FOOTER_OPENINGS = first_letters(
+    "read please edited translated featured advertisements join subscribe sign share tags "
+    "copyright © all about"
+)
 _BYLINE = re.compile(r"^\W*by\s+(?P<who>[^|,;:]{2,60}?)(?:\s*[|,;:]\s*.*)?$", re.IGNORECASE)
+_BYLINE_OPENINGS = first_letters("by")
 _CAPTION_CREDIT = re.compile(
     r"[.!?\"”]\s*[(\[](?:(?i:photo|image|picture|graphic|source|credit|courtesy|file)s?\s*"
     r"(?:by|:|=)?\s*)?[A-Z][\w.&'’/-]*(?:[ -][A-Za-z][\w.&'’/-]*){0,5}[)\]]\s*$"
@@ -459,7 +464,19 @@ def _is_noise(line: str, words: int, low: str, marks: tuple[str, ...] = _MENU_MA
     # it says what and where the picture shows, and the issue counts its places.
     if words <= 30 and (not ends_sentence(line) or _BULLET.match(line)) and find_dates(line):
         return True  # a byline, a linked headline with its date, a dated item of a list
-    return words <= 8 and _BYLINE.match(line) is not None and not ends_sentence(line)
+    return words <= 8 and _is_byline(line) and not ends_sentence(line)
+
+
+def _is_byline(line: str) -> bool:
+    """Return True when ``line`` is a byline (:data:`_BYLINE`), tried only when it may
+    open with "by"."""
+    return may_open(line, _BYLINE_OPENINGS) and _BYLINE.match(line) is not None
+
+
+def _is_footer_start(line: str) -> bool:
+    """Return True when ``line`` opens the page's footer (:data:`_FOOTER_START`), tried
+    only when it may open with one of its words."""
+    return may_open(line, _FOOTER_OPENINGS) and _FOOTER_START.match(line) is not None
 
 
 def canonical_outlet(name: str) -> str:
@@ -684,7 +701,7 @@ def _author_from(lines: list[str], counts: list[int], low: str) -> str:
             if 2 <= _words(before) <= 5 and not _OUTLET_WORD.search(before):
                 return before
     for line, words in zip(lines, counts, strict=True):
-        m = _BYLINE.match(line) if words <= 10 else None
+        m = _BYLINE.match(line) if words <= 10 and may_open(line, _BYLINE_OPENINGS) else None
         if m:
             who = _AFFILIATION.split(m.group("who").strip())[0]
             if not _OUTLET_WORD.search(who) and 1 <= _words(who) <= 5:
@@ -893,7 +910,7 @@ def _drop_footer(lines: list[str], counts: list[int], listed: list[bool], keep: 
     total = sum(map(len, lines)) or 1
     seen = 0
     for i, line in enumerate(lines):
-        if seen >= 0.4 * total and (listed[i] or _FOOTER_START.match(line)):
+        if seen >= 0.4 * total and (listed[i] or _is_footer_start(line)):
             rest = [j for j in range(i + 1, len(lines)) if keep[j]]
             if all(counts[j] < _BODY_WORDS for j in rest):
                 for j in range(i, len(lines)):

@@ -315,9 +315,14 @@ def _first_characters(items: list[tuple[Any, Any]]) -> set[str]:
 
 @pytest.mark.parametrize(
     ("pattern", "letters"),
-    [(clean._LIST_HEADING, clean._LIST_OPENINGS), (dates._LIST_HEADINGS, dates._LIST_OPENINGS)],
+    [
+        (clean._LIST_HEADING, clean._LIST_OPENINGS),
+        (dates._LIST_HEADINGS, dates._LIST_OPENINGS),
+        (clean._FOOTER_START, clean._FOOTER_OPENINGS),
+        (clean._BYLINE, clean._BYLINE_OPENINGS),
+    ],
 )
-def test_a_list_heading_opens_with_one_of_its_letters(pattern: Any, letters: Any) -> None:
+def test_a_gated_line_pattern_opens_with_one_of_its_letters(pattern: Any, letters: Any) -> None:
     items = list(sre_parse.parse(pattern.pattern, pattern.flags))
     # "^", then "\W*" (which takes no word character), then the alternatives
     assert items[0] == (sre_c.AT, sre_c.AT_BEGINNING)
@@ -328,7 +333,8 @@ def test_a_list_heading_opens_with_one_of_its_letters(pattern: Any, letters: Any
     for char in map(chr, range(0x110000)):
         if opening.fullmatch(char):
             assert char in letters, hex(ord(char))
-    for line in ["Related", "ſee also", "İn other news", "Most read", "Top stories", "x", "_a"]:
+    lines = ["Related", "ſee also", "İn other news", "Most read", "Top stories", "x", "_a"]
+    for line in lines + ["© 2024", "Copyright", "By Kim", "ＢＹ x", "Tags: a", "- by Kim Ji-hye"]:
         if pattern.match(line):
             assert dates.may_open(line, letters), line
 
