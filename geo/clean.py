@@ -118,6 +118,23 @@ _NOISE_PATTERNS = [
 # The anchored rules joined in one pattern (a line matches a union of rules exactly when
 # it matches one of them; one scan, not many), tried at the line's start only.
 _ANCHORED = re.compile("|".join(f"(?:{p})" for p in _NOISE_PATTERNS), re.IGNORECASE)
+#: What a line opening with a word character opens with, read case-blind, when an anchored
+#: rule matches it, save one holding "@" (an e-mail address alone): a line opening with none
+#: of these is not tried with the rules.
+# fmt: off
+_ANCHORED_WORDS = (
+    "about", "additional", "advertisement", "also read", "author", "back to top", "categor",
+    "chinese", "close", "comment", "compiled", "contact", "copy link", "cover", "credit",
+    "e-mail", "edited", "email", "end", "english", "facebook", "fact-checked", "featured",
+    "file", "follow", "graphic", "header", "home", "http", "illustration", "image",
+    "japanese", "kakao", "keyword", "korean", "line", "linkedin", "main", "menu", "more",
+    "next", "open", "photo", "picture", "pinterest", "please", "previous", "print",
+    "proofread", "read", "reddit", "related", "report", "search", "see", "share", "skip to",
+    "source", "sponsored", "tag", "telegram", "top", "translated", "tweet", "twitter", "video",
+    "view", "whatsapp", "written", "www.", "x", "한국어",
+)
+# fmt: on
+_ANCHORED_OPENINGS = re.compile(_literal_tree(_ANCHORED_WORDS))
 # An author's biography, also whole-line noise ("Kim Ji-hye is a reporter for ..."): each of
 # its closing words holds one of _TRIGGERS, so only a line holding one of those is tried.
 _AUTHOR_LINE = re.compile(
@@ -419,6 +436,20 @@ def is_noise_line(line: str) -> bool:
     return bool(line) and _is_noise(line, _words(line), line.lower())
 
 
+def _anchored_noise(line: str, low: str) -> bool:
+    """Return True when one of :data:`_NOISE_PATTERNS` matches ``line`` (lower-cased:
+    ``low``): every rule opens with "^" (a match at the start), and a line opening with a
+    word character is only tried when it opens with one of :data:`_ANCHORED_OPENINGS`."""
+    first = line[:1]
+    if (
+        (first.isalnum() or first == "_")
+        and "@" not in line
+        and _ANCHORED_OPENINGS.match(_case_blind(low)) is None
+    ):
+        return False
+    return _ANCHORED.match(line) is not None
+
+
 def _keyword_noise(line: str, low: str) -> bool:
     """Return True when one of :data:`_KEYWORD_RULES` matches ``line`` (lower-cased:
     ``low``)."""
@@ -449,7 +480,7 @@ def _is_noise(line: str, words: int, low: str, marks: tuple[str, ...] = _MENU_MA
     search through the line or for its dates).
     """
     if words <= _NOISE_MAX_WORDS:
-        if _ANCHORED.match(line):  # every rule in it opens with "^": a match at the start
+        if _anchored_noise(line, low):
             return True
         if _TRIGGER.search(low) is not None:
             if _AUTHOR_LINE.match(line) or _keyword_noise(line, low):

@@ -344,3 +344,62 @@ def test_a_word_character_is_a_letter_digit_or_underscore() -> None:
     word = re.compile(r"\w")
     for char in map(chr, range(0x110000)):
         assert bool(word.fullmatch(char)) == (char.isalnum() or char == "_"), hex(ord(char))
+
+
+def _literal_openings(items: list[tuple[Any, Any]], start: str = "") -> set[tuple[str, bool]]:
+    """``(text, whole)`` for what the parsed ``items`` open with on a line that opens with
+    a word character: lower-cased literals, as far as they go (``whole``: to the end)."""
+    out = {(start, True)}
+    for op, arg in items:
+        ahead: set[tuple[str, bool]] = set()
+        for text, whole in out:
+            repeat = op in (sre_c.MAX_REPEAT, sre_c.MIN_REPEAT) and arg[0] == 0
+            spaces = [(sre_c.IN, [(sre_c.CATEGORY, sre_c.CATEGORY_NOT_WORD)])]
+            spaces2 = [(sre_c.IN, [(sre_c.CATEGORY, sre_c.CATEGORY_SPACE)])]
+            if not whole or op is sre_c.AT:
+                ahead.add((text, whole))
+            elif repeat and text == "" and list(arg[2]) in (spaces, spaces2):
+                ahead.add((text, True))  # "\W*" or "\s*" first: it takes no word character
+            elif op is sre_c.LITERAL:
+                ahead.add((text + chr(arg).lower(), True))
+            elif op is sre_c.SUBPATTERN:
+                ahead |= _literal_openings(list(arg[3]), text)
+            elif op is sre_c.BRANCH:
+                for branch in arg[1]:
+                    ahead |= _literal_openings(list(branch), text)
+            elif repeat and arg[1] == 1:  # something optional: without it, or with it
+                ahead |= {(text, True)} | _literal_openings(list(arg[2]), text)
+            else:
+                ahead.add((text, False))
+        out = ahead
+    return out
+
+
+def _spread(items: list[tuple[Any, Any]]) -> list[list[tuple[Any, Any]]]:
+    """The alternatives of the parsed ``items``, a choice after "^" (which the parser
+    takes out of "^a|^b") spread over it."""
+    if len(items) == 2 and items[0][0] is sre_c.AT and items[1][0] is sre_c.BRANCH:
+        return [[items[0], *branch] for branch in items[1][1][1]]
+    return [items]
+
+
+def test_an_anchored_rule_matches_a_line_opening_with_one_of_its_words() -> None:
+    for rule in clean._NOISE_PATTERNS:
+        for branch in [b for found in _branches(rule) for b in _spread(found)]:
+            for text, _ in _literal_openings(branch):
+                if text == "":  # the e-mail address alone: it holds "@"
+                    assert (sre_c.LITERAL, ord("@")) in branch, rule
+                elif text[0].isalnum() or text[0] == "_":
+                    assert any(text.startswith(w) for w in clean._ANCHORED_WORDS), text
+    assert len(_literal_openings(_branches(clean._NOISE_PATTERNS[0])[0])) > 1  # it reads
+
+
+def test_anchored_noise_as_the_rules_tried_on_every_line() -> None:
+    lines = [
+        "Read in Korean", "ſhare", "İmage: Yonhap", "KAKAO TALK", "kim@example.org", "x",
+        "Photo credit: AP", "한국어", "(End)", "※ note", "Tags: a", "The photo: x", "e-mail",
+    ]  # fmt: skip
+    for line in lines + [x.strip() for x in _texts(13, 3000, pieces=6)]:
+        if line:
+            low = line.lower()
+            assert clean._anchored_noise(line, low) == bool(clean._ANCHORED.match(line)), line
