@@ -828,6 +828,27 @@ def _file_size(path: Path) -> int:
         raise _Failed(f"cannot read: {exc.strerror or exc}", FileError) from exc
 
 
+def _read_bytes(path: Path, size: int) -> bytes:
+    """Return the bytes of the regular file ``path``, of ``size`` bytes when last looked
+    at: read in one call when it still is (a read of a regular file comes short only at
+    its end), to its end when it has grown (or says 0, as files of /proc do).
+
+    Raises:
+        OSError: the file cannot be opened or read.
+    """
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        data = os.read(fd, size + 1)
+        if len(data) <= size:
+            return data
+        parts = [data]
+        while more := os.read(fd, 1 << 16):
+            parts.append(more)
+        return b"".join(parts)
+    finally:
+        os.close(fd)
+
+
 def _read_path(path: Path, max_bytes: int) -> tuple[list[Article], list[ReadFailure]]:
     """Read one file. Raises _Failed for a failure of the whole file."""
     suffix = path.suffix.lower()
@@ -837,8 +858,7 @@ def _read_path(path: Path, max_bytes: int) -> tuple[list[Article], list[ReadFail
     if size > max_bytes:
         raise _Failed(f"file is {size:,} bytes, over the limit of {max_bytes:,}", FileError)
     try:
-        with open(path, "rb", buffering=0) as file:  # read whole: no buffer of its own
-            raw = file.read()
+        raw = _read_bytes(path, size)
     except OSError as exc:
         raise _Failed(f"cannot read: {exc.strerror or exc}", FileError) from exc
     if not raw or raw.isspace():  # (as "not raw.strip()", without the copy)

@@ -224,3 +224,14 @@ def test_ed_matched_regardless_of_case_only_as_e_and_d() -> None:
     # so that counting "ed", "Ed", "eD" and "ED" counts every "updated" word
     pattern = re.compile("[ed]", re.IGNORECASE)
     assert [c for c in map(chr, range(0x110000)) if pattern.fullmatch(c)] == list("DEde")
+
+
+def test_a_file_read_whole_whatever_its_size_said(tmp_path: Path) -> None:
+    path = tmp_path / "a.txt"
+    for data in [b"", b"x", b"Traders fined." * 1000, bytes(range(256)) * 300]:
+        path.write_bytes(data)
+        for said in sorted({0, 1, len(data) // 2, len(data), len(data) + 5}):
+            assert article._read_bytes(path, said) == data, (len(data), said)
+    proc = Path("/proc/self/status")  # a regular file said to hold nothing
+    if proc.exists():
+        assert article._read_bytes(proc, proc.stat().st_size).startswith(b"Name:")
