@@ -16,8 +16,9 @@ import os
 import re
 import stat
 import warnings
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal
 
@@ -472,13 +473,11 @@ def _make(
 def _first_sentence(text: str, page: CleanedPage, limit: int = 120) -> str:
     """Return the first sentence of the page's first body line (not a caption), cut at
     ``limit`` characters, or ""."""
-    from geo.sentences import sentences
-
     line = next((x for x in page.lines if x.role == "body"), None)
     if line is None:
         return ""
     chunk = text[line.start : line.end]
-    bounds = sentences(chunk)
+    bounds = _sentences()(chunk)
     if not bounds:
         return ""
     s, e, _ = bounds[0]
@@ -486,6 +485,15 @@ def _first_sentence(text: str, page: CleanedPage, limit: int = 120) -> str:
     if len(first) > limit:
         first = first[: limit - 1].rsplit(" ", 1)[0] + "…"
     return first
+
+
+@lru_cache(maxsize=1)
+def _sentences() -> Callable[[str], list[tuple[int, int, int]]]:
+    """Return :func:`geo.sentences.sentences` (imported when first needed, and only once:
+    an import statement in the function costs a microsecond at every call)."""
+    from geo.sentences import sentences
+
+    return sentences
 
 
 def article_from_text(
