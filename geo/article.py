@@ -16,8 +16,9 @@ import os
 import re
 import stat
 import warnings
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal
 
@@ -448,12 +449,15 @@ def _make(
     source: str = "",
     author: str = "",
     path: str = "",
+    file_name: str | None = None,
     structured: bool = False,
 ) -> Article:
     """Lay out ``body`` (noise, title, captions) and fill what metadata left empty.
 
     For structured inputs (HTML, JSON) whose metadata holds the title, the document text
     is the title, a blank line and the body, so that the headline is read too.
+    ``file_name`` is the last part of ``path`` when the caller knows it (else it is read
+    off ``path``).
     """
     text = body
     if structured and title and not body.lstrip().startswith(title.strip()):
@@ -478,7 +482,7 @@ def _make(
         source=canonical_outlet(source) or page.source,
         author=author or page.author,
         path=path,
-        text_file=Path(path).name if path else "",
+        text_file=file_name if file_name is not None else Path(path).name if path else "",
         content_hash=digest,
         lines=page.lines,
         body=page.text,
@@ -489,13 +493,11 @@ def _make(
 def _first_sentence(text: str, page: CleanedPage, limit: int = 120) -> str:
     """Return the first sentence of the page's first body line (not a caption), cut at
     ``limit`` characters, or ""."""
-    from geo.sentences import sentences
-
     line = next((x for x in page.lines if x.role == "body"), None)
     if line is None:
         return ""
     chunk = text[line.start : line.end]
-    bounds = sentences(chunk)
+    bounds = _sentences()(chunk)
     if not bounds:
         return ""
     s, e, _ = bounds[0]
@@ -503,6 +505,15 @@ def _first_sentence(text: str, page: CleanedPage, limit: int = 120) -> str:
     if len(first) > limit:
         first = first[: limit - 1].rsplit(" ", 1)[0] + "…"
     return first
+
+
+@lru_cache(maxsize=1)
+def _sentences() -> Callable[[str], list[tuple[int, int, int]]]:
+    """Return :func:`geo.sentences.sentences` (imported when first needed, and only once:
+    an import statement in the function costs a microsecond at every call)."""
+    from geo.sentences import sentences
+
+    return sentences
 
 
 def article_from_text(
@@ -765,6 +776,13 @@ def _read_html(text: str, raw: bytes, path: str) -> Article:
     )
 
 
+def _sidecar_name(path: Path) -> str:
+    """Return ``str(path.with_suffix(".json"))`` for the file ``path``, made from its text
+    (its suffix is its last part's) rather than through a new path."""
+    name = str(path)
+    return name[: len(name) - len(path.suffix)] + ".json"
+
+
 def _sidecar(path: Path) -> tuple[dict[str, Any], list[str]]:
     """The sidecar ``name.json`` beside ``path`` (empty when none), and repair notes.
 
@@ -773,8 +791,11 @@ def _sidecar(path: Path) -> tuple[dict[str, Any], list[str]]:
     """
     if path.suffix == ".json":
         return {}, []
-    side = path.with_suffix(".json")
-    if not os.access(side, os.F_OK) or not side.is_file():  # (the first: no exception raised)
+    side_name = _sidecar_name(path)
+    if not os.access(side_name, os.F_OK):  # (no exception raised, no path object made)
+        return {}, []
+    side = Path(side_name)
+    if not side.is_file():
         return {}, []
     try:
         text = side.read_bytes().decode("utf-8-sig")
@@ -835,6 +856,27 @@ def _file_size(path: Path) -> int:
         raise _Failed(f"cannot read: {exc.strerror or exc}", FileError) from exc
 
 
+def _read_bytes(path: Path, size: int) -> bytes:
+    """Return the bytes of the regular file ``path``, of ``size`` bytes when last looked
+    at: read in one call when it still is (a read of a regular file comes short only at
+    its end), to its end when it has grown (or says 0, as files of /proc do).
+
+    Raises:
+        OSError: the file cannot be opened or read.
+    """
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        data = os.read(fd, size + 1)
+        if len(data) <= size:
+            return data
+        parts = [data]
+        while more := os.read(fd, 1 << 16):
+            parts.append(more)
+        return b"".join(parts)
+    finally:
+        os.close(fd)
+
+
 def _read_path(path: Path, max_bytes: int) -> tuple[list[Article], list[ReadFailure]]:
     """Read one file. Raises _Failed for a failure of the whole file."""
     suffix = path.suffix.lower()
@@ -844,13 +886,13 @@ def _read_path(path: Path, max_bytes: int) -> tuple[list[Article], list[ReadFail
     if size > max_bytes:
         raise _Failed(f"file is {size:,} bytes, over the limit of {max_bytes:,}", FileError)
     try:
-        raw = path.read_bytes()
+        raw = _read_bytes(path, size)
     except OSError as exc:
         raise _Failed(f"cannot read: {exc.strerror or exc}", FileError) from exc
-    if not raw.strip():
+    if not raw or raw.isspace():  # (as "not raw.strip()", without the copy)
         raise _Failed("empty file")
     text = _decode_bytes(raw)
-    if not text.strip():
+    if not text or text.isspace():
         raise _Failed("empty file")
     name = str(path)
     head = text.lstrip()[:200].lower()
@@ -863,7 +905,7 @@ def _read_path(path: Path, max_bytes: int) -> tuple[list[Article], list[ReadFail
     if suffix in HTML_SUFFIXES or head.startswith(("<!doctype html", "<html")):
         article = _read_html(text, raw, name)
     else:
-        article = _make(raw, text, path=name)
+        article = _make(raw, text, path=name, file_name=path.name)
     side, notes = _sidecar(path)
     if side:
         article = _apply_sidecar(article, side, path.with_suffix(".json").name)
@@ -1008,7 +1050,7 @@ def read_listed(
     for failure in missing:
         fail(failure, FileError)
     for file in files:
-        path = Path(file)
+        path = file if isinstance(file, Path) else Path(file)
         try:
             articles, failures = _read_safely(path, max_bytes)
         except _Failed as exc:

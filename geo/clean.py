@@ -22,7 +22,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
-from geo.dates import find_dates
+from geo.dates import CLOSERS, count_words, ends_sentence, find_dates, first_letters, may_open
 
 __all__ = [
     "CleanedPage",
@@ -59,15 +59,9 @@ _OUTLET = "(?:" + "|".join(p for p, _ in OUTLETS) + ")"
 
 _OUTLET_WORD = re.compile(r"\b" + _OUTLET + r"\b")
 _OUTLET_LINE = re.compile(r"^\W*(?:" + _OUTLET + r")(?:\s+\w+)?\W*$", re.IGNORECASE)
-_CLOSERS = "\"'”’)]"
 # A line ending otherwise, followed by one starting in lower case, was wrapped mid-sentence.
-_LINE_ENDS = tuple(".!?:;" + _CLOSERS)
+_LINE_ENDS = tuple(".!?:;" + CLOSERS)
 _BULLET = re.compile(r"^\s*(?:[-–—•·*▪►]|\d+[.)])\s+")
-_WORD = re.compile(r"[^\W\d_]{2,}")
-# A letter outside ASCII (a word character that is neither a digit, "_" nor ASCII).
-_NON_ASCII_LETTER = re.compile(r"[^\W\d_\x00-\x7f]")
-# Bytes to letters and gaps: each ASCII letter becomes "a", every other byte a space.
-_LETTER_BYTES = bytes(ord("a") if chr(b).isascii() and chr(b).isalpha() else 32 for b in range(256))
 
 
 def _literal_tree(words: tuple[str, ...]) -> str:
@@ -124,6 +118,23 @@ _NOISE_PATTERNS = [
 # The anchored rules joined in one pattern (a line matches a union of rules exactly when
 # it matches one of them; one scan, not many), tried at the line's start only.
 _ANCHORED = re.compile("|".join(f"(?:{p})" for p in _NOISE_PATTERNS), re.IGNORECASE)
+#: What a line opening with a word character opens with, read case-blind, when an anchored
+#: rule matches it, save one holding "@" (an e-mail address alone): a line opening with none
+#: of these is not tried with the rules.
+# fmt: off
+_ANCHORED_WORDS = (
+    "about", "additional", "advertisement", "also read", "author", "back to top", "categor",
+    "chinese", "close", "comment", "compiled", "contact", "copy link", "cover", "credit",
+    "e-mail", "edited", "email", "end", "english", "facebook", "fact-checked", "featured",
+    "file", "follow", "graphic", "header", "home", "http", "illustration", "image",
+    "japanese", "kakao", "keyword", "korean", "line", "linkedin", "main", "menu", "more",
+    "next", "open", "photo", "picture", "pinterest", "please", "previous", "print",
+    "proofread", "read", "reddit", "related", "report", "search", "see", "share", "skip to",
+    "source", "sponsored", "tag", "telegram", "top", "translated", "tweet", "twitter", "video",
+    "view", "whatsapp", "written", "www.", "x", "한국어",
+)
+# fmt: on
+_ANCHORED_OPENINGS = re.compile(_literal_tree(_ANCHORED_WORDS))
 # An author's biography, also whole-line noise ("Kim Ji-hye is a reporter for ..."): each of
 # its closing words holds one of _TRIGGERS, so only a line holding one of those is tried.
 _AUTHOR_LINE = re.compile(
@@ -245,7 +256,33 @@ _TRIGGERS = (
     "fellow",
     "researcher",
 )
-_TRIGGER = re.compile(_literal_tree(_TRIGGERS))
+#: Characters each trigger is found by, the rarer first (in English text): a trigger is
+#: sought at the first of these it holds, its other letters looked at around it, so that
+#: the engine tries a match at a few places of a line rather than at nearly every letter.
+_ANCHORS = "qxj전©)kvbwmpygcdi"
+
+
+def _anchored_words(words: tuple[str, ...]) -> str:
+    """Return a pattern finding any of ``words`` (literals) in a text: for each character
+    of :data:`_ANCHORS`, that character, then what comes before it in each word it finds
+    (looked behind) and after it (looked ahead).  It finds a word where the word is, but
+    only whether one is there is meant (a match is one character)."""
+    found: dict[str, list[str]] = {}
+    for word in sorted(set(words)):
+        anchor = next(c for c in _ANCHORS if c in word)
+        at = word.index(anchor)
+        before, after = word[:at], word[at + 1 :]
+        found.setdefault(anchor, []).append(
+            (f"(?<={re.escape(before + anchor)})" if before else "")
+            + (f"(?={re.escape(after)})" if after else "")
+        )
+    return "|".join(
+        re.escape(anchor) + (f"(?:{'|'.join(alts)})" if any(alts) else "")
+        for anchor, alts in sorted(found.items(), key=lambda item: _ANCHORS.index(item[0]))
+    )
+
+
+_TRIGGER = re.compile(_anchored_words(_TRIGGERS))
 # Keyword rules only apply to short lines: a body paragraph may mention a "password" once.
 _NOISE_MAX_WORDS = 30
 
@@ -260,6 +297,11 @@ _LIST_HEADING = re.compile(
     r"what to read next|in (?:other|case you missed).*|recent (?:posts|articles|stories))\W*$",
     re.IGNORECASE,
 )
+#: What each alternative of :data:`_LIST_HEADING` opens with.
+_LIST_OPENINGS = first_letters(
+    "related more most read also recommended you latest trending see popular other top editor "
+    "what in recent"
+)
 #: Lines that typically open the page footer; everything after them goes when no body
 #: paragraph follows.
 _FOOTER_START = re.compile(
@@ -268,7 +310,12 @@ _FOOTER_START = re.compile(
     r"copyright|©|all rights reserved|about the author)",
     re.IGNORECASE,
 )
+_FOOTER_OPENINGS = first_letters(
+    "read please edited translated featured advertisements join subscribe sign share tags "
+    "copyright © all about"
+)
 _BYLINE = re.compile(r"^\W*by\s+(?P<who>[^|,;:]{2,60}?)(?:\s*[|,;:]\s*.*)?$", re.IGNORECASE)
+_BYLINE_OPENINGS = first_letters("by")
 _CAPTION_CREDIT = re.compile(
     r"[.!?\"”]\s*[(\[](?:(?i:photo|image|picture|graphic|source|credit|courtesy|file)s?\s*"
     r"(?:by|:|=)?\s*)?[A-Z][\w.&'’/-]*(?:[ -][A-Za-z][\w.&'’/-]*){0,5}[)\]]\s*$"
@@ -293,6 +340,14 @@ _AGENCY_DATELINE = re.compile(
     + r"\)\s*(?:--|–|—|-)\s+)"
 )
 _WEATHER = re.compile(r"^-?\d+(?:\.\d+)?\s*°?\s*[CF]$|^\d+(?:\.\d+)?\s*°")
+
+
+def _is_weather(line: str) -> bool:
+    """Return True when ``line`` is the weather (:data:`_WEATHER`), which opens with "-" or
+    a digit (``\\d``: a decimal digit, as ``str.isdecimal`` says): only then is it tried."""
+    first = line[:1]
+    return (first == "-" or first.isdecimal()) and _WEATHER.match(line) is not None
+
 
 #: Paragraphs at least this long end a list of other articles or a footer.
 _BODY_WORDS = 35
@@ -330,15 +385,6 @@ class CleanedPage:
     lines: tuple[Line, ...] = ()
 
 
-def _ends_sentence(text: str) -> bool:
-    """Return True when ``text`` ends a sentence: ``.``, ``!`` or ``?`` followed only by
-    closing quotes and brackets, or a closing double quote (a newline may follow, as the
-    pattern ``$`` allows).  Read from the end, not by a search through the whole line."""
-    if text.endswith("\n"):
-        text = text[:-1]
-    return text.endswith(('"', "”")) or text.rstrip(_CLOSERS).endswith((".", "!", "?"))
-
-
 def _ends_line(text: str) -> bool:
     """Return True when ``text`` ends in closing punctuation (:data:`_LINE_ENDS`; a newline
     may follow)."""
@@ -348,38 +394,30 @@ def _ends_line(text: str) -> bool:
 
 
 def _words(text: str) -> int:
-    """Return the number of words (runs of two letters or more) in ``text``; past 600
+    """Return the number of words in ``text`` (:func:`geo.dates.count_words`); past 600
     characters, 100 (every noise rule asks about lines of a few dozen words, and counting
-    long paragraphs is wasted time).
-
-    When every letter of ``text`` is ASCII the runs are counted in its UTF-8 bytes, letters
-    mapped to ``a`` and the rest to spaces: each run then opens with `` aa`` (a space put in
-    front), and one ``bytes.count`` finds them all, about six times faster than listing
-    the matches of :data:`_WORD`, with the same result.
-    """
-    if len(text) > 600:
-        return 100
-    if not text.isascii() and _NON_ASCII_LETTER.search(text):
-        return len(_WORD.findall(text))
-    data = b" " + text.encode("utf-8", "surrogatepass")
-    return data.translate(_LETTER_BYTES).count(b" aa")
+    long paragraphs is wasted time)."""
+    return 100 if len(text) > 600 else count_words(text)
 
 
 _MENU_SPLIT = re.compile(r"\s*[|·•»›>]\s*|\s{3,}")
-_MENU_MARKS = "|·•»›>"
+#: What separates a menu's items: a mark, or three spaces.
+_MENU_MARKS = ("   ", *"|·•»›>")
 
 
-def _may_be_menu(text: str) -> bool:
-    """Return True when ``text`` holds what separates a menu's items (a mark of
-    :data:`_MENU_MARKS` or three spaces): one C scan a mark, faster than a pattern's."""
-    return "   " in text or any(map(text.__contains__, _MENU_MARKS))
+def _menu_marks(text: str) -> tuple[str, ...]:
+    """Return the marks of :data:`_MENU_MARKS` that ``text`` holds: one C scan a mark,
+    faster than a pattern's.  A line of a page holds none but the page's."""
+    return tuple(filter(text.__contains__, _MENU_MARKS))
 
 
-def _is_menu(line: str) -> bool:
-    if not _may_be_menu(line):
+def _is_menu(line: str, marks: tuple[str, ...] = _MENU_MARKS) -> bool:
+    """Return True when ``line`` is a menu of three short items or more; ``marks``: the
+    separators it may hold (those of its page)."""
+    if not any(map(line.__contains__, marks)):
         return False
     parts = [p.strip() for p in _MENU_SPLIT.split(line) if p.strip()]
-    return len(parts) >= 3 and all(_words(p) <= 3 and not _ends_sentence(p) for p in parts)
+    return len(parts) >= 3 and all(_words(p) <= 3 and not ends_sentence(p) for p in parts)
 
 
 def is_noise_line(line: str) -> bool:
@@ -396,6 +434,20 @@ def is_noise_line(line: str) -> bool:
     """
     line = line.strip()
     return bool(line) and _is_noise(line, _words(line), line.lower())
+
+
+def _anchored_noise(line: str, low: str) -> bool:
+    """Return True when one of :data:`_NOISE_PATTERNS` matches ``line`` (lower-cased:
+    ``low``): every rule opens with "^" (a match at the start), and a line opening with a
+    word character is only tried when it opens with one of :data:`_ANCHORED_OPENINGS`."""
+    first = line[:1]
+    if (
+        (first.isalnum() or first == "_")
+        and "@" not in line
+        and _ANCHORED_OPENINGS.match(_case_blind(low)) is None
+    ):
+        return False
+    return _ANCHORED.match(line) is not None
 
 
 def _keyword_noise(line: str, low: str) -> bool:
@@ -420,15 +472,15 @@ def _odd_case(low: str) -> bool:
     return not low.isascii() and ("\u0307" in low or "ı" in low or "ſ" in low)
 
 
-def _is_noise(line: str, words: int, low: str, menus: bool = True) -> bool:
+def _is_noise(line: str, words: int, low: str, marks: tuple[str, ...] = _MENU_MARKS) -> bool:
     """:func:`is_noise_line` for a stripped, non-empty ``line`` of ``words`` words, ``low``
-    lower-cased; ``menus=False`` when the page holds no menu separator at all.
+    lower-cased; ``marks`` are the menu separators the line may hold (its page's).
 
     The cheap tests come first in each rule (the count, the line's start and end, before a
     search through the line or for its dates).
     """
     if words <= _NOISE_MAX_WORDS:
-        if _ANCHORED.match(line):  # every rule in it opens with "^": a match at the start
+        if _anchored_noise(line, low):
             return True
         if _TRIGGER.search(low) is not None:
             if _AUTHOR_LINE.match(line) or _keyword_noise(line, low):
@@ -437,15 +489,25 @@ def _is_noise(line: str, words: int, low: str, menus: bool = True) -> bool:
             return True
     if words <= 4 and _OUTLET_LINE.match(line):
         return True  # the site's name alone: masthead or footer
-    if (menus and _is_menu(line)) or _WEATHER.match(line):
+    if (marks and _is_menu(line, marks)) or _is_weather(line):
         return True
     # A photo caption with its credit ("Trucks on the Friendship Bridge. (Daily NK)") is kept:
     # it says what and where the picture shows, and the issue counts its places.
-    if words <= 30 and not _ends_sentence(line) and find_dates(line):
-        return True  # a byline, or a linked headline with its date
-    if words <= 30 and _BULLET.match(line) and find_dates(line):
-        return True
-    return words <= 8 and _BYLINE.match(line) is not None and not _ends_sentence(line)
+    if words <= 30 and (not ends_sentence(line) or _BULLET.match(line)) and find_dates(line):
+        return True  # a byline, a linked headline with its date, a dated item of a list
+    return words <= 8 and _is_byline(line) and not ends_sentence(line)
+
+
+def _is_byline(line: str) -> bool:
+    """Return True when ``line`` is a byline (:data:`_BYLINE`), tried only when it may
+    open with "by"."""
+    return may_open(line, _BYLINE_OPENINGS) and _BYLINE.match(line) is not None
+
+
+def _is_footer_start(line: str) -> bool:
+    """Return True when ``line`` opens the page's footer (:data:`_FOOTER_START`), tried
+    only when it may open with one of its words."""
+    return may_open(line, _FOOTER_OPENINGS) and _FOOTER_START.match(line) is not None
 
 
 def canonical_outlet(name: str) -> str:
@@ -490,10 +552,7 @@ def guess_source(text: str) -> str:
                     continue  # a word the signal needs is not in the text
             if signal.needed is not None and signal.needed.search(text) is None:
                 continue  # nor what it needs around the outlet's name
-            since = 0
-            if signal.lead:  # no match opens before the word ahead of the first name
-                since = max(0, _space_start(text, starts[0]) - signal.lead)
-            m = signal.pattern.search(text, since)
+            m = signal.pattern.search(text)
         if m is not None:
             found = m.group("o")
             for pattern, name in _OUTLETS_EXACT:
@@ -551,6 +610,21 @@ def _sentence_ends(text: str, names: list[int]) -> Iterator[int]:
                 yield start
 
 
+#: The words before an outlet's name saying it was told the news.
+_TOLD = ("told", "informed", "tells")
+
+
+def _after_told(text: str, names: list[int]) -> list[int]:
+    """Where matches of "a word of :data:`_TOLD`, space, a name" can open: at such a word
+    ending where the space before one of the ``names`` begins, in order."""
+    places = []
+    for name in names:
+        space = _space_start(text, name)
+        if space < name:
+            places += [space - len(w) for w in _TOLD if text.endswith(w, 0, space)]
+    return sorted(places)
+
+
 def _space_start(text: str, end: int) -> int:
     """Return where the run of space (``\\s``) ending at ``end`` in ``text`` begins."""
     start = end
@@ -578,22 +652,18 @@ class _Signal:
     ``needles`` are words one of which it cannot match without, looked for as written (in
     the lower-cased text when ``folded``: the pattern ignores case there); ``needed`` is a
     part of it that opens with a literal (which the engine finds fast) and that it cannot
-    match without either.  One whose match opens with a word of at most ``lead``
-    characters and then the space before the name is searched from there before the first
-    name: a name starts no earlier, and the space before a later one starts later.
+    match without either.
 
     A signal with an ``opening`` is instead tried only where a match holding one of the
     names would open (``opening(text, names)``, given where the names begin, gives those
-    places in order): as what may come before a name holds no word character, matches
-    naming later names open later, and the first found is the one a search of the whole
-    text finds first.
+    places in order): the first match found there is the one a search of the whole text
+    finds first.
     """
 
     pattern: re.Pattern[str]
     needles: tuple[str, ...] = ()
     folded: bool = False
     needed: re.Pattern[str] | None = None
-    lead: int = 0
     opening: Callable[[str, list[int]], Iterable[int]] | None = None
 
 
@@ -610,11 +680,7 @@ _SOURCE_SIGNALS = (
         ),
         opening=_at_names,
     ),
-    _Signal(
-        re.compile(r"\b(?:told|informed|tells)\s+" + _O + r"\b"),
-        needles=("told", "informed", "tells"),
-        lead=len("informed"),
-    ),
+    _Signal(re.compile(r"\b(?:" + "|".join(_TOLD) + r")\s+" + _O + r"\b"), opening=_after_told),
     _Signal(
         re.compile(
             r"\b" + _O + r"\s+(?:has|have)\s+(?:spoken|learned|confirmed|obtained|reported)"
@@ -648,12 +714,15 @@ _AUTHOR_BIO = re.compile(
 )
 
 
-def _author_from(lines: list[str], counts: list[int]) -> str:
-    """Return the author named on the page of ``lines`` (``counts``: their words), or ""."""
-    for i, line in enumerate(lines):
+def _author_from(lines: list[str], counts: list[int], low: str) -> str:
+    """Return the author named on the page of ``lines`` (``counts``: their words; ``low``:
+    the lines lower-cased, joined by newlines), or ""."""
+    # (no letter of "about the author" is matched, regardless of case, by a letter that
+    # lower-cases to another: a line the pattern matches holds it, lower-cased)
+    for i, line in enumerate(lines if "about the author" in low else ()):
         if _ABOUT_AUTHOR.match(line):
             for follow in lines[i + 1 : i + 3]:
-                if 1 <= _words(follow) <= 5 and not _ends_sentence(follow):
+                if 1 <= _words(follow) <= 5 and not ends_sentence(follow):
                     return follow.strip()
     for line, words in zip(lines[:12], counts[:12], strict=True):
         dates = find_dates(line) if words <= 10 else None  # a long line is no byline
@@ -663,17 +732,17 @@ def _author_from(lines: list[str], counts: list[int]) -> str:
             if 2 <= _words(before) <= 5 and not _OUTLET_WORD.search(before):
                 return before
     for line, words in zip(lines, counts, strict=True):
-        m = _BYLINE.match(line)
-        if m and words <= 10:
+        m = _BYLINE.match(line) if words <= 10 and may_open(line, _BYLINE_OPENINGS) else None
+        if m:
             who = _AFFILIATION.split(m.group("who").strip())[0]
             if not _OUTLET_WORD.search(who) and 1 <= _words(who) <= 5:
                 return who
     for line, words in zip(lines, counts, strict=True):
-        m = _REPORTER_CREDIT.search(line)
-        if m and words <= 12:
+        m = _REPORTER_CREDIT.search(line) if words <= 12 else None
+        if m:
             return m.group("who")
     for line in lines:
-        m = _AUTHOR_BIO.match(line)
+        m = _AUTHOR_BIO.match(line) if "A" <= line[:1] <= "Z" else None  # its first letter
         if m:
             return m.group("who")
     return ""
@@ -707,14 +776,14 @@ def _is_caption(line: str, words: int, low: str) -> bool:
     return _CAPTION_TAIL.search(line) is not None
 
 
-_HEADING_BULLET = re.compile(r"^[◆■▶●◇□▷▲]")
+_HEADING_BULLETS = frozenset("◆■▶●◇□▷▲")
 
 
 def _is_heading(line: str, words: int) -> bool:
     """Return True for a section heading inside the body (``words`` words): a short line
     (2–12 words) with no closing punctuation, or one opened by a typographic bullet
     ("◆The current situation")."""
-    return bool(_HEADING_BULLET.match(line)) or (
+    return line[:1] in _HEADING_BULLETS or (
         2 <= words <= 12 and not _ends_line(line) and line[:1].isupper()
     )
 
@@ -722,7 +791,7 @@ def _is_heading(line: str, words: int) -> bool:
 def _is_headline(line: str, words: int, low: str) -> bool:
     return (
         3 <= words <= 25
-        and not _ends_sentence(line.rstrip("”\"'"))
+        and not ends_sentence(line.rstrip("”\"'"))
         and not _is_caption(line, words, low)
     )
 
@@ -744,6 +813,36 @@ def _page_lines(text: str) -> list[tuple[int, int, str, int]]:
     no-break spaces as spaces and zero-width spaces dropped; blocks are runs of lines
     between blank lines (each line its own block when the page has no blank line).
     """
+    if "\r" in text or "\u200b" in text or "\ufeff" in text:
+        return _scanned_lines(text)
+    # Lines end at "\n" only, and space is what str.strip() strips: the text's lines
+    # split and stripped are the scan's.
+    out: list[tuple[int, int, str, int]] = []
+    block = 0
+    blank = False  # whether a blank line came since the line before
+    at = 0  # where the raw line starts
+    respace = "\u00a0" in text
+    for raw in text.split("\n"):
+        line = raw.strip()
+        if not line:
+            blank = True
+        else:
+            if blank and out:
+                block += 1
+            blank = False
+            start = at + len(raw) - len(raw.lstrip())
+            out.append(
+                (start, start + len(line), line.replace("\u00a0", " ") if respace else line, block)
+            )
+        at += len(raw) + 1
+    if block == 0 and len(out) > 1:
+        out = [(s, e, line, i) for i, (s, e, line, _) in enumerate(out)]
+    return out
+
+
+def _scanned_lines(text: str) -> list[tuple[int, int, str, int]]:
+    """:func:`_page_lines` for any text: lines ending at "\r" as well, trimmed of
+    zero-width spaces and byte-order marks too, found by a scan of the text."""
     out: list[tuple[int, int, str, int]] = []
     block = 0
     end = -1  # where the line before ended
@@ -779,18 +878,21 @@ def clean_page(text: str, *, title: str = "", guess_title: bool = True) -> Clean
     items = _page_lines(text)
     lines = [line for _, _, line, _ in items]
     counts = [_words(line) for line in lines]  # each line's words (lines are stripped)
-    author = _author_from(lines, counts)
     joined = "\n".join(lines)
-    source = guess_source(joined)
     # every line lower-cased by one call (no line holds a "\n", and lower-casing reads no
     # letter across one)
-    lows = joined.lower().split("\n") if lines else []
-    menus = _may_be_menu(joined)
+    low = joined.lower()
+    lows = low.split("\n") if lines else []
+    author = _author_from(lines, counts, low)
+    source = guess_source(joined)
+    marks = _menu_marks(joined)
     keep = [
-        not _is_noise(line, words, low, menus)
+        not _is_noise(line, words, low, marks)
         for line, words, low in zip(lines, counts, lows, strict=True)
     ]
-    listed = [_LIST_HEADING.match(line) is not None for line in lines]
+    listed = [
+        may_open(line, _LIST_OPENINGS) and _LIST_HEADING.match(line) is not None for line in lines
+    ]
     _drop_lists(lines, counts, listed, keep)
     _drop_footer(lines, counts, listed, keep)
     title_at = _drop_head(items, counts, lows, keep, title=title, guess_title=guess_title)
@@ -827,7 +929,7 @@ def _drop_lists(lines: list[str], counts: list[int], listed: list[bool], keep: l
             keep[i] = False
             continue
         if in_list:
-            if counts[i] >= 12 and _ends_sentence(line) and not _BULLET.match(line):
+            if counts[i] >= 12 and ends_sentence(line) and not _BULLET.match(line):
                 in_list = False
             else:
                 keep[i] = False
@@ -839,7 +941,7 @@ def _drop_footer(lines: list[str], counts: list[int], listed: list[bool], keep: 
     total = sum(map(len, lines)) or 1
     seen = 0
     for i, line in enumerate(lines):
-        if seen >= 0.4 * total and (listed[i] or _FOOTER_START.match(line)):
+        if seen >= 0.4 * total and (listed[i] or _is_footer_start(line)):
             rest = [j for j in range(i + 1, len(lines)) if keep[j]]
             if all(counts[j] < _BODY_WORDS for j in rest):
                 for j in range(i, len(lines)):
@@ -879,7 +981,7 @@ def _drop_head(
         ):
             keep[first] = False
             return first
-        if counts[first] >= 4 or _ends_sentence(line):
+        if counts[first] >= 4 or ends_sentence(line):
             return None
         keep[first] = False
         first = next((i for i in range(first + 1, len(lines)) if keep[i]), None)

@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from geo import article, clean
+from geo import article, clean, dates
 
 # Pieces random texts are made of: words, bylines, credits, outlets, and the characters
 # that need care (odd cases, spaces that are not " ", line breaks, controls).
@@ -35,11 +35,12 @@ PIECES = [
 # fmt: on
 
 
-def _texts(seed: int, count: int, pieces: int = 40) -> list[str]:
+def _texts(seed: int, count: int, pieces: int = 40, more: list[str] | None = None) -> list[str]:
     rnd = random.Random(seed)
+    choices = PIECES + (more or []) * 4
     return [
         "".join(
-            rnd.choice(PIECES) + rnd.choice(["", " ", " ", "\n"])
+            rnd.choice(choices) + rnd.choice(["", " ", " ", "\n"])
             for _ in range(rnd.randint(0, pieces))
         )
         for _ in range(count)
@@ -48,8 +49,9 @@ def _texts(seed: int, count: int, pieces: int = 40) -> list[str]:
 
 def test_words_counted_in_bytes_as_the_pattern_counts() -> None:
     for text in _texts(1, 3000) + ["", "ab", "a b", "é", "éa", "ab½c", "x_y", "ab\ud800cd"]:
-        expected = 100 if len(text) > 600 else len(clean._WORD.findall(text))
-        assert clean._words(text) == expected, text
+        count = len(dates._WORD.findall(text))
+        assert dates.count_words(text) == count, text
+        assert clean._words(text) == (100 if len(text) > 600 else count), text
 
 
 def test_sentence_and_line_ends_as_their_patterns() -> None:
@@ -59,7 +61,7 @@ def test_sentence_and_line_ends_as_their_patterns() -> None:
     samples += [s + "\n" for s in samples[:500]] + [s + "\n\n" for s in samples[:100]]
     samples += ["", "\n", ".", ".\n", "a.)”’", 'a."\n', "a.\n\n", "a)", "?]]]", "”"]
     for text in samples:
-        assert clean._ends_sentence(text) == bool(sentence.search(text)), repr(text)
+        assert dates.ends_sentence(text) == bool(sentence.search(text)), repr(text)
         assert clean._ends_line(text) == bool(line_end.search(text)), repr(text)
 
 
@@ -127,6 +129,20 @@ def test_literal_tree_finds_what_the_words_find() -> None:
         assert bool(tree.search(text)) == any(t in text for t in clean._TRIGGERS), text
 
 
+def test_the_triggers_found_by_their_rare_letters_wherever_they_are() -> None:
+    words = list(clean._TRIGGERS)
+    edges = words + [w[:-1] for w in words] + [w[1:] for w in words] + ["ie", "(c", "c)", "전"]
+    edges += [f"x{w}y" for w in words] + [w + w for w in words] + ["learn  more", "sign\n"]
+    rnd = random.Random(12)
+    mixed = [
+        " ".join(rnd.choice(words + ["the", "a", "of", "reported", "in"]) for _ in range(6))
+        for _ in range(500)
+    ]
+    for text in [t.lower() for t in _texts(3, 3000, pieces=8)] + edges + mixed:
+        expected = any(t in text for t in clean._TRIGGERS)
+        assert bool(clean._TRIGGER.search(text)) == expected, repr(text)
+
+
 def test_case_blind_text_holds_every_letter_the_engine_matches() -> None:
     for code in range(0x110000):
         char = chr(code)
@@ -162,7 +178,17 @@ def _plain_page_lines(text: str) -> list[tuple[int, int, str, int]]:
 
 def test_page_lines_as_the_plain_splitter() -> None:
     edges = ["", "\n", "a", "a\r\rb", "a\r \rb", "a\n\rb", "a\r\n\r\nb", " \u200b\n\ufeffx\u3000\n"]
-    for text in _texts(4, 3000) + edges:
+    edges += [
+        "\n\n",
+        " \n a \n\n b \n",
+        "\u00a0a\u00a0b\u00a0\n\n\x85c\u2028",
+        "a\x0c\n\x1c\nb",
+        "\n\na",
+    ]
+    # the texts without "\r", zero-width spaces or marks: lines split at "\n" and stripped
+    plain = [t for t in _texts(8, 6000, pieces=12) if not any(c in t for c in "\r\u200b\ufeff")]
+    assert len(plain) > 1000
+    for text in _texts(4, 3000) + plain + edges:
         assert clean._page_lines(text) == _plain_page_lines(text), repr(text)
 
 
@@ -177,7 +203,8 @@ def test_source_signals_as_plain_searches(seed: int) -> None:
                 return clean.canonical_outlet(m.group("o"))
         return ""
 
-    for text in _texts(seed, 3000, pieces=25):
+    told = ["told", "tells", "informed", "xtold", "told\n", "Told"]
+    for text in _texts(seed, 3000, pieces=25) + _texts(seed, 2000, pieces=25, more=told):
         assert clean.guess_source(text) == plain(text), repr(text)
 
 
@@ -196,3 +223,183 @@ def test_a_page_ending_in_a_long_run_of_space_is_read() -> None:
     page = clean.clean_page(text)
     assert page.text == "Officials fined traders on March 7."
     assert [(x.start, x.end) for x in page.lines] == [(0, 23), (25, 60)]
+
+
+def test_a_line_tried_for_a_menu_with_its_pages_marks_only() -> None:
+    for text in _texts(9, 1500, pieces=30):
+        items = clean._page_lines(text)
+        marks = clean._menu_marks("\n".join(line for *_, line, _ in items))
+        for _, _, line, _ in items:
+            words, low = clean._words(line), line.lower()
+            expected = clean._is_noise(line, words, low)  # every mark looked for
+            assert clean._is_noise(line, words, low, marks) == expected, repr(line)
+
+
+def _plain_author_from(lines: list[str], counts: list[int]) -> str:
+    """_author_from as first written: every rule tried on every line."""
+    for i, line in enumerate(lines):
+        if clean._ABOUT_AUTHOR.match(line):
+            for follow in lines[i + 1 : i + 3]:
+                if 1 <= clean._words(follow) <= 5 and not dates.ends_sentence(follow):
+                    return follow.strip()
+    for line, words in zip(lines[:12], counts[:12], strict=True):
+        found = dates.find_dates(line) if words <= 10 else None
+        if found:
+            before = clean._BAR.split(line[: found[0][1]].strip())[0]
+            before = clean._BY.sub("", before).strip(" ,|-–")
+            if 2 <= clean._words(before) <= 5 and not clean._OUTLET_WORD.search(before):
+                return before
+    for line, words in zip(lines, counts, strict=True):
+        m = clean._BYLINE.match(line)
+        if m and words <= 10:
+            who = clean._AFFILIATION.split(m.group("who").strip())[0]
+            if not clean._OUTLET_WORD.search(who) and 1 <= clean._words(who) <= 5:
+                return who
+    for line, words in zip(lines, counts, strict=True):
+        m = clean._REPORTER_CREDIT.search(line)
+        if m and words <= 12:
+            return m.group("who")
+    for line in lines:
+        m = clean._AUTHOR_BIO.match(line)
+        if m:
+            return m.group("who")
+    return ""
+
+
+def test_author_found_as_by_trying_every_line() -> None:
+    extra = ["About the author", "ABOUT THE AUTHOR", "about  the author", "By Kim Ji-hye"]
+    extra += ["(reporter: Lee Min)", "Kim Ji-hye is a reporter for Daily NK.", "March 7, 2024"]
+    rnd = random.Random(10)
+    pages = []
+    for _ in range(3000):
+        lines = [
+            " ".join(rnd.choice(PIECES + extra) for _ in range(rnd.randint(1, 14))).strip()
+            for _ in range(rnd.randint(1, 8))
+        ]
+        pages.append([line for line in lines if line and "\n" not in line and "\r" not in line])
+    found = 0
+    for lines in pages:
+        counts = [clean._words(line) for line in lines]
+        expected = _plain_author_from(lines, counts)
+        low = "\n".join(lines).lower()
+        assert clean._author_from(lines, counts, low) == expected, lines
+        found += bool(expected)
+    assert found > 300
+
+
+def test_about_the_author_matched_regardless_of_case_only_in_ascii() -> None:
+    pattern = re.compile("[about hera]", re.IGNORECASE)
+    assert all(c.isascii() for c in map(chr, range(0x110000)) if pattern.fullmatch(c))
+
+
+def test_a_digit_of_the_patterns_is_a_decimal_character() -> None:
+    # so that a line opening otherwise than with "-" or one is not the weather
+    digit = re.compile(r"\d")
+    for char in map(chr, range(0x110000)):
+        assert bool(digit.fullmatch(char)) == char.isdecimal(), hex(ord(char))
+    lines = ["-3°C", "12 °F", "25°", "٣٠°", "-", "3", "12 km", "F", "²°", "-x"] + _texts(11, 500, 4)
+    for line in lines:
+        assert clean._is_weather(line) == bool(clean._WEATHER.match(line)), repr(line)
+
+
+def _first_characters(items: list[tuple[Any, Any]]) -> set[str]:
+    """The characters each alternative of the parsed ``items`` opens with, each a literal."""
+    op, arg = items[0]
+    if op is sre_c.LITERAL:
+        return {chr(arg)}
+    if op is sre_c.SUBPATTERN:
+        return _first_characters(list(arg[3]))
+    assert op is sre_c.BRANCH, op  # the gate knows literals and choices of them only
+    return set().union(*(_first_characters(list(branch)) for branch in arg[1]))
+
+
+@pytest.mark.parametrize(
+    ("pattern", "letters"),
+    [
+        (clean._LIST_HEADING, clean._LIST_OPENINGS),
+        (dates._LIST_HEADINGS, dates._LIST_OPENINGS),
+        (clean._FOOTER_START, clean._FOOTER_OPENINGS),
+        (clean._BYLINE, clean._BYLINE_OPENINGS),
+    ],
+)
+def test_a_gated_line_pattern_opens_with_one_of_its_letters(pattern: Any, letters: Any) -> None:
+    items = list(sre_parse.parse(pattern.pattern, pattern.flags))
+    # "^", then "\W*" (which takes no word character), then the alternatives
+    assert items[0] == (sre_c.AT, sre_c.AT_BEGINNING)
+    assert items[1][0] is sre_c.MAX_REPEAT and items[1][1][:2] == (0, sre_c.MAXREPEAT)
+    assert list(items[1][1][2]) == [(sre_c.IN, [(sre_c.CATEGORY, sre_c.CATEGORY_NOT_WORD)])]
+    firsts = _first_characters(items[2:])
+    opening = re.compile("[" + "".join(sorted(firsts)) + "]", pattern.flags)
+    for char in map(chr, range(0x110000)):
+        if opening.fullmatch(char):
+            assert char in letters, hex(ord(char))
+    lines = ["Related", "ſee also", "İn other news", "Most read", "Top stories", "x", "_a"]
+    for line in lines + ["© 2024", "Copyright", "By Kim", "ＢＹ x", "Tags: a", "- by Kim Ji-hye"]:
+        if pattern.match(line):
+            assert dates.may_open(line, letters), line
+
+
+def test_a_word_character_is_a_letter_digit_or_underscore() -> None:
+    # so that a line opening with a character that is none of those may open with "\W*"
+    word = re.compile(r"\w")
+    for char in map(chr, range(0x110000)):
+        assert bool(word.fullmatch(char)) == (char.isalnum() or char == "_"), hex(ord(char))
+
+
+def _literal_openings(items: list[tuple[Any, Any]], start: str = "") -> set[tuple[str, bool]]:
+    """``(text, whole)`` for what the parsed ``items`` open with on a line that opens with
+    a word character: lower-cased literals, as far as they go (``whole``: to the end)."""
+    out = {(start, True)}
+    for op, arg in items:
+        ahead: set[tuple[str, bool]] = set()
+        for text, whole in out:
+            repeat = op in (sre_c.MAX_REPEAT, sre_c.MIN_REPEAT) and arg[0] == 0
+            spaces = [(sre_c.IN, [(sre_c.CATEGORY, sre_c.CATEGORY_NOT_WORD)])]
+            spaces2 = [(sre_c.IN, [(sre_c.CATEGORY, sre_c.CATEGORY_SPACE)])]
+            if not whole or op is sre_c.AT:
+                ahead.add((text, whole))
+            elif repeat and text == "" and list(arg[2]) in (spaces, spaces2):
+                ahead.add((text, True))  # "\W*" or "\s*" first: it takes no word character
+            elif op is sre_c.LITERAL:
+                ahead.add((text + chr(arg).lower(), True))
+            elif op is sre_c.SUBPATTERN:
+                ahead |= _literal_openings(list(arg[3]), text)
+            elif op is sre_c.BRANCH:
+                for branch in arg[1]:
+                    ahead |= _literal_openings(list(branch), text)
+            elif repeat and arg[1] == 1:  # something optional: without it, or with it
+                ahead |= {(text, True)} | _literal_openings(list(arg[2]), text)
+            else:
+                ahead.add((text, False))
+        out = ahead
+    return out
+
+
+def _spread(items: list[tuple[Any, Any]]) -> list[list[tuple[Any, Any]]]:
+    """The alternatives of the parsed ``items``, a choice after "^" (which the parser
+    takes out of "^a|^b") spread over it."""
+    if len(items) == 2 and items[0][0] is sre_c.AT and items[1][0] is sre_c.BRANCH:
+        return [[items[0], *branch] for branch in items[1][1][1]]
+    return [items]
+
+
+def test_an_anchored_rule_matches_a_line_opening_with_one_of_its_words() -> None:
+    for rule in clean._NOISE_PATTERNS:
+        for branch in [b for found in _branches(rule) for b in _spread(found)]:
+            for text, _ in _literal_openings(branch):
+                if text == "":  # the e-mail address alone: it holds "@"
+                    assert (sre_c.LITERAL, ord("@")) in branch, rule
+                elif text[0].isalnum() or text[0] == "_":
+                    assert any(text.startswith(w) for w in clean._ANCHORED_WORDS), text
+    assert len(_literal_openings(_branches(clean._NOISE_PATTERNS[0])[0])) > 1  # it reads
+
+
+def test_anchored_noise_as_the_rules_tried_on_every_line() -> None:
+    lines = [
+        "Read in Korean", "ſhare", "İmage: Yonhap", "KAKAO TALK", "kim@example.org", "x",
+        "Photo credit: AP", "한국어", "(End)", "※ note", "Tags: a", "The photo: x", "e-mail",
+    ]  # fmt: skip
+    for line in lines + [x.strip() for x in _texts(13, 3000, pieces=6)]:
+        if line:
+            low = line.lower()
+            assert clean._anchored_noise(line, low) == bool(clean._ANCHORED.match(line)), line
