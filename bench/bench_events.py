@@ -18,7 +18,9 @@ Run: python bench/bench_events.py [--quick] [--no-memory] [--repeat N]
    articles (JSON Lines files of 1,000), against the 1k run.  Target: 100k within 1.5×.
 
 The machine's other users share its cores, so figures move between runs: each throughput
-figure is the best of ``--repeat`` runs (3 unless told).
+figure is the best of ``--repeat`` runs (3 unless told).  Runs keep the modules' bytecode
+between them, as Python does unless told not to (``PYTHONDONTWRITEBYTECODE`` is unset for
+them: with it, every run would compile every module of the source tree again).
 """
 
 from __future__ import annotations
