@@ -252,9 +252,8 @@ def _one_of(words: Iterable[str]) -> str:
 
 @lru_cache(maxsize=1)
 def _token_pattern() -> re.Pattern[str]:
-    """The tokens that matter: words starting with a capital, Hangul or Chinese (group 1),
-    and the lowercase words that may continue or qualify a name (kind words, "of", "and";
-    group 2).
+    """The tokens that matter (group 1): words starting with a capital, Hangul or Chinese,
+    and the lowercase words that may continue or qualify a name (kind words, "of", "and").
 
     Each match opens with the character before its token (the text is searched with a space
     in front): a first character the engine can test in its C loop lets it skip most of the
@@ -273,8 +272,8 @@ def _token_pattern() -> re.Pattern[str]:
     # of Chinese needs an alternative of its own, which the engine would try at every space).
     capital = r"(?:[A-Z]|[^\W\d\x00-\x7f])"
     return re.compile(
-        rf"{before}(?:({capital}(?:[{w}’ʼ'\-]*[{w}])?)"
-        rf"|({_one_of(sorted(words))})(?![{w}’ʼ'\-]))"
+        rf"{before}({capital}(?:[{w}’ʼ'\-]*[{w}])?"
+        rf"|{_one_of(sorted(words))}(?![{w}’ʼ'\-]))"
     )
 
 
@@ -299,32 +298,63 @@ def _scan(text: str) -> tuple[list[_Tok], list[int], list[int]]:
     opens: list[int] = []
     plural: list[int] = []
     append = out.append
-    # Each match opens with the character before its token, one place early in the text
-    # searched (" " + text): the match's start is the token's start in ``text``.
+    seen = _READ_WORDS
+    new = object.__new__
+    # Each match is the character before its token and the token, one place early in the
+    # text searched (" " + text): the match's start is the token's start in ``text``.
     for m in _token_pattern().finditer(" " + text):
-        start, end = m.span()
-        end -= 1
         word = m[1]
-        if word is None:  # a listed lowercase word: its own lowercase form, no capital
-            word = m[2]
-            if word in _PLURAL_KINDS:
-                plural.append(len(out))
-            append(_Tok(word, start, end, word, False))
-            continue
         if word[-1] == "s" and len(word) > 2 and word[-2] in "'’ʼ":
-            word, end = word[:-2], end - 2
-        c = word[0]
+            word = word[:-2]
+        start = m.start()
+        read = seen.get(word)
+        if read is None:
+            read = _read_word(word)
+        low, cap, role = read
+        if role:
+            if role & _OPENS:
+                opens.append(len(out))
+            if role & _PLURAL:
+                plural.append(len(out))
+        # The slots set here: calling the class would run its __init__ through C, for
+        # every token (a third of the cost of reading a word).
+        tok = new(_Tok)
+        tok.text = word
+        tok.start = start
+        tok.end = start + len(word)
+        tok.low = low
+        tok.cap = cap
+        append(tok)
+    return out, opens, plural
+
+
+#: What :func:`_read_word` tells of a token: it may open a name, it is a plural kind word.
+_OPENS, _PLURAL = 1, 2
+_READ_WORDS: dict[str, tuple[str, bool, int]] = {}  # see _read_word
+
+
+def _read_word(word: str) -> tuple[str, bool, int]:
+    """Return a token's lowercase form (’ read as '), whether it is capitalised (Hangul and
+    Chinese count), and its role: :data:`_OPENS` and :data:`_PLURAL` or'd (remembered: it
+    comes from the word alone, and most words come back).
+
+    ``word`` is as the token pattern gives it: a listed lowercase word, or a word opening
+    with a capital, Hangul or Chinese.
+    """
+    c = word[0]
+    if "a" <= c <= "z":  # a listed lowercase word
+        low, cap = word, False
+    else:
         # An ASCII first letter here is a capital (the pattern's class leaves out a-z).
         cap = c < "\x80" or c.isupper() or "\uac00" <= c <= "\ud7a3" or "\u4e00" <= c <= "\u9fff"
-        low = word.lower()
-        if "’" in low:
-            low = low.replace("’", "'")
-        if cap and low not in _NO_START:
-            opens.append(len(out))
-        if low in _PLURAL_KINDS:  # "Rivers" too
-            plural.append(len(out))
-        append(_Tok(word, start, end, low, cap))
-    return out, opens, plural
+        low = word.lower().replace("’", "'")
+    role = (_OPENS if cap and low not in _NO_START else 0) | (
+        _PLURAL if low in _PLURAL_KINDS else 0
+    )
+    if len(_READ_WORDS) > 100_000:
+        _READ_WORDS.clear()
+    read = _READ_WORDS[word] = (low, cap, role)
+    return read
 
 
 @lru_cache(maxsize=100_000)

@@ -18,12 +18,15 @@ from gazetteer import Gazetteer
 from geo.linking import Linker, Mention
 from geo.mentions import (
     _CONTINUE,
+    _NO_START,
+    _PLURAL_KINDS,
     _WORKERS,
     KIND_WORDS,
     SMALL_PLACE_WORDS,
     MentionFinder,
     Span,
     _one_of,
+    _scan,
     _span,
     tokenize,
 )
@@ -103,6 +106,18 @@ def test_tokens_beside_every_character_are_those_of_the_plain_pattern() -> None:
     for c in map(chr, [*range(1, 0xD800), *range(0xE000, 0x10000), *astral]):
         text = f"{c}Hyesan{c}county{c}A{c}b{c}of {c}"
         assert _fields(text) == _plain_tokens(text), hex(ord(c))
+
+
+def test_openers_and_plural_kind_words_are_read_from_the_tokens() -> None:
+    # The words' readings are remembered: each text is read twice, the second time from them.
+    rng = random.Random(7)
+    words = ["Hyesan", "Rivers", "rivers", "The", "the", "North", "Kim’s", "county", "of", "丹东"]
+    for _ in range(2_000):
+        text = " ".join(rng.choice(words) for _ in range(rng.randint(0, 12)))
+        for _ in range(2):
+            toks, opens, plural = _scan(text)
+            assert opens == [i for i, t in enumerate(toks) if t.cap and t.low not in _NO_START]
+            assert plural == [i for i, t in enumerate(toks) if t.low in _PLURAL_KINDS]
 
 
 def test_a_quick_span_is_the_span() -> None:
