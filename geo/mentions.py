@@ -374,6 +374,31 @@ def _spelt(name: str) -> str:
     return "".join(tokens(name))
 
 
+def _written_alone(text: str, word: str) -> bool | None:
+    """Return whether :data:`_LOWER_WORD` finds ``word`` among the words of ``text`` when
+    the writings of ``word`` in it tell, None when they do not.
+
+    A word of letters a-z is found when one of its writings has no letter, digit, ``-``
+    or apostrophe on either side, and not when none has no letter, digit or ``-`` on
+    either side; a writing beside an apostrophe ("Hyesan’s" holds "s") needs the text's
+    words.  (Most words asked about are written a few times at most, where the text's
+    words are hundreds.)
+    """
+    if not (word.isascii() and word.isalpha() and word.islower()):
+        return None if "'" in word or "’" in word else False
+    beside = False
+    # The word first, then what is before it: the engine looks for a pattern's opening
+    # letters at C speed, where a lookbehind first would be tried at every character.
+    for m in re.finditer(rf"{word}(?<![\w-]{word})(?![\w-])", text):
+        start, end = m.span()
+        if text[start - 1 : start] not in _APOSTROPHES and text[end : end + 1] not in _APOSTROPHES:
+            return True
+        beside = True
+    return None if beside else False
+
+
+_APOSTROPHES = ("'", "’")
+
 #: Characters between two tokens that end a name.
 _GAP_STOPS = frozenset('.,;:!?()"“”\n')
 
@@ -539,10 +564,14 @@ class MentionFinder:
         return out
 
     def _written_lowercase(self, text: str, word: str) -> bool:
-        """Return True when ``text`` also writes ``word`` in lowercase (a common word)."""
+        """Return True when ``text`` also writes ``word`` in lowercase (a common word): when
+        :data:`_LOWER_WORD` finds it among the text's words."""
         if word not in text:  # no need to collect the text's lowercase words
             return False
         if self._lowercase is None:
+            found = _written_alone(text, word)
+            if found is not None:  # told by the word's own writings
+                return found
             self._lowercase = set(_LOWER_WORD.findall(text))
         return word in self._lowercase
 

@@ -18,6 +18,7 @@ from gazetteer import Gazetteer
 from geo.linking import Linker, Mention
 from geo.mentions import (
     _CONTINUE,
+    _LOWER_WORD,
     _NO_START,
     _PLURAL_KINDS,
     _WORKERS,
@@ -28,6 +29,7 @@ from geo.mentions import (
     _one_of,
     _scan,
     _span,
+    _written_alone,
     tokenize,
 )
 
@@ -118,6 +120,20 @@ def test_openers_and_plural_kind_words_are_read_from_the_tokens() -> None:
             toks, opens, plural = _scan(text)
             assert opens == [i for i, t in enumerate(toks) if t.cap and t.low not in _NO_START]
             assert plural == [i for i, t in enumerate(toks) if t.low in _PLURAL_KINDS]
+
+
+def test_a_word_told_by_its_writings_is_the_word_the_texts_words_hold() -> None:
+    pieces = ["s", "an", "san", "Hyesan", "hyesan", "'", "’", "-", " ", ".", "é", "9", "_", "ʼ"]
+    finder = MentionFinder(Gazetteer.default())
+    rng = random.Random(3)
+    for _ in range(20_000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 12)))
+        written = set(_LOWER_WORD.findall(text))  # the plain form: the text's words
+        finder._lowercase = None  # as a new text
+        for word in ("s", "san", "hyesan", "an's", "é", "Hyesan"):
+            found = _written_alone(text, word)
+            assert found is None or found == (word in written), (text, word)
+            assert finder._written_lowercase(text, word) == (word in written), (text, word)
 
 
 def test_a_quick_span_is_the_span() -> None:
