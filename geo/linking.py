@@ -95,9 +95,10 @@ class Mention:
     @classmethod
     def of(cls, span: Span, place: Place, confidence: float, matched_by: str) -> Mention:
         """Return the mention of ``place`` at ``span``."""
-        return cls._made(
-            span, place, place.name, place.kind, round(min(confidence, 1.0), 3), matched_by, ""
-        )
+        rounded = _ROUNDED.get(confidence)
+        if rounded is None:
+            rounded = _rounded(confidence)
+        return cls._made(span, place, place.name, place.kind, rounded, matched_by, "")
 
     @classmethod
     def through(cls, span: Span, place: Place) -> Mention:
@@ -141,6 +142,33 @@ class Mention:
             via=via,
         )
         return mention
+
+
+_ROUNDED: dict[float, float] = {}  # see _rounded
+
+
+def _rounded(confidence: float) -> float:
+    """Return a mention's confidence: ``confidence`` at most 1, to three places (remembered:
+    rounding to places is slow, and the scores a choice can have are few)."""
+    if len(_ROUNDED) > 10_000:
+        _ROUNDED.clear()
+    rounded = _ROUNDED[confidence] = round(min(confidence, 1.0), 3)
+    return rounded
+
+
+_KM: dict[tuple[float, float, float, float], float] = {}  # see _km
+
+
+def _km(a: Place, b: Place) -> float:
+    """Return the great-circle distance between two places in kilometres (remembered by
+    their points: the same pairs are measured article after article)."""
+    points = (a.lat, a.lon, b.lat, b.lon)
+    found = _KM.get(points)
+    if found is None:
+        if len(_KM) > 100_000:
+            _KM.clear()
+        found = _KM[points] = haversine_km(*points)
+    return found
 
 
 class _Sentences:
@@ -242,11 +270,7 @@ class _Context:
                 d2 = (other_lat - lat) ** 2 + scale * (other_lon - lon) ** 2
                 if d2 < best:
                     best, nearest = d2, other
-        km = (
-            math.inf
-            if nearest is None
-            else haversine_km(place.lat, place.lon, nearest.lat, nearest.lon)
-        )
+        km = math.inf if nearest is None else _km(place, nearest)
         self._near[(place.id, name_key)] = km
         return km
 

@@ -15,7 +15,8 @@ import re
 import pytest
 
 from gazetteer import Gazetteer
-from geo.linking import Linker, Mention
+from gazetteer.gazetteer import haversine_km
+from geo.linking import Linker, Mention, _km, _rounded
 from geo.mentions import (
     _CONTINUE,
     _LOWER_WORD,
@@ -213,6 +214,18 @@ _STORIES = [
     "Police in Hoeryong searched homes in Tokpong Village and Osan Dong for phones.",
     "Trucks left Tumen and Hunchun for Namyang; the Tumen and Amnok rivers froze.",
 ]
+
+
+def test_remembered_confidences_and_distances_are_those_computed() -> None:
+    rng = random.Random(5)
+    scores = [rng.uniform(0.5, 1.5) for _ in range(2_000)] + [0.5, 0.9125, 1.0, 1.0005, 2.0]
+    for score in scores + scores:  # the second time from memory
+        assert _rounded(score) == round(min(score, 1.0), 3)
+    gz = Gazetteer.default()
+    places = [gz.get(i) for i in ("kp.hyesan", "kp.sinuiju", "cn.dandong", "kp.pyongyang")]
+    for a in places + places:
+        for b in places:
+            assert _km(a, b) == haversine_km(a.lat, a.lon, b.lat, b.lon)
 
 
 def test_what_a_linker_read_before_does_not_change_an_article() -> None:
