@@ -16,6 +16,7 @@ import pytest
 
 from gazetteer import Gazetteer
 from gazetteer.gazetteer import haversine_km
+from gazetteer.names import key
 from geo.linking import Linker, Mention, _km, _rounded
 from geo.mentions import (
     _CONTINUE,
@@ -226,6 +227,19 @@ def test_remembered_confidences_and_distances_are_those_computed() -> None:
     for a in places + places:
         for b in places:
             assert _km(a, b) == haversine_km(a.lat, a.lon, b.lat, b.lon)
+
+
+def test_a_provinces_places_are_those_of_the_whole_table() -> None:
+    gz = Gazetteer.default()
+    table: dict[str, list[tuple[str, object]]] = {}  # the plain form: every province at once
+    for p in gz.places(source="curated"):
+        if p.admin1 and p.kind not in ("country", "province"):
+            for name in (p.name, *p.aliases):
+                if len(key(name)) >= 4:
+                    table.setdefault(p.admin1, []).append((key(name), p))
+    linker = Linker(gz)
+    for admin1 in [*table, "", "Nowhere"] + list(table):  # the second time from memory
+        assert linker._province_places(admin1) == table.get(admin1, [])
 
 
 def test_what_a_linker_read_before_does_not_change_an_article() -> None:
