@@ -257,16 +257,18 @@ def _token_pattern() -> re.Pattern[str]:
 
     Each match opens with the character before its token (the text is searched with a space
     in front): a first character the engine can test in its C loop lets it skip most of the
-    text, where a lookbehind would make it try a match at every position.
+    text, where a lookbehind would make it try a match at every position.  A match after a
+    letter beyond ASCII or ’ is none of the tokens (see :func:`_scan`).
     """
     words = _CONTINUE | set(KIND_WORDS) | set(SMALL_PLACE_WORDS) | _WORKERS | {"or"}
     # \w with its ASCII part spelt out: the engine tests a class's ranges as a bitmap before
     # its categories, so an ASCII letter is placed without a Unicode table lookup.
     w = r"0-9A-Za-z_\w"
-    # The character before a token is one of [^\w’ʼ'\-]: tested as any but an ASCII word
-    # character, ' or - (a bitmap alone, where \w would look up the Unicode tables for
-    # every space), then, looking back at it, as no other letter and no ’ (ʼ is a letter).
-    before = r"[^0-9A-Za-z_'\-](?<![^\x00-\x7f\W])(?<!’)"
+    # The character before a token is one of [^\w’ʼ'\-]: tested here as any but an ASCII
+    # word character, ' or - (a bitmap alone, where \w would look up the Unicode tables for
+    # every space); a match after another letter or ’ (ʼ is a letter) is left out by _scan,
+    # for the few tokens found, not at every space the engine tries.
+    before = r"[^0-9A-Za-z_'\-]"
     # A capital: A-Z, or beyond ASCII a letter that is no digit ([^\W\d_a-z] in two parts,
     # an ASCII capital placed by the bitmap).  Hangul and Chinese are such letters (no run
     # of Chinese needs an alternative of its own, which the engine would try at every space).
@@ -302,11 +304,17 @@ def _scan(text: str) -> tuple[list[_Tok], list[int], list[int]]:
     new = object.__new__
     # Each match is the character before its token and the token, one place early in the
     # text searched (" " + text): the match's start is the token's start in ``text``.
-    for m in _token_pattern().finditer(" " + text):
+    padded = " " + text
+    for m in _token_pattern().finditer(padded):
+        start = m.start()
+        # A match after a letter beyond ASCII or ’ is no token; the search goes on after it
+        # as it would have with a lookbehind (none of the match's characters, each a letter,
+        # digit, ', -, ’ or ʼ, may be before a token).
+        if padded[start] > "\x7f" and _letter_or_apostrophe(padded[start]):
+            continue
         word = m[1]
         if word[-1] == "s" and len(word) > 2 and word[-2] in "'’ʼ":
             word = word[:-2]
-        start = m.start()
         read = seen.get(word)
         if read is None:
             read = _read_word(word)
@@ -326,6 +334,11 @@ def _scan(text: str) -> tuple[list[_Tok], list[int], list[int]]:
         tok.cap = cap
         append(tok)
     return out, opens, plural
+
+
+def _letter_or_apostrophe(c: str) -> bool:
+    """Return True for a character that is \\w to the regex engine, or ’."""
+    return c == "’" or c.isalnum() or c == "_"
 
 
 #: What :func:`_read_word` tells of a token: it may open a name, it is a plural kind word.
