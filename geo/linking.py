@@ -95,9 +95,10 @@ class Mention:
     @classmethod
     def of(cls, span: Span, place: Place, confidence: float, matched_by: str) -> Mention:
         """Return the mention of ``place`` at ``span``."""
-        return cls._made(
-            span, place, place.name, place.kind, round(min(confidence, 1.0), 3), matched_by, ""
-        )
+        rounded = _ROUNDED.get(confidence)
+        if rounded is None:
+            rounded = _rounded(confidence)
+        return cls._made(span, place, place.name, place.kind, rounded, matched_by, "")
 
     @classmethod
     def through(cls, span: Span, place: Place) -> Mention:
@@ -141,6 +142,33 @@ class Mention:
             via=via,
         )
         return mention
+
+
+_ROUNDED: dict[float, float] = {}  # see _rounded
+
+
+def _rounded(confidence: float) -> float:
+    """Return a mention's confidence: ``confidence`` at most 1, to three places (remembered:
+    rounding to places is slow, and the scores a choice can have are few)."""
+    if len(_ROUNDED) > 10_000:
+        _ROUNDED.clear()
+    rounded = _ROUNDED[confidence] = round(min(confidence, 1.0), 3)
+    return rounded
+
+
+_KM: dict[tuple[float, float, float, float], float] = {}  # see _km
+
+
+def _km(a: Place, b: Place) -> float:
+    """Return the great-circle distance between two places in kilometres (remembered by
+    their points: the same pairs are measured article after article)."""
+    points = (a.lat, a.lon, b.lat, b.lon)
+    found = _KM.get(points)
+    if found is None:
+        if len(_KM) > 100_000:
+            _KM.clear()
+        found = _KM[points] = haversine_km(*points)
+    return found
 
 
 class _Sentences:
@@ -242,11 +270,7 @@ class _Context:
                 d2 = (other_lat - lat) ** 2 + scale * (other_lon - lon) ** 2
                 if d2 < best:
                     best, nearest = d2, other
-        km = (
-            math.inf
-            if nearest is None
-            else haversine_km(place.lat, place.lon, nearest.lat, nearest.lon)
-        )
+        km = math.inf if nearest is None else _km(place, nearest)
         self._near[(place.id, name_key)] = km
         return km
 
@@ -345,7 +369,8 @@ class Linker:
         self._sentences = _Sentences([])
         self._cache: dict[str, list[Candidate]] = {}
         self._readings: dict[tuple[str, bool], _Reading] = {}  # see _read
-        self._by_admin1: dict[str, list[tuple[str, Place]]] | None = None
+        self._by_admin1: dict[str, list[tuple[str, Place]]] = {}  # see _province_places
+        self._curated: list[Place] | None = None  # the curated places inside a province
         self._pools: dict[tuple[str, str, int], list[tuple[str, Place]]] = {}  # see _sized
         self._keys_of: dict[str, list[str]] = {}  # see _typo_keys
 
@@ -695,18 +720,26 @@ class Linker:
                     winner.place, winner.score, winner.matched_by, winner.ambiguous, False
                 )
 
-    def _province_places(self) -> dict[str, list[tuple[str, Place]]]:
-        """Return (key, place) of the curated places under each province name (built once)."""
-        if self._by_admin1 is None:
-            table: dict[str, list[tuple[str, Place]]] = {}
-            for p in self.gz.places(source="curated"):
-                if p.admin1 and p.kind not in ("country", "province"):
-                    for name in (p.name, *p.aliases):
-                        k = key(name)
-                        if len(k) >= 4:
-                            table.setdefault(p.admin1, []).append((k, p))
-            self._by_admin1 = table
-        return self._by_admin1
+    def _province_places(self, admin1: str) -> list[tuple[str, Place]]:
+        """Return (key, place) of the curated places under the province ``admin1``, by
+        place and name in the gazetteer's order (remembered; a province's keys are made
+        when it is first asked about: an archive's articles name few provinces)."""
+        table = self._by_admin1.get(admin1)
+        if table is None:
+            if self._curated is None:
+                self._curated = [
+                    p
+                    for p in self.gz.places(source="curated")
+                    if p.admin1 and p.kind not in ("country", "province")
+                ]
+            table = self._by_admin1[admin1] = [
+                (k, p)
+                for p in self._curated
+                if p.admin1 == admin1
+                for k in map(key, (p.name, *p.aliases))
+                if len(k) >= 4
+            ]
+        return table
 
     def _typo_keys(self, place: Place) -> list[str]:
         """Return the distinct keys of at least four letters of a place's name and first
@@ -734,7 +767,7 @@ class Linker:
             kinds = _KIND_GROUPS.get(kind_hint, {kind_hint}) if kind_hint else None
             pool = [
                 (k, p)
-                for k, p in self._province_places().get(admin1, ())
+                for k, p in self._province_places(admin1)
                 if abs(len(k) - size) <= 2 and (kinds is None or p.kind in kinds)
             ]
             self._pools[(admin1, kind_hint, size)] = pool

@@ -252,29 +252,30 @@ def _one_of(words: Iterable[str]) -> str:
 
 @lru_cache(maxsize=1)
 def _token_pattern() -> re.Pattern[str]:
-    """The tokens that matter: words starting with a capital, Hangul or Chinese (group 1),
-    and the lowercase words that may continue or qualify a name (kind words, "of", "and";
-    group 2).
+    """The tokens that matter (group 1): words starting with a capital, Hangul or Chinese,
+    and the lowercase words that may continue or qualify a name (kind words, "of", "and").
 
     Each match opens with the character before its token (the text is searched with a space
     in front): a first character the engine can test in its C loop lets it skip most of the
-    text, where a lookbehind would make it try a match at every position.
+    text, where a lookbehind would make it try a match at every position.  A match after a
+    letter beyond ASCII or ’ is none of the tokens (see :func:`_scan`).
     """
     words = _CONTINUE | set(KIND_WORDS) | set(SMALL_PLACE_WORDS) | _WORKERS | {"or"}
     # \w with its ASCII part spelt out: the engine tests a class's ranges as a bitmap before
     # its categories, so an ASCII letter is placed without a Unicode table lookup.
     w = r"0-9A-Za-z_\w"
-    # The character before a token is one of [^\w’ʼ'\-]: tested as any but an ASCII word
-    # character, ' or - (a bitmap alone, where \w would look up the Unicode tables for
-    # every space), then, looking back at it, as no other letter and no ’ (ʼ is a letter).
-    before = r"[^0-9A-Za-z_'\-](?<![^\x00-\x7f\W])(?<!’)"
+    # The character before a token is one of [^\w’ʼ'\-]: tested here as any but an ASCII
+    # word character, ' or - (a bitmap alone, where \w would look up the Unicode tables for
+    # every space); a match after another letter or ’ (ʼ is a letter) is left out by _scan,
+    # for the few tokens found, not at every space the engine tries.
+    before = r"[^0-9A-Za-z_'\-]"
     # A capital: A-Z, or beyond ASCII a letter that is no digit ([^\W\d_a-z] in two parts,
     # an ASCII capital placed by the bitmap).  Hangul and Chinese are such letters (no run
     # of Chinese needs an alternative of its own, which the engine would try at every space).
     capital = r"(?:[A-Z]|[^\W\d\x00-\x7f])"
     return re.compile(
-        rf"{before}(?:({capital}(?:[{w}’ʼ'\-]*[{w}])?)"
-        rf"|({_one_of(sorted(words))})(?![{w}’ʼ'\-]))"
+        rf"{before}({capital}(?:[{w}’ʼ'\-]*[{w}])?"
+        rf"|{_one_of(sorted(words))}(?![{w}’ʼ'\-]))"
     )
 
 
@@ -299,32 +300,74 @@ def _scan(text: str) -> tuple[list[_Tok], list[int], list[int]]:
     opens: list[int] = []
     plural: list[int] = []
     append = out.append
-    # Each match opens with the character before its token, one place early in the text
-    # searched (" " + text): the match's start is the token's start in ``text``.
-    for m in _token_pattern().finditer(" " + text):
-        start, end = m.span()
-        end -= 1
-        word = m[1]
-        if word is None:  # a listed lowercase word: its own lowercase form, no capital
-            word = m[2]
-            if word in _PLURAL_KINDS:
-                plural.append(len(out))
-            append(_Tok(word, start, end, word, False))
+    seen = _READ_WORDS
+    new = object.__new__
+    # Each match is the character before its token and the token, one place early in the
+    # text searched (" " + text): the match's start is the token's start in ``text``.
+    padded = " " + text
+    for m in _token_pattern().finditer(padded):
+        start = m.start()
+        # A match after a letter beyond ASCII or ’ is no token; the search goes on after it
+        # as it would have with a lookbehind (none of the match's characters, each a letter,
+        # digit, ', -, ’ or ʼ, may be before a token).
+        if padded[start] > "\x7f" and _letter_or_apostrophe(padded[start]):
             continue
+        word = m[1]
         if word[-1] == "s" and len(word) > 2 and word[-2] in "'’ʼ":
-            word, end = word[:-2], end - 2
-        c = word[0]
+            word = word[:-2]
+        read = seen.get(word)
+        if read is None:
+            read = _read_word(word)
+        low, cap, role = read
+        if role:
+            if role & _OPENS:
+                opens.append(len(out))
+            if role & _PLURAL:
+                plural.append(len(out))
+        # The slots set here: calling the class would run its __init__ through C, for
+        # every token (a third of the cost of reading a word).
+        tok = new(_Tok)
+        tok.text = word
+        tok.start = start
+        tok.end = start + len(word)
+        tok.low = low
+        tok.cap = cap
+        append(tok)
+    return out, opens, plural
+
+
+def _letter_or_apostrophe(c: str) -> bool:
+    """Return True for a character that is \\w to the regex engine, or ’."""
+    return c == "’" or c.isalnum() or c == "_"
+
+
+#: What :func:`_read_word` tells of a token: it may open a name, it is a plural kind word.
+_OPENS, _PLURAL = 1, 2
+_READ_WORDS: dict[str, tuple[str, bool, int]] = {}  # see _read_word
+
+
+def _read_word(word: str) -> tuple[str, bool, int]:
+    """Return a token's lowercase form (’ read as '), whether it is capitalised (Hangul and
+    Chinese count), and its role: :data:`_OPENS` and :data:`_PLURAL` or'd (remembered: it
+    comes from the word alone, and most words come back).
+
+    ``word`` is as the token pattern gives it: a listed lowercase word, or a word opening
+    with a capital, Hangul or Chinese.
+    """
+    c = word[0]
+    if "a" <= c <= "z":  # a listed lowercase word
+        low, cap = word, False
+    else:
         # An ASCII first letter here is a capital (the pattern's class leaves out a-z).
         cap = c < "\x80" or c.isupper() or "\uac00" <= c <= "\ud7a3" or "\u4e00" <= c <= "\u9fff"
-        low = word.lower()
-        if "’" in low:
-            low = low.replace("’", "'")
-        if cap and low not in _NO_START:
-            opens.append(len(out))
-        if low in _PLURAL_KINDS:  # "Rivers" too
-            plural.append(len(out))
-        append(_Tok(word, start, end, low, cap))
-    return out, opens, plural
+        low = word.lower().replace("’", "'")
+    role = (_OPENS if cap and low not in _NO_START else 0) | (
+        _PLURAL if low in _PLURAL_KINDS else 0
+    )
+    if len(_READ_WORDS) > 100_000:
+        _READ_WORDS.clear()
+    read = _READ_WORDS[word] = (low, cap, role)
+    return read
 
 
 @lru_cache(maxsize=100_000)
@@ -343,6 +386,31 @@ def _spelt(name: str) -> str:
     """Return a name's tokens run together (case and diacritics folded, suffixes kept)."""
     return "".join(tokens(name))
 
+
+def _written_alone(text: str, word: str) -> bool | None:
+    """Return whether :data:`_LOWER_WORD` finds ``word`` among the words of ``text`` when
+    the writings of ``word`` in it tell, None when they do not.
+
+    A word of letters a-z is found when one of its writings has no letter, digit, ``-``
+    or apostrophe on either side, and not when none has no letter, digit or ``-`` on
+    either side; a writing beside an apostrophe ("Hyesan’s" holds "s") needs the text's
+    words.  (Most words asked about are written a few times at most, where the text's
+    words are hundreds.)
+    """
+    if not (word.isascii() and word.isalpha() and word.islower()):
+        return None if "'" in word or "’" in word else False
+    beside = False
+    # The word first, then what is before it: the engine looks for a pattern's opening
+    # letters at C speed, where a lookbehind first would be tried at every character.
+    for m in re.finditer(rf"{word}(?<![\w-]{word})(?![\w-])", text):
+        start, end = m.span()
+        if text[start - 1 : start] not in _APOSTROPHES and text[end : end + 1] not in _APOSTROPHES:
+            return True
+        beside = True
+    return None if beside else False
+
+
+_APOSTROPHES = ("'", "’")
 
 #: Characters between two tokens that end a name.
 _GAP_STOPS = frozenset('.,;:!?()"“”\n')
@@ -509,10 +577,14 @@ class MentionFinder:
         return out
 
     def _written_lowercase(self, text: str, word: str) -> bool:
-        """Return True when ``text`` also writes ``word`` in lowercase (a common word)."""
+        """Return True when ``text`` also writes ``word`` in lowercase (a common word): when
+        :data:`_LOWER_WORD` finds it among the text's words."""
         if word not in text:  # no need to collect the text's lowercase words
             return False
         if self._lowercase is None:
+            found = _written_alone(text, word)
+            if found is not None:  # told by the word's own writings
+                return found
             self._lowercase = set(_LOWER_WORD.findall(text))
         return word in self._lowercase
 

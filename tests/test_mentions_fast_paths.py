@@ -15,16 +15,23 @@ import re
 import pytest
 
 from gazetteer import Gazetteer
-from geo.linking import Linker, Mention
+from gazetteer.gazetteer import haversine_km
+from gazetteer.names import key
+from geo.linking import Linker, Mention, _km, _rounded
 from geo.mentions import (
     _CONTINUE,
+    _LOWER_WORD,
+    _NO_START,
+    _PLURAL_KINDS,
     _WORKERS,
     KIND_WORDS,
     SMALL_PLACE_WORDS,
     MentionFinder,
     Span,
     _one_of,
+    _scan,
     _span,
+    _written_alone,
     tokenize,
 )
 
@@ -105,6 +112,32 @@ def test_tokens_beside_every_character_are_those_of_the_plain_pattern() -> None:
         assert _fields(text) == _plain_tokens(text), hex(ord(c))
 
 
+def test_openers_and_plural_kind_words_are_read_from_the_tokens() -> None:
+    # The words' readings are remembered: each text is read twice, the second time from them.
+    rng = random.Random(7)
+    words = ["Hyesan", "Rivers", "rivers", "The", "the", "North", "Kim’s", "county", "of", "丹东"]
+    for _ in range(2_000):
+        text = " ".join(rng.choice(words) for _ in range(rng.randint(0, 12)))
+        for _ in range(2):
+            toks, opens, plural = _scan(text)
+            assert opens == [i for i, t in enumerate(toks) if t.cap and t.low not in _NO_START]
+            assert plural == [i for i, t in enumerate(toks) if t.low in _PLURAL_KINDS]
+
+
+def test_a_word_told_by_its_writings_is_the_word_the_texts_words_hold() -> None:
+    pieces = ["s", "an", "san", "Hyesan", "hyesan", "'", "’", "-", " ", ".", "é", "9", "_", "ʼ"]
+    finder = MentionFinder(Gazetteer.default())
+    rng = random.Random(3)
+    for _ in range(20_000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 12)))
+        written = set(_LOWER_WORD.findall(text))  # the plain form: the text's words
+        finder._lowercase = None  # as a new text
+        for word in ("s", "san", "hyesan", "an's", "é", "Hyesan"):
+            found = _written_alone(text, word)
+            assert found is None or found == (word in written), (text, word)
+            assert finder._written_lowercase(text, word) == (word in written), (text, word)
+
+
 def test_a_quick_span_is_the_span() -> None:
     for args in [
         ("Hyesan", 3, 9, "hyesan"),
@@ -182,6 +215,31 @@ _STORIES = [
     "Police in Hoeryong searched homes in Tokpong Village and Osan Dong for phones.",
     "Trucks left Tumen and Hunchun for Namyang; the Tumen and Amnok rivers froze.",
 ]
+
+
+def test_remembered_confidences_and_distances_are_those_computed() -> None:
+    rng = random.Random(5)
+    scores = [rng.uniform(0.5, 1.5) for _ in range(2_000)] + [0.5, 0.9125, 1.0, 1.0005, 2.0]
+    for score in scores + scores:  # the second time from memory
+        assert _rounded(score) == round(min(score, 1.0), 3)
+    gz = Gazetteer.default()
+    places = [gz.get(i) for i in ("kp.hyesan", "kp.sinuiju", "cn.dandong", "kp.pyongyang")]
+    for a in places + places:
+        for b in places:
+            assert _km(a, b) == haversine_km(a.lat, a.lon, b.lat, b.lon)
+
+
+def test_a_provinces_places_are_those_of_the_whole_table() -> None:
+    gz = Gazetteer.default()
+    table: dict[str, list[tuple[str, object]]] = {}  # the plain form: every province at once
+    for p in gz.places(source="curated"):
+        if p.admin1 and p.kind not in ("country", "province"):
+            for name in (p.name, *p.aliases):
+                if len(key(name)) >= 4:
+                    table.setdefault(p.admin1, []).append((key(name), p))
+    linker = Linker(gz)
+    for admin1 in [*table, "", "Nowhere"] + list(table):  # the second time from memory
+        assert linker._province_places(admin1) == table.get(admin1, [])
 
 
 def test_what_a_linker_read_before_does_not_change_an_article() -> None:
