@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import math
 import re
-from bisect import bisect_left, bisect_right
+from bisect import bisect_left, bisect_right, insort
 from collections.abc import Callable
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
@@ -230,12 +230,12 @@ class _Context:
                 self.admin1_pos[admin1] = [pos]
                 self.admin1_keys[admin1] = {name_key}
             else:
-                positions.append(pos)
+                insort(positions, pos)
                 self.admin1_keys[admin1].add(name_key)
         if country == "KP":
-            self.kp_pos.append(pos)
+            insort(self.kp_pos, pos)
         elif country == "KR":
-            self.kr_pos.append(pos)
+            insort(self.kr_pos, pos)
         point = kind in _POINT_KINDS or (kind == "province" and place.population)
         if point and place.id in self.anchors:
             self.anchor_keys[place.id].add(name_key)

@@ -158,3 +158,20 @@ def test_a_namesake_under_another_spelling_outside_the_written_province_is_no_pl
 def test_a_crossing_named_by_its_two_towns_is_that_crossing(linker: Linker) -> None:
     found = _by_surface(linker.mentions("Customs at the Tumen-Namyang crossing were closed."))
     assert found["Tumen-Namyang crossing"].kind == "bridge"
+
+
+def test_context_positions_stay_sorted_when_a_second_pass_adds_earlier_names(
+    linker: Linker,
+) -> None:
+    """The context is told of confident names, then again of every accepted one from the
+    text's start: the positions it searches by bisection must stay in order, or a name
+    told early is missed in its sentence."""
+    from geo.linking import _any_in, _Context
+
+    hyesan = linker.gz.resolve("Hyesan")[0].place
+    ctx = _Context()
+    ctx.add(hyesan, 50, "hyesan")  # the first pass: a confident name late in the text
+    ctx.add(hyesan, 10, "hyesan")  # the second: the same place named in the first sentence
+    assert ctx.admin1_pos[hyesan.admin1] == [10, 50]
+    assert ctx.admin1_in(5, 20) == {hyesan.admin1}
+    assert _any_in(ctx.kp_pos, 5, 20)
