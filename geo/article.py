@@ -16,9 +16,8 @@ import os
 import re
 import stat
 import warnings
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
-from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal
 
@@ -30,6 +29,7 @@ from geo.dates import (
     publication_date,
     sane_date,
 )
+from geo.sentences import sentences
 from nkmap.errors import DataError, FileError, NkmapError
 from nkmap.formats import formats
 
@@ -497,7 +497,7 @@ def _first_sentence(text: str, page: CleanedPage, limit: int = 120) -> str:
     if line is None:
         return ""
     chunk = text[line.start : line.end]
-    bounds = _sentences()(chunk)
+    bounds = sentences(chunk)
     if not bounds:
         return ""
     s, e, _ = bounds[0]
@@ -505,15 +505,6 @@ def _first_sentence(text: str, page: CleanedPage, limit: int = 120) -> str:
     if len(first) > limit:
         first = first[: limit - 1].rsplit(" ", 1)[0] + "…"
     return first
-
-
-@lru_cache(maxsize=1)
-def _sentences() -> Callable[[str], list[tuple[int, int, int]]]:
-    """Return :func:`geo.sentences.sentences` (imported when first needed, and only once:
-    an import statement in the function costs a microsecond at every call)."""
-    from geo.sentences import sentences
-
-    return sentences
 
 
 def article_from_text(

@@ -22,7 +22,8 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
-from geo.dates import CLOSERS, count_words, ends_sentence, find_dates, first_letters, may_open
+from geo.dates import find_dates
+from geo.lines import CLOSERS, count_words, ends_sentence, first_letters, may_open
 
 __all__ = [
     "CleanedPage",
@@ -394,7 +395,7 @@ def _ends_line(text: str) -> bool:
 
 
 def _words(text: str) -> int:
-    """Return the number of words in ``text`` (:func:`geo.dates.count_words`); past 600
+    """Return the number of words in ``text`` (:func:`geo.lines.count_words`); past 600
     characters, 100 (every noise rule asks about lines of a few dozen words, and counting
     long paragraphs is wasted time)."""
     return 100 if len(text) > 600 else count_words(text)

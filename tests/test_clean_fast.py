@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 
 from geo import article, clean, dates
+from geo import lines as page_lines
 
 # Pieces random texts are made of: words, bylines, credits, outlets, and the characters
 # that need care (odd cases, spaces that are not " ", line breaks, controls).
@@ -49,8 +50,8 @@ def _texts(seed: int, count: int, pieces: int = 40, more: list[str] | None = Non
 
 def test_words_counted_in_bytes_as_the_pattern_counts() -> None:
     for text in _texts(1, 3000) + ["", "ab", "a b", "é", "éa", "ab½c", "x_y", "ab\ud800cd"]:
-        count = len(dates._WORD.findall(text))
-        assert dates.count_words(text) == count, text
+        count = len(page_lines._WORD.findall(text))
+        assert page_lines.count_words(text) == count, text
         assert clean._words(text) == (100 if len(text) > 600 else count), text
 
 
@@ -61,7 +62,7 @@ def test_sentence_and_line_ends_as_their_patterns() -> None:
     samples += [s + "\n" for s in samples[:500]] + [s + "\n\n" for s in samples[:100]]
     samples += ["", "\n", ".", ".\n", "a.)”’", 'a."\n', "a.\n\n", "a)", "?]]]", "”"]
     for text in samples:
-        assert dates.ends_sentence(text) == bool(sentence.search(text)), repr(text)
+        assert page_lines.ends_sentence(text) == bool(sentence.search(text)), repr(text)
         assert clean._ends_line(text) == bool(line_end.search(text)), repr(text)
 
 
@@ -240,7 +241,7 @@ def _plain_author_from(lines: list[str], counts: list[int]) -> str:
     for i, line in enumerate(lines):
         if clean._ABOUT_AUTHOR.match(line):
             for follow in lines[i + 1 : i + 3]:
-                if 1 <= clean._words(follow) <= 5 and not dates.ends_sentence(follow):
+                if 1 <= clean._words(follow) <= 5 and not page_lines.ends_sentence(follow):
                     return follow.strip()
     for line, words in zip(lines[:12], counts[:12], strict=True):
         found = dates.find_dates(line) if words <= 10 else None
@@ -336,7 +337,7 @@ def test_a_gated_line_pattern_opens_with_one_of_its_letters(pattern: Any, letter
     lines = ["Related", "ſee also", "İn other news", "Most read", "Top stories", "x", "_a"]
     for line in lines + ["© 2024", "Copyright", "By Kim", "ＢＹ x", "Tags: a", "- by Kim Ji-hye"]:
         if pattern.match(line):
-            assert dates.may_open(line, letters), line
+            assert page_lines.may_open(line, letters), line
 
 
 def test_a_word_character_is_a_letter_digit_or_underscore() -> None:

@@ -14,6 +14,7 @@ import re
 from pathlib import Path
 
 from geo import article, dates
+from geo import lines as page_lines
 
 # Pieces random texts are made of: dates of every form and their parts, near misses, and
 # the characters the patterns look at around them.
@@ -124,7 +125,7 @@ def _page_texts(seed: int, count: int, pieces: int = 30) -> list[str]:
 
 
 def _plain_words(text: str) -> int:
-    return len(dates._WORD.findall(text))
+    return len(page_lines._WORD.findall(text))
 
 
 def _plain_publication_date(text: str) -> tuple[dt.date | None, str]:
