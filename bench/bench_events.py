@@ -10,10 +10,12 @@ Run: python bench/bench_events.py [--quick] [--no-memory] [--repeat N]
    baseline of the same run: a new process that loads the gazetteer, reads every file and
    looks up every capitalised word in a dictionary of place names.
    Targets: ≥ 1,000 articles/s with one job on real text, ≥ 1.8× that with two.
-   Then, from runs over 2,000 and 4,000 real files, the start that no core shortens and
-   the steady rate after it for each job count; and where one job's time goes on the real
-   text: imports and set-up once a process, and per article reading and cleaning, finding
-   and linking mentions, the event rules.
+   Then the ceiling for two jobs on this machine: two one-job runs started side by side,
+   each over half the real files (no pipeline between them, each paying the whole start),
+   against one job over all of them.  Then, from runs over 2,000 and 4,000 real files,
+   the start that no core shortens and the steady rate after it for each job count; and
+   where one job's time goes on the real text: imports and set-up once a process, and
+   per article reading and cleaning, finding and linking mentions, the event rules.
 2. Peak memory (max RSS) of ``nkmap events --jobs 1`` on 1k, 10k and 100k generated
    articles (JSON Lines files of 1,000), against the 1k run.  Target: 100k within 1.5×.
 
@@ -177,7 +179,53 @@ def throughput(work: Path, n: int, repeat: int = 3) -> None:
             )
     print("targets: ≥ 1,000 articles/s one job on real text; ≥ 1.8× that with two jobs")
     if len(corpora) > 1:
+        ceiling(work, real, n, repeat)
         steady(work, real, n, repeat)
+
+
+def _side_by_side(commands: list[list[str]], repeat: int) -> float:
+    """Return the wall-clock seconds of the fastest of ``repeat`` runs of ``commands`` all
+    started at once (until the last ends)."""
+    best = float("inf")
+    for _ in range(max(1, repeat)):
+        t = time.perf_counter()
+        running = [
+            subprocess.Popen(c, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            for c in commands
+        ]
+        for process in running:
+            process.wait()
+        best = min(best, time.perf_counter() - t)
+    return best
+
+
+def ceiling(work: Path, real: Path, n: int, repeat: int) -> None:
+    """Print what two jobs could reach at most on this machine: two one-job runs side by side,
+    each over half the real-text files, with no pipeline between them (each pays the whole
+    start: imports, gazetteer, patterns, cold caches), against one job over all of them."""
+    files = sorted(real.iterdir())
+    halves = [work / "devset-first-half", work / "devset-second-half"]
+    for folder, part in zip(halves, (files[: n // 2], files[n // 2 :]), strict=True):
+        folder.mkdir()
+        for path in part:
+            shutil.copyfile(path, folder / path.name)
+    whole = _timed(
+        _nkmap("events", str(real), "--jobs", "1", "-o", str(work / "c.geojson")), repeat
+    )[0]
+    pair = _side_by_side(
+        [
+            _nkmap("events", str(h), "--jobs", "1", "-o", str(work / f"c{i}.geojson"))
+            for i, h in enumerate(halves)
+        ],
+        repeat,
+    )
+    print(
+        f"\nceiling for two jobs (dev set text, best of {repeat}): one job over all {n:,} files "
+        f"{whole:.2f} s; two one-job runs side by side, each over half, {pair:.2f} s "
+        f"({whole / pair:.2f}× one job)"
+    )
+    for folder in halves:
+        shutil.rmtree(folder)
 
 
 def steady(work: Path, real: Path, n: int, repeat: int) -> None:
