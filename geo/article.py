@@ -42,6 +42,7 @@ __all__ = [
     "article_from_text",
     "expand_paths",
     "iter_article_files",
+    "list_paths",
     "read_article",
     "read_articles",
     "read_file",
@@ -189,41 +190,46 @@ def _suffix(name: str) -> str:
     return name[i:] if 0 < i < len(name) - 1 else ""
 
 
-def _walk(folder: Path, failures: list[ReadFailure]) -> list[Path]:
-    """The article files under ``folder``, sorted; each unreadable entry becomes a failure.
+def _child(folder: str, name: str) -> str:
+    """Return the path of ``name`` in ``folder`` (a path as :class:`~pathlib.Path` writes
+    it) as ``Path(folder) / name`` writes it, without making a Path."""
+    if folder == ".":
+        return name
+    return folder + name if folder.endswith(os.sep) else folder + os.sep + name
+
+
+def _walk_stream(folder: Path) -> Iterator[str | ReadFailure]:
+    """Yield the article files under ``folder`` in path order (as ``sorted`` orders their
+    paths), and each unreadable entry as a failure, as the walk meets them.
 
     Symbolic links to folders are followed, each folder once: a link leading back to a folder
     that contains it is a failure ("symlink loop"), not an endless walk.  Folders are read
-    top-down, each one's sub-folders in name order after its files (failures come in that
-    order); a folder's entry says whether it is a regular file, so most files need no stat.
+    top-down; a folder's failures (its sub-folders', then its files') come before its files,
+    and before those of its sub-folders.  A folder's entry says whether it is a regular file,
+    so most files need no stat.  Nothing but the folder being read is held: a walk of a
+    million files takes no more memory than a walk of ten.
     """
-    found: list[Path] = []
     seen = {os.path.realpath(folder)}
 
-    def unreadable(exc: OSError, where: str) -> None:
-        failures.append(
-            ReadFailure(str(exc.filename or where), f"cannot read folder: {exc.strerror or exc}")
-        )
-
-    def visit(root: str) -> None:
-        try:
-            with os.scandir(root) as listing:
-                entries = list(listing)
-        except OSError as exc:
-            unreadable(exc, root)
-            return
+    def visit(root: str) -> Iterator[str | ReadFailure]:
         dirs: list[str] = []
         names: list[tuple[str, bool]] = []  # (name, a regular file, known from the entry)
-        for entry in entries:
-            try:  # (following a link: its target's type, stated once for both questions)
-                is_dir = entry.is_dir()
-                regular = not is_dir and entry.is_file()
-            except OSError:
-                is_dir = regular = False
-            if is_dir:
-                dirs.append(entry.name)
-            else:
-                names.append((entry.name, regular))
+        try:
+            with os.scandir(root) as listing:
+                for entry in listing:  # (names kept, not entries: a folder may hold millions)
+                    try:  # (following a link: its target's type, stated once for both)
+                        is_dir = entry.is_dir()
+                        regular = not is_dir and entry.is_file()
+                    except OSError:
+                        is_dir = regular = False
+                    if is_dir:
+                        dirs.append(entry.name)
+                    else:
+                        names.append((entry.name, regular))
+        except OSError as exc:
+            where = str(exc.filename or root)
+            yield ReadFailure(where, f"cannot read folder: {exc.strerror or exc}")
+            return
         keep = []
         for d in sorted(dirs):
             if d.startswith("."):
@@ -233,26 +239,63 @@ def _walk(folder: Path, failures: list[ReadFailure]) -> list[Path]:
             if real in seen:
                 here = os.path.realpath(root)
                 if here == real or here.startswith(real.rstrip(os.sep) + os.sep):
-                    failures.append(ReadFailure(sub, f"symlink loop (leads back to {real})"))
+                    yield ReadFailure(sub, f"symlink loop (leads back to {real})")
                 continue  # else another link to a folder already read: its files are in
             seen.add(real)
             keep.append(d)
-        base = Path(root)
-        for name, regular in sorted(names):
+        base = str(Path(root))
+        names.sort()
+        good = []
+        for name, regular in names:
             suffix = _suffix(name).lower()
             if name.startswith(".") or _FOLDER_DOCS.match(name) or suffix not in ARTICLE_SUFFIXES:
                 continue  # told from the name alone, before a path is made for it
-            child = base / name
-            why = None if regular else _not_a_file(child)
+            child = _child(base, name)
+            why = None if regular else _not_a_file(Path(child))
             if why is not None:
-                failures.append(ReadFailure(str(child), why))
-            elif suffix != ".json" or not _is_sidecar(child):
-                found.append(child)
+                yield ReadFailure(child, why)
+            elif suffix != ".json" or not _is_sidecar(Path(child)):
+                good.append(name)
+        del names
+        # In path order: each sub-folder's files where its name sorts among the files'.
+        i = 0
         for d in keep:
-            visit(os.path.join(root, d))
+            while i < len(good) and good[i] < d:
+                yield _child(base, good[i])
+                i += 1
+            yield from visit(os.path.join(root, d))
+        for name in good[i:]:
+            yield _child(base, name)
 
-    visit(os.fspath(folder))
-    return sorted(found)
+    yield from visit(os.fspath(folder))
+
+
+def _walk(folder: Path, failures: list[ReadFailure]) -> list[Path]:
+    """Return the article files under ``folder`` in path order; each unreadable entry is
+    appended to ``failures`` (see :func:`_walk_stream`)."""
+    found = []
+    for item in _walk_stream(folder):
+        if isinstance(item, str):
+            found.append(Path(item))
+        else:
+            failures.append(item)
+    return found
+
+
+def _drop_named_sidecars(files: list[Path]) -> list[Path]:
+    """Return ``files`` without each ``.json`` file whose article (the same name as text or
+    HTML) is among them: a sidecar named beside its own article is read with it."""
+    if not any(_suffix(f.name).lower() == ".json" for f in files):
+        return files
+    chosen = {os.path.realpath(f) for f in files}
+    return [
+        f
+        for f in files
+        if f.suffix.lower() != ".json"
+        or not any(
+            os.path.realpath(f.with_suffix(s)) in chosen for s in (*TEXT_SUFFIXES, *HTML_SUFFIXES)
+        )
+    ]
 
 
 def expand_paths(
@@ -275,19 +318,38 @@ def expand_paths(
             files.extend(_walk(path, failures))
         else:
             files.append(path)
-    # a sidecar named beside its own article is read with it, not as an article
-    if not any(_suffix(f.name).lower() == ".json" for f in files):
-        return files, failures
-    chosen = {os.path.realpath(f) for f in files}
-    files = [
-        f
-        for f in files
-        if f.suffix.lower() != ".json"
-        or not any(
-            os.path.realpath(f.with_suffix(s)) in chosen for s in (*TEXT_SUFFIXES, *HTML_SUFFIXES)
-        )
-    ]
-    return files, failures
+    return _drop_named_sidecars(files), failures
+
+
+def list_paths(paths: Iterable[str | os.PathLike[str]]) -> Iterator[str | ReadFailure]:
+    """Yield what :func:`expand_paths` returns, as the walk finds it: each article file's path
+    (a string, as ``str`` writes the Path) and each failure, in order.  Only the names in the
+    folders being read are held, so listing a million files takes no more memory than the
+    largest folder's names.
+
+    The failures of the paths as given come first; a folder's failures come before its files.
+    A ``.json`` file named as well as a folder is checked against every file listed (it may be
+    a sidecar of one), so then the listing is made whole first.  Raises nothing.
+    """
+    given = [Path(raw) for raw in paths]
+    reasons = [_not_a_file(path) for path in given]
+    for path, why in zip(given, reasons, strict=True):
+        if why is not None:
+            yield ReadFailure(str(path), why)
+    readable = [path for path, why in zip(given, reasons, strict=True) if why is None]
+    folders = [path.is_dir() for path in readable]
+    named = [path for path, folder in zip(readable, folders, strict=True) if not folder]
+    if any(folders) and any(_suffix(p.name).lower() == ".json" for p in named):
+        files, failures = expand_paths(readable)
+        yield from failures
+        yield from map(str, files)
+        return
+    kept = {id(p) for p in _drop_named_sidecars(named)}
+    for path, folder in zip(readable, folders, strict=True):
+        if folder:
+            yield from _walk_stream(path)
+        elif id(path) in kept:
+            yield str(path)
 
 
 def iter_article_files(paths: Iterable[str | os.PathLike[str]]) -> Iterator[Path]:

@@ -2,9 +2,10 @@
 
 Every command that extracts events goes through :class:`Pipeline`: ``events``, ``mentions``
 and ``ingest`` write each batch as it arrives; ``map``, ``query``, ``static`` and ``summary``
-gather the batches' events (:func:`geo.inputs.load_events`).  Files are read and extracted
-in chunks of about :data:`CHUNK_BYTES`; only a few chunks are in flight at once, so memory
-stays flat however large the archive.
+gather the batches' events (:func:`geo.inputs.load_events`).  Folders are listed as the run
+goes (:func:`iter_chunks`), and files read and extracted in chunks of about
+:data:`CHUNK_BYTES`; only a few chunks are in flight at once, so memory stays flat however
+large the archive, and however many files it holds.
 
 With ``jobs > 1`` chunks go to worker processes and come back in input order, so the
 result is the same as with one job, row for row.  Each worker builds its own
@@ -20,6 +21,7 @@ from __future__ import annotations
 
 import datetime as dt
 import gc
+import itertools
 import os
 import sys
 import warnings
@@ -29,7 +31,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from geo.article import Article, ReadFailure, ReadWarning, expand_paths, read_listed
+from geo.article import Article, ReadFailure, ReadWarning, list_paths, read_listed
 from geo.event_records import ArticleResult, Event, events_frame
 from nkmap.errors import FileError, InputError, NkmapError
 
@@ -46,6 +48,7 @@ __all__ = [
     "Settings",
     "Worker",
     "default_jobs",
+    "iter_chunks",
     "plan_chunks",
 ]
 
@@ -102,7 +105,9 @@ class Batch:
 
 @dataclass(frozen=True)
 class Progress:
-    """How far a run has got (what a progress callback receives)."""
+    """How far a run has got (what a progress callback receives).  ``files_total`` counts the
+    files listed so far: the listing goes on as the run does, so it is final only near the
+    end of a large input."""
 
     files_done: int
     files_total: int
@@ -193,43 +198,42 @@ def _run_chunk(files: Sequence[str]) -> Batch:
     return _WORKER.run(files)
 
 
-def _size(path: Path) -> int:
+def _result(item: Future[Batch] | Batch) -> Batch:
+    return item if isinstance(item, Batch) else item.result()
+
+
+def _size(path: str) -> int:
     try:
-        return path.stat().st_size
+        return os.stat(path).st_size
     except OSError:  # the reader reports it
         return 0
 
 
-def plan_chunks(
-    paths: Iterable[str | os.PathLike[str]],
-    *,
-    chunk_bytes: int = CHUNK_BYTES,
-    chunk_files: int = CHUNK_FILES,
-    min_chunks: int = 1,
-) -> tuple[list[list[str]], list[ReadFailure]]:
-    """Return the article files under ``paths`` in chunks (read order kept), and the failures
-    of :func:`geo.article.expand_paths` (missing paths, unreadable folders…).
+class _Chunker:
+    """Cuts ``(path, size)`` pairs, as they come, into chunks of about ``target`` bytes and at
+    most ``limit`` files (read order kept)."""
 
-    A chunk holds about ``chunk_bytes`` of files and at most ``chunk_files`` files; smaller
-    when that makes at least ``min_chunks`` chunks (so that every worker gets several).
-    Raises nothing.
-    """
-    files, failures = expand_paths(paths)
-    sizes = [_size(path) for path in files]
-    target = max(1, min(chunk_bytes, sum(sizes) // max(1, min_chunks)))
-    limit = max(1, min(chunk_files, -(-len(files) // max(1, min_chunks))))
-    chunks: list[list[str]] = []
-    current: list[str] = []
-    size = 0
-    for path, n in zip(files, sizes, strict=True):
-        size += n
-        current.append(str(path))
-        if size >= target or len(current) >= limit:
-            chunks.append(current)
-            current, size = [], 0
-    if current:
-        chunks.append(current)
-    return chunks, failures
+    def __init__(self, target: int, limit: int) -> None:
+        self.target, self.limit = target, limit
+        self.current: list[str] = []
+        self.size = 0
+
+    def add(self, files: Iterable[tuple[str, int]]) -> list[list[str]]:
+        """Return the chunks that ``files`` complete."""
+        done = []
+        for path, n in files:
+            self.size += n
+            self.current.append(path)
+            if self.size >= self.target or len(self.current) >= self.limit:
+                done.append(self.current)
+                self.current, self.size = [], 0
+        return done
+
+    def close(self) -> list[list[str]]:
+        """Return the last chunk, unfinished (none when nothing is left)."""
+        done = [self.current] if self.current else []
+        self.current, self.size = [], 0
+        return done
 
 
 def _finer_tail(chunks: list[list[str]], jobs: int, parts: int = 4) -> list[list[str]]:
@@ -242,12 +246,81 @@ def _finer_tail(chunks: list[list[str]], jobs: int, parts: int = 4) -> list[list
     return head
 
 
+def iter_chunks(
+    paths: Iterable[str | os.PathLike[str]],
+    *,
+    chunk_bytes: int = CHUNK_BYTES,
+    chunk_files: int = CHUNK_FILES,
+    min_chunks: int = 1,
+    finer_tail: int = 0,
+) -> Iterator[list[str] | ReadFailure]:
+    """Yield the article files under ``paths`` in chunks (read order kept) as the listing
+    (:func:`geo.article.list_paths`) finds them, and the listing's failures (missing paths,
+    unreadable folders…) among them.  Raises nothing.
+
+    A chunk holds about ``chunk_bytes`` of files and at most ``chunk_files`` files; smaller
+    when the input is so small that this would make fewer than ``min_chunks`` chunks (so
+    that every worker gets several).  The last ``finer_tail`` chunks are cut in four.  At
+    most ``min_chunks`` chunks' worth of paths are held before the first chunk comes, and
+    ``finer_tail`` chunks after: a plan of a million files takes no more memory than one of
+    a thousand.
+    """
+    held: list[tuple[str, int]] = []  # the files listed while the input may be small
+    size = 0
+    chunker = _Chunker(chunk_bytes, chunk_files) if min_chunks <= 1 else None
+    planned: deque[list[str]] = deque()
+    for item in list_paths(paths):
+        if isinstance(item, ReadFailure):
+            yield item
+            continue
+        pair = (item, _size(item))
+        if chunker is None:
+            held.append(pair)
+            size += pair[1]
+            if size < min_chunks * chunk_bytes and len(held) < min_chunks * chunk_files:
+                continue
+            chunker = _Chunker(chunk_bytes, chunk_files)  # not small: full-sized chunks
+            new, held = held, []
+        else:
+            new = [pair]
+        planned.extend(chunker.add(new))
+        while len(planned) > finer_tail:
+            yield planned.popleft()
+    if chunker is None:  # small: as even a split as makes min_chunks chunks
+        target = max(1, min(chunk_bytes, size // min_chunks))
+        limit = max(1, min(chunk_files, -(-len(held) // min_chunks)))
+        chunker = _Chunker(target, limit)
+        planned.extend(chunker.add(held))
+    planned.extend(chunker.close())
+    rest = list(planned)
+    yield from _finer_tail(rest, finer_tail) if finer_tail and rest else rest
+
+
+def plan_chunks(
+    paths: Iterable[str | os.PathLike[str]],
+    *,
+    chunk_bytes: int = CHUNK_BYTES,
+    chunk_files: int = CHUNK_FILES,
+    min_chunks: int = 1,
+) -> tuple[list[list[str]], list[ReadFailure]]:
+    """Return the chunks of :func:`iter_chunks` as a list, and the failures of the listing.
+    Raises nothing."""
+    chunks: list[list[str]] = []
+    failures: list[ReadFailure] = []
+    for item in iter_chunks(
+        paths, chunk_bytes=chunk_bytes, chunk_files=chunk_files, min_chunks=min_chunks
+    ):
+        (failures if isinstance(item, ReadFailure) else chunks).append(item)  # type: ignore[arg-type]
+    return chunks, failures
+
+
 class Pipeline:
     """Articles under ``paths`` → batches of results, streamed.
 
-    Iterate to get :class:`Batch` objects in input order (paths that name no readable file
-    come first, as a batch of failures only); afterwards (or meanwhile) the counters
-    ``articles``, ``events``, ``skipped`` and the list ``failures`` sum them up.
+    Iterate to get :class:`Batch` objects in input order (what the listing cannot read —
+    a path that names no readable file, an unreadable folder — comes as a batch of failures
+    only, where the listing meets it: the paths as given first); afterwards (or meanwhile)
+    the counters ``articles``, ``events``, ``skipped`` and the list ``failures`` sum them up.
 
     Args:
         paths: article files and folders (see :func:`geo.article.iter_article_files`).
@@ -318,21 +391,14 @@ class Pipeline:
                 warnings.warn(str(failure), ReadWarning, stacklevel=3)
 
     def __iter__(self) -> Iterator[Batch]:
-        chunks, missing = plan_chunks(
+        plan = iter_chunks(
             self.paths,
             chunk_bytes=self.chunk_bytes,
             chunk_files=self.chunk_files,
             min_chunks=1 if self.jobs == 1 else CHUNKS_PER_JOB * self.jobs,
+            finer_tail=0 if self.jobs == 1 else self.jobs,
         )
-        if self.jobs > 1:
-            chunks = _finer_tail(chunks, self.jobs)
-        self.files_total = sum(map(len, chunks))
-        if missing:  # paths that name no readable file: a batch of failures only
-            if self.settings.raise_errors:
-                raise FileError(str(missing[0]))
-            self._fail(missing)
-            yield Batch(failures=list(missing))
-        for batch in self._batches(chunks):
+        for batch in self._batches(self._planned(plan)):
             if batch.error is not None:
                 raise batch.error
             if self.unique:
@@ -362,13 +428,44 @@ class Pipeline:
                 )
             yield batch
 
-    def _batches(self, chunks: list[list[str]]) -> Iterator[Batch]:
-        if not chunks:
-            return
-        if self.jobs == 1 or len(chunks) <= 1:
-            worker = Worker(self.settings, self.gazetteer, self.skip)
-            for chunk in chunks:
-                yield worker.run(chunk)
+    def _planned(self, plan: Iterator[list[str] | ReadFailure]) -> Iterator[list[str] | Batch]:
+        """Yield the plan's chunks, counted in ``files_total``, and its failures, each run of
+        them as a batch of failures only (an error to raise under ``on_error="raise"``)."""
+        failures: list[ReadFailure] = []
+        for item in plan:
+            if isinstance(item, ReadFailure):
+                failures.append(item)
+                continue
+            if failures:
+                yield self._listing_failures(failures)
+                failures = []
+            self.files_total += len(item)
+            yield item
+        if failures:
+            yield self._listing_failures(failures)
+
+    def _listing_failures(self, failures: list[ReadFailure]) -> Batch:
+        error = FileError(str(failures[0])) if self.settings.raise_errors else None
+        return Batch(failures=failures, error=error)
+
+    def _batches(self, planned: Iterator[list[str] | Batch]) -> Iterator[Batch]:
+        # The first chunks (and the failures before them) tell whether the input is worth
+        # more than one process: one chunk is extracted here, as is everything with one job.
+        ahead: list[list[str] | Batch] = []
+        chunks = 0
+        for item in planned:
+            ahead.append(item)
+            chunks += not isinstance(item, Batch)
+            if chunks >= self.jobs:
+                break
+        if self.jobs == 1 or chunks <= 1:
+            worker = None
+            for item in itertools.chain(ahead, planned):
+                if isinstance(item, Batch):
+                    yield item
+                    continue
+                worker = worker or Worker(self.settings, self.gazetteer, self.skip)
+                yield worker.run(item)
             return
         # Each worker builds its own extractor, in parallel, while this process (which
         # needs none: it only hands out chunks and writes) goes on.  On Linux the workers
@@ -378,19 +475,19 @@ class Pipeline:
 
         method = "fork" if sys.platform.startswith("linux") else "spawn"
         pool = ProcessPoolExecutor(
-            min(self.jobs, len(chunks)),
+            min(self.jobs, chunks),
             mp_context=multiprocessing.get_context(method),
             initializer=_init_worker,
             initargs=(self.settings, self.gazetteer, self.skip),
         )
-        pending: deque[Future[Batch]] = deque()
+        pending: deque[Future[Batch] | Batch] = deque()
         try:
-            for chunk in chunks:
-                pending.append(pool.submit(_run_chunk, chunk))
+            for item in itertools.chain(ahead, planned):
+                pending.append(item if isinstance(item, Batch) else pool.submit(_run_chunk, item))
                 if len(pending) >= IN_FLIGHT * self.jobs:
-                    yield pending.popleft().result()
+                    yield _result(pending.popleft())
             while pending:
-                yield pending.popleft().result()
+                yield _result(pending.popleft())
         finally:
             pool.shutdown(wait=True, cancel_futures=True)
 

@@ -186,3 +186,70 @@ def test_the_last_chunks_of_a_run_on_several_jobs_are_cut_finer_in_order():
     assert finer[0] == list("abcde")  # the head as planned
     assert len(finer) == 1 + 2 + 3 and max(map(len, finer[1:])) <= 3
     assert _finer_tail([], 2) == [] and _finer_tail([["a"]], 2) == [["a"]]
+
+
+def _plain_plan(files: list[str], chunk_bytes: int, chunk_files: int, min_chunks: int) -> list:
+    """The plan as it was made before it streamed: every file listed and sized first."""
+    sizes = [Path(f).stat().st_size for f in files]
+    target = max(1, min(chunk_bytes, sum(sizes) // max(1, min_chunks)))
+    limit = max(1, min(chunk_files, -(-len(files) // max(1, min_chunks))))
+    chunks: list[list[str]] = []
+    current: list[str] = []
+    size = 0
+    for path, n in zip(files, sizes, strict=True):
+        size += n
+        current.append(path)
+        if size >= target or len(current) >= limit:
+            chunks.append(current)
+            current, size = [], 0
+    return chunks + [current] if current else chunks
+
+
+def test_a_small_input_is_split_as_evenly_as_before(archive: Path) -> None:
+    from geo.article import iter_article_files
+
+    files = [str(p) for p in iter_article_files([archive])]
+    total = sum(Path(f).stat().st_size for f in files)
+    for chunk_bytes, chunk_files, min_chunks in [
+        (1_000_000, 256, 1),
+        (1_000_000, 256, 32),
+        (1_000_000, 4, 4),
+        (total // 3, 256, 2),
+        (1, 256, 1),
+    ]:
+        chunks, _ = plan_chunks(
+            [archive], chunk_bytes=chunk_bytes, chunk_files=chunk_files, min_chunks=min_chunks
+        )
+        assert chunks == _plain_plan(files, chunk_bytes, chunk_files, min_chunks)
+
+
+def test_a_large_input_is_planned_as_it_is_listed(
+    archive: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import os
+
+    from geo.article import iter_article_files
+    from geo.pipeline import iter_chunks
+
+    files = [str(p) for p in iter_article_files([archive])]
+    read: list[str] = []
+    scandir = os.scandir
+    monkeypatch.setattr(os, "scandir", lambda p: read.append(os.fspath(p)) or scandir(p))
+    plan = iter_chunks([archive], chunk_files=3, min_chunks=2, finer_tail=2)
+    first = next(plan)
+    assert first == files[:3]
+    assert not any("copy1" in p for p in read)  # the later copies not yet listed
+    rest = [first, *plan]
+    assert [f for c in rest for f in c] == files
+    assert all(len(c) == 3 for c in rest[:-8])
+    assert all(len(c) == 1 for c in rest[-6:])  # the last two chunks of three, cut in four
+
+
+def test_listing_failures_come_as_batches_of_their_own(tmp_path: Path, samples_dir: Path) -> None:
+    folder = _bad_folder(tmp_path, samples_dir)
+    (folder / "sub").mkdir()
+    (folder / "sub" / "z.txt").symlink_to("nowhere.txt")
+    batches = list(Pipeline([tmp_path / "missing.txt", folder], jobs=1, on_error="skip"))
+    assert [b.files for b in batches] == [0, 3]
+    assert [Path(f.path).name for f in batches[0].failures] == ["missing.txt", "z.txt"]
+    assert [Path(f.path).name for f in batches[1].failures] == ["b_empty.txt", "c_binary.txt"]

@@ -99,3 +99,50 @@ def test_an_unlistable_folder_is_one_failure(tmp_path: Path) -> None:
     assert plain == article._walk(tmp_path / "missing", got := []) == []
     assert got == failures and len(got) == 1
     assert got[0].reason.startswith("cannot read folder")
+
+
+def _streamed(paths: list[Path | str]) -> tuple[list[str], list[ReadFailure]]:
+    items = list(article.list_paths(paths))
+    return [i for i in items if isinstance(i, str)], [i for i in items if not isinstance(i, str)]
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs named pipes (POSIX)")
+def test_the_streamed_listing_is_the_listing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = _tree(tmp_path / "archive")
+    cases: list[list[Path | str]] = [
+        [root],
+        [root / "m", root],  # a folder twice over, through a sub-folder first
+        [root, root / "a.txt", tmp_path / "missing.txt"],
+        [root / "b" / "e.json", root / "b" / "e.txt"],  # a sidecar named beside its article
+        [root / "b" / "e.json", root],  # ... and beside the folder holding its article
+        [root / "side.json", root / "pipe.txt"],
+    ]
+    for paths in cases:
+        files, failures = expand_paths(paths)
+        got_files, got_failures = _streamed(paths)
+        assert got_files == [str(f) for f in files], paths
+        # the same failures; those of the paths as given first
+        assert sorted(got_failures, key=str) == sorted(failures, key=str), paths
+        given = [f for f in failures if Path(f.path) in map(Path, paths)]
+        assert got_failures[: len(given)] == given, paths
+    monkeypatch.chdir(root)  # paths as a walk of "." writes them
+    files, failures = expand_paths(["."])
+    assert _streamed(["."]) == ([str(f) for f in files], failures)
+    assert "a.txt" in _streamed(["."])[0]
+
+
+def test_the_listing_reads_a_folder_only_when_it_gets_there(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for rel in ("a/1.txt", "b/2.txt", "c/3.txt"):
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text("Trade resumed in Sinuiju.", "utf-8")
+    read: list[str] = []
+    scandir = os.scandir
+    monkeypatch.setattr(os, "scandir", lambda p: read.append(os.fspath(p)) or scandir(p))
+    listing = article.list_paths([tmp_path])
+    assert next(listing) == str(tmp_path / "a" / "1.txt")
+    assert [Path(p).name for p in read] == [tmp_path.name, "a"]  # b and c not yet listed
+    assert list(listing) == [str(tmp_path / "b" / "2.txt"), str(tmp_path / "c" / "3.txt")]
