@@ -17,7 +17,8 @@ Run: python bench/bench_events.py [--quick] [--no-memory] [--repeat N]
    where one job's time goes on the real text: imports and set-up once a process, and
    per article reading and cleaning, finding and linking mentions, the event rules.
 2. Peak memory (max RSS) of ``nkmap events --jobs 1`` on 1k, 10k and 100k generated
-   articles (JSON Lines files of 1,000), against the 1k run.  Target: 100k within 1.5×.
+   articles, against the 1k run: in JSON Lines files of 1,000, then an article a file (in
+   folders of 1,000).  Target: 100k within 1.5×.
 
 The machine's other users share its cores, so figures move between runs: each throughput
 figure is the best of ``--repeat`` runs (3 unless told).  Runs keep the modules' bytecode
@@ -251,8 +252,30 @@ def steady(work: Path, real: Path, n: int, repeat: int) -> None:
     shutil.rmtree(double)
 
 
+def _peak(work: Path, folder: Path, size: int, first: float | None) -> float:
+    """Run ``nkmap events FOLDER --jobs 1`` and print its peak memory against ``first``'s."""
+    out = work / f"mem-{size}.parquet"
+    t = time.perf_counter()
+    command = _nkmap("events", str(folder), "--jobs", "1", "-o", str(out))
+    peak = subprocess.run(
+        [sys.executable, "-c", _PEAK, *command],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    elapsed = time.perf_counter() - t
+    mb = int(peak.stdout.strip()) / 1024
+    print(
+        f"  {size:>7,} articles: {mb:6.0f} MB peak  ({mb / (first or mb):.2f}× the 1k run)  "
+        f"{elapsed:6.1f} s, {size / elapsed:,.0f} articles/s"
+    )
+    return mb
+
+
 def peak_memory(work: Path, sizes: list[int]) -> None:
-    """Print the peak memory of --jobs 1 runs over 1k, 10k, 100k generated articles."""
+    """Print the peak memory of --jobs 1 runs over 1k, 10k, 100k generated articles: in
+    JSON Lines files of 1,000, then each in a file of its own (links to 1,000 files)."""
     texts = corpus(1000, seed=1)
     print("\npeak memory of nkmap events --jobs 1 -o out.parquet (JSON Lines of 1,000 articles)")
     first = None
@@ -265,24 +288,26 @@ def peak_memory(work: Path, sizes: list[int]) -> None:
                 for i, t in enumerate(texts)
             )
             (folder / f"part-{f:04d}.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
-        out = work / f"mem-{size}.parquet"
-        t = time.perf_counter()
-        command = _nkmap("events", str(folder), "--jobs", "1", "-o", str(out))
-        peak = subprocess.run(
-            [sys.executable, "-c", _PEAK, *command],
-            cwd=ROOT,
-            check=True,
-            capture_output=True,
-            text=True,
-        )
-        elapsed = time.perf_counter() - t
-        mb = int(peak.stdout.strip()) / 1024
+        mb = _peak(work, folder, size, first)
         first = first or mb
-        print(
-            f"  {size:>7,} articles: {mb:6.0f} MB peak  ({mb / first:.2f}× the 1k run)  "
-            f"{elapsed:6.1f} s, {size / elapsed:,.0f} articles/s"
-        )
         shutil.rmtree(folder)
+    print("the same, an article a file (folders of 1,000 hard links to 1,000 files)")
+    originals = work / "one-thousand-articles"
+    originals.mkdir()
+    for i, text in enumerate(texts):
+        (originals / f"{i:04d}.txt").write_text(text, encoding="utf-8")
+    first = None
+    for size in sizes:
+        folder = work / f"files-{size}"
+        for f in range(size // 1000):
+            part = folder / f"{f:04d}"
+            part.mkdir(parents=True)
+            for original in originals.iterdir():
+                os.link(original, part / original.name)
+        mb = _peak(work, folder, size, first)
+        first = first or mb
+        shutil.rmtree(folder)
+    shutil.rmtree(originals)
     print("target: 100k within 1.5× of 1k")
 
 
