@@ -1,9 +1,10 @@
 """Extraction on a Dask cluster: each worker turns chunks of articles into GeoParquet parts.
 
 ``nkmap events PATH… --scheduler tcp://HOST:PORT -o events.parquet`` sends the chunks of
-:func:`geo.pipeline.plan_chunks` to the cluster's workers; each writes its part
-``part.NNNNNN.parquet`` (GeoParquet 1.0, the schema of :func:`geo.writers.arrow_schema`)
-into a temporary folder beside the output, renamed into place when every part is done.
+:func:`geo.pipeline.iter_chunks` to the cluster's workers as the listing makes them, a few
+per worker at a time; each writes its part ``part.NNNNNN.parquet`` (GeoParquet 1.0, the
+schema of :func:`geo.writers.arrow_schema`) into a temporary folder beside the output,
+renamed into place when every part is done.
 The folder is a partitioned GeoParquet dataset that dask-geopandas, DuckDB
 (``read_parquet('events.parquet/*.parquet')``) and Apache Sedona read as it is, and that
 ``nkmap query``/``summary``/``map``/``static`` accept as INPUT.  Parts are numbered in input
@@ -27,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from geo.article import ReadFailure
-from geo.pipeline import Progress, Settings, Worker, plan_chunks
+from geo.pipeline import IN_FLIGHT, Progress, Settings, Worker, iter_chunks
 from nkmap.errors import FileError, NkmapError
 
 #: Files per task on the cluster at most, and text per task.
@@ -132,10 +133,7 @@ def extract_to_dataset(
     target = Path(output)
     if not target.parent.is_dir():
         raise FileError(f"{target}: folder {target.parent} does not exist")
-    chunks, missing = plan_chunks(paths, chunk_bytes=TASK_BYTES, chunk_files=TASK_FILES)
-    run = ClusterRun(failures=list(missing))
-    if missing and on_error == "raise":
-        raise FileError(str(missing[0]))
+    run = ClusterRun()
     settings = Settings(
         date=date,
         lexicon=str(lexicon) if lexicon else None,
@@ -150,28 +148,44 @@ def extract_to_dataset(
         from distributed import as_completed
 
         run.workers = len(client.scheduler_info().get("workers", {}))
-        futures = [
-            client.submit(extract_part, i, chunk, str(tmp), settings, pure=False)
-            for i, chunk in enumerate(chunks)
-        ]
-        sizes = {f.key: len(chunk) for f, chunk in zip(futures, chunks, strict=True)}
-        done_files = 0
-        total_files = sum(map(len, chunks))
-        per_part: dict[Any, dict[str, Any]] = {}
-        for future in as_completed(futures):
-            per_part[future.key] = future.result()
-            done_files += sizes[future.key]
+        # Chunks are sent as the listing makes them, a few per worker at a time: the paths
+        # of a million files are never all held here at once.
+        limit = max(16, IN_FLIGHT * run.workers)
+        running = as_completed()
+        keys: list[Any] = []  # the parts in input order
+        sizes: dict[Any, int] = {}
+        parts: dict[Any, dict[str, Any]] = {}
+        done = total = 0
+
+        def settle(future: Any) -> None:
+            nonlocal done
+            parts[future.key] = future.result()
+            done += sizes[future.key]
             if progress is not None:
-                progress(
-                    Progress(done_files, total_files, 0, 0, 0, len(run.failures)),
-                )
-        for future in futures:  # failures in input order
-            part = per_part[future.key]
+                progress(Progress(done, total, 0, 0, 0, len(run.failures)))
+
+        for item in iter_chunks(paths, chunk_bytes=TASK_BYTES, chunk_files=TASK_FILES):
+            if isinstance(item, ReadFailure):
+                if on_error == "raise":
+                    raise FileError(str(item))
+                run.failures.append(item)
+                continue
+            future = client.submit(extract_part, len(keys), item, str(tmp), settings, pure=False)
+            keys.append(future.key)
+            sizes[future.key] = len(item)
+            total += len(item)
+            running.add(future)
+            while running.count() >= limit:
+                settle(next(running))
+        for future in running:
+            settle(future)
+        for key in keys:  # failures in input order, after the listing's
+            part = parts[key]
             run.articles += part["articles"]
             run.events += part["events"]
             run.failures.extend(ReadFailure(p, r) for p, r in part["failures"])
-        run.parts = len(futures)
-        if not futures:  # an empty dataset still has its schema
+        run.parts = len(keys)
+        if not keys:  # an empty dataset still has its schema
             from geo.records import event_schema
             from geo.writers import ParquetWriter
 

@@ -116,3 +116,27 @@ def test_scheduler_needs_a_dataset_name(tmp_path: Path, samples_dir: Path) -> No
     )
     assert result.exit_code == 2
     assert "give -o NAME.parquet" in result.output
+
+
+def test_parts_are_sent_as_the_listing_makes_them(
+    cluster: Any,
+    archive: Path,
+    datasets: tuple[Path, Path],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # A part a file: more parts than are sent at once (a few per worker), and a missing
+    # path: the same events as one job, the listing's failure first.
+    import geo.cluster
+    from geo.inputs import read_events_file
+
+    monkeypatch.setattr(geo.cluster, "TASK_FILES", 1)
+    out = tmp_path / "parts.parquet"
+    run = geo.cluster.extract_to_dataset(
+        [tmp_path / "missing.txt", archive], out, scheduler=cluster.scheduler_address
+    )
+    assert run.parts == len(list(out.glob("part.*.parquet"))) > 2 * geo.cluster.IN_FLIGHT * 2
+    assert Path(run.failures[0].path).name == "missing.txt"
+    assert "broken.txt" in run.failures[1].path
+    got, expected = read_events_file(out), read_events_file(datasets[1])
+    assert got.drop(columns="geometry").equals(expected.drop(columns="geometry"))
