@@ -199,6 +199,7 @@ def _run_chunk(files: Sequence[str]) -> Batch:
 
 
 def _result(item: Future[Batch] | Batch) -> Batch:
+    """Return a batch, waiting for it when it is still being made."""
     return item if isinstance(item, Batch) else item.result()
 
 
@@ -310,7 +311,10 @@ def plan_chunks(
     for item in iter_chunks(
         paths, chunk_bytes=chunk_bytes, chunk_files=chunk_files, min_chunks=min_chunks
     ):
-        (failures if isinstance(item, ReadFailure) else chunks).append(item)  # type: ignore[arg-type]
+        if isinstance(item, ReadFailure):
+            failures.append(item)
+        else:
+            chunks.append(item)
     return chunks, failures
 
 
