@@ -39,11 +39,45 @@ def lower_pattern(pattern: str) -> str:
 def fold(text: str) -> str | None:
     """Return ``text`` lowercased, or None when lowercasing would move or change more than
     its letters' case (then :class:`Folded` patterns match the text as it is)."""
-    low = text.lower()
+    return _folded(text, text.lower())
+
+
+def _folded(text: str, lower: str) -> str | None:
+    """Return :func:`fold` of ``text``, given ``lower``, its ``text.lower()``."""
     # the dotless ı and the long ſ, which re.IGNORECASE equates with i and s
-    if len(low) != len(text) or "ı" in text or "ſ" in text:
+    if len(lower) != len(text) or "ı" in text or "ſ" in text:
         return None
-    return low
+    return lower
+
+
+@dataclass(slots=True)
+class FoldedText:
+    """A text lowercased once for every pattern that reads it or a part of it (not changed
+    once made).
+
+    ``lower`` is ``text.lower()``; ``low`` is its :func:`fold` (None when folding is refused);
+    ``sliced`` tells whether a slice of ``low`` is the fold of the same slice of ``text``: so
+    it is when the text folds and holds no capital sigma (each character then lowers on its
+    own, to one character; a Σ lowers to σ or ς by the letters around it).
+    """
+
+    text: str
+    lower: str
+    low: str | None
+    sliced: bool
+
+    @classmethod
+    def of(cls, text: str) -> FoldedText:
+        """Return ``text`` with its lowercased and folded copies."""
+        lower = text.lower()
+        low = _folded(text, lower)
+        return cls(text, lower, low, low is not None and "Σ" not in text)
+
+    def part(self, start: int, end: int) -> str | None:
+        """Return ``fold(text[start:end])`` (a slice of ``low`` where that is the same)."""
+        if self.sliced:
+            return self.lower[start:end]
+        return fold(self.text[start:end])
 
 
 @dataclass(frozen=True)

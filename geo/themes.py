@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
+from typing import Protocol
 
 from geo.alternation import factored
 from geo.folded import lower_pattern
@@ -160,15 +160,27 @@ def _combined(themes: list[Theme]) -> tuple[re.Pattern[str], dict[str, tuple[str
     return combined, {name: keys[key] for name, key in named.items()}
 
 
-def theme_counter(themes: list[Theme]) -> Callable[[str], dict[str, int]]:
+class ThemeCounter(Protocol):
+    """Counts the themes' words in ``sentence`` (``lower``, when given, is its ``lower()``)."""
+
+    def __call__(self, sentence: str, lower: str | None = None) -> dict[str, int]: ...
+
+
+class ThemeChooser(Protocol):
+    """Ranks the themes of ``sentence`` (``lower``, when given, is its ``lower()``)."""
+
+    def __call__(self, sentence: str, lower: str | None = None) -> list[tuple[str, int]]: ...
+
+
+def theme_counter(themes: list[Theme]) -> ThemeCounter:
     """Return a function counting every theme's words in a sentence, in one regex pass
     (weak words count only when no theme's own words occur)."""
     combined, groups = _combined(themes)
 
-    def count(sentence: str) -> dict[str, int]:
+    def count(sentence: str, lower: str | None = None) -> dict[str, int]:
         strong: dict[str, int] = {}
         weak: dict[str, int] = {}
-        for m in combined.finditer(sentence.lower()):
+        for m in combined.finditer(sentence.lower() if lower is None else lower):
             theme, is_weak = groups[m.lastgroup or ""]
             into = weak if is_weak else strong
             into[theme] = into.get(theme, 0) + 1
@@ -177,11 +189,13 @@ def theme_counter(themes: list[Theme]) -> Callable[[str], dict[str, int]]:
     return count
 
 
-def theme_chooser(themes: list[Theme]) -> Callable[[str], list[tuple[str, int]]]:
+def theme_chooser(themes: list[Theme]) -> ThemeChooser:
     """Return a function ranking a sentence's themes, best first, with their word counts.
 
     The best theme is the one whose words the sentence holds most, ties going to the theme
     listed first in the lexicon (its priority order); a sentence with no theme word gets [].
+    The last sentence ranked is remembered (a headline is ranked as the article's, and
+    again as its first sentence).
 
     >>> choose = theme_chooser(load_themes())
     >>> choose("Kim Jong Un visited the new factory in Kusong.")[0]
@@ -192,8 +206,14 @@ def theme_chooser(themes: list[Theme]) -> Callable[[str], list[tuple[str, int]]]
     count = theme_counter(themes)
     rank = {t.id: i for i, t in enumerate(themes)}
 
-    def choose(sentence: str) -> list[tuple[str, int]]:
-        found = count(sentence)
-        return sorted(found.items(), key=lambda item: (-item[1], rank[item[0]]))
+    last: list[tuple[str, list[tuple[str, int]]]] = []  # the last sentence and its ranking
+
+    def choose(sentence: str, lower: str | None = None) -> list[tuple[str, int]]:
+        if last and last[0][0] == sentence:
+            return list(last[0][1])
+        found = count(sentence, lower)
+        ranked = sorted(found.items(), key=lambda item: (-item[1], rank[item[0]]))
+        last[:] = [(sentence, ranked)]
+        return list(ranked)
 
     return choose

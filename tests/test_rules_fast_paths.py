@@ -1,0 +1,140 @@
+"""The fast paths of the event rules give what the plain forms give.
+
+A sentence is lowercased once (:class:`geo.folded.FoldedText`) and its parts' folds are
+slices of it: checked against folding each part, and the rules reading them (roles, scenes,
+background) against the same rules folding on their own.  The prefilters (a visit's words,
+a reporting verb) against the patterns they stand before; the theme ranker's memory against
+a fresh ranking.  Short texts written for these tests, and texts made of their pieces.
+"""
+
+from __future__ import annotations
+
+import re
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from geo.alternation import alternatives
+from geo.events import _VISIT_TO, _VISIT_WORDS, _may_tell_visit
+from geo.folded import FoldedText, fold
+from geo.roles import is_background, is_scene, mention_role
+from geo.themes import load_themes, theme_chooser, theme_counter
+
+#: Letters that lowering treats apart: one that grows (İ, ﬁ), the two IGNORECASE equates
+#: with i and s (ı, ſ), the capital sigma (lowered by its neighbours), the Kelvin sign.
+_ODD = ["İ", "ﬁ", "ı", "ſ", "Σ", "ΑΣ", "K", "ß", "Ω"]
+_PIECES = [
+    " ",
+    ", ",
+    ". ",
+    "; ",
+    "(",
+    ")",
+    "“",
+    "”",
+    "the ",
+    "of ",
+    "in ",
+    "at ",
+    "and ",
+    "which ",
+    "said ",
+    "Said ",
+    "governor ",
+    "a source ",
+    "located ",
+    "visited ",
+    "VISIT ",
+    "trip to ",
+    "went to the ",
+    "travelled to ",
+    "would ",
+    "will visit ",
+    "since 2015 ",
+    "Hyesan",
+    "Pyongyang",
+    "Liaoning",
+    "'s ",
+    "’s ",
+    "province ",
+    "party secretary ",
+    "-based ",
+    "traders ",
+    "officials ",
+    *_ODD,
+]
+_texts = st.lists(st.sampled_from(_PIECES), max_size=24).map("".join)
+
+
+@settings(max_examples=400, deadline=None)
+@given(_texts)
+def test_a_part_of_a_folded_text_is_the_fold_of_that_part(text: str) -> None:
+    folded = FoldedText.of(text)
+    assert folded.lower == text.lower()
+    assert folded.low == fold(text)
+    for a in range(len(text) + 2):
+        for b in (a - 1, a, a + 1, a + 2, a + 7, len(text) + 1):
+            assert folded.part(a, b) == fold(text[a:b])
+
+
+def test_a_part_by_a_capital_sigma_is_folded_on_its_own() -> None:
+    folded = FoldedText.of("ΑΣ in Hyesan")  # a final sigma when lowered with its word
+    assert folded.lower.startswith("ας")
+    assert folded.part(1, 2) == "σ"
+
+
+@settings(max_examples=300, deadline=None)
+@given(_texts, st.data())
+def test_roles_scenes_and_background_read_the_same_with_a_folded_sentence(
+    text: str, data: st.DataObject
+) -> None:
+    folded = FoldedText.of(text)
+    assert is_background(text, folded) == is_background(text)
+    names = [m.span() for m in re.finditer("Hyesan|Pyongyang|Liaoning", text)]
+    for start, end in names:
+        assert mention_role(text, start, end, folded) == mention_role(text, start, end)
+        assert is_scene(text, start, folded) == is_scene(text, start)
+    start = data.draw(st.integers(0, len(text)))
+    end = data.draw(st.integers(start, len(text)))
+    assert mention_role(text, start, end, folded) == mention_role(text, start, end)
+
+
+def test_the_visit_words_open_every_alternative_of_a_visits_phrase() -> None:
+    words = _VISIT_TO.pattern[len(r"\b(?:") : _VISIT_TO.pattern.index(r")\s+to")]
+    for alternative in alternatives(words):
+        assert any(alternative.startswith(w) for w in _VISIT_WORDS), alternative
+
+
+@settings(max_examples=400, deadline=None)
+@given(_texts)
+def test_a_sentence_without_visit_words_holds_no_visits_phrase(text: str) -> None:
+    if not _may_tell_visit(FoldedText.of(text)):
+        assert not any(_VISIT_TO.search(text[:end]) for end in range(len(text) + 1))
+
+
+def test_a_visits_phrase_written_oddly_is_still_read() -> None:
+    for text in ("Kim’s VISIT to Hyesan", "a viſit to Hyesan", "a Trip to Hyesan"):
+        assert _VISIT_TO.search(text[: text.index("Hyesan")])
+        assert _may_tell_visit(FoldedText.of(text))
+
+
+def test_the_ranker_remembers_only_what_it_would_give_again() -> None:
+    themes = load_themes()
+    count = theme_counter(themes)
+    rank = {t.id: i for i, t in enumerate(themes)}
+    choose = theme_chooser(themes)
+    sentences = [
+        "Police arrested smugglers in Hyesan.",
+        "Police arrested smugglers in Hyesan.",
+        "Kim Jong Un visited the new factory in Kusong.",
+        "POLICE ARRESTED SMUGGLERS IN HYESAN.",
+        "Nothing here.",
+        "Police arrested smugglers in Hyesan.",
+    ]
+    for sentence in sentences:
+        found = count(sentence)
+        expected = sorted(found.items(), key=lambda item: (-item[1], rank[item[0]]))
+        got = choose(sentence)
+        assert got == expected
+        got.clear()  # what the caller does with its list is not remembered
+        assert choose(sentence, sentence.lower()) == expected
