@@ -9,12 +9,14 @@ a fresh ranking.  Short texts written for these tests, and texts made of their p
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from geo.alternation import alternatives
+from geo.dates import _REPORTING, _REPORTING_VERBS, event_date
 from geo.events import _VISIT_TO, _VISIT_WORDS, _may_tell_visit
 from geo.folded import FoldedText, fold
 from geo.roles import is_background, is_scene, mention_role
@@ -138,3 +140,43 @@ def test_the_ranker_remembers_only_what_it_would_give_again() -> None:
         assert got == expected
         got.clear()  # what the caller does with its list is not remembered
         assert choose(sentence, sentence.lower()) == expected
+
+
+def test_the_reporting_verbs_open_every_phrase_of_reporting() -> None:
+    for alternative in alternatives(_REPORTING.pattern):
+        assert alternative.startswith(r"\b(?:"), alternative
+        verbs = alternative[len(r"\b(?:") : alternative.index(")")]
+        assert set(verbs.split("|")) <= set(_REPORTING_VERBS), alternative
+
+
+_DATED = [
+    "told Daily NK ",
+    "said ",
+    "Said ",
+    "SAID ",
+    "reported ",
+    "announced ",
+    "on March 3",
+    "on the 7th ",
+    "last Monday",
+    "yesterday",
+    "today",
+    ", 2024",
+    " 2019",
+    "Officials ",
+    "A Source ",
+    "on ",
+    "the ",
+    ". ",
+    "said-",
+]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(_DATED), max_size=12).map("".join))
+def test_a_sentence_without_reporting_verbs_holds_no_reporting_phrase(text: str) -> None:
+    if not any(verb in text for verb in _REPORTING_VERBS):
+        assert _REPORTING.search(text) is None
+    day = dt.date(2024, 3, 20)
+    plain = _REPORTING.sub(lambda m: " " * len(m.group()), text)
+    assert event_date(text, day) == event_date(plain, day)  # what it reads is that
