@@ -142,11 +142,12 @@ _ANNOUNCED = Folded.compile(r"\bwill\s+(?:visit|hold|attend|travel|arrive|open)\
 
 
 def _clause_start(sentence: str, start: int, width: int) -> int:
-    """Return where the clause holding ``sentence[start]`` begins, at most ``width``
-    characters before it: after the last clause cut of those characters."""
+    """Return where the clause before ``sentence[start]`` begins, at most ``width``
+    characters before it: after the last clause cut of ``sentence[lo:start]`` (``lo``:
+    ``width`` characters before ``start``, or 0)."""
     lo = max(0, start - width)
-    cuts = list(_CLAUSE_CUT.finditer(sentence, lo, start))  # (read as if cut at both ends)
-    return cuts[-1].end() if cuts else lo
+    cuts = list(_CLAUSE_CUT.finditer(sentence[lo:start]))
+    return lo + cuts[-1].end() if cuts else lo
 
 
 def _folded_parts(
