@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 
-from geo.folded import Folded, FoldedText, fold
+from geo.folded import Folded, FoldedText, FoldedWords, fold
 
 #: Roles of a place mention in its sentence; only ``locus`` places an event.
 ROLES = ("locus", "setting", "destination", "topic", "origin", "source", "speaker")
@@ -113,7 +113,7 @@ _SPEAKER_RIGHT = Folded.compile(
 _CLAUSE_CUT = re.compile(r"[;:()\[\]“”\"]|,\s+(?:and|but|while|where|which|who)\b|\.\s")
 
 #: Sentences of background, habit, intention or speculation (not a happening).
-_BACKGROUND = Folded.compile(
+_BACKGROUND = FoldedWords.compile(
     r"\b(?:would|could|might|should)\b|\bmay\s+(?!\d)|\bif\b|\bunless\b|"
     r"\bhop(?:e|es|ed|ing)\b|"
     r"\b(?:plans?|planning|planned|aims?|aimed|intends?|intended|"
@@ -183,7 +183,7 @@ def mention_role(sentence: str, start: int, end: int, folded: FoldedText | None 
     lo = _clause_start(sentence, start, 120)
     left, right = sentence[lo:start], sentence[end : end + 60]
     low_left, low_right = _folded_parts(sentence, folded, (lo, start), (end, end + 60))
-    cued = _ANY_LEFT.search(left, low_left) is not None  # most names have none of these
+    cued = _ANY_LEFT.found(left, low_left)  # most names have none of these
     if cued and _SOURCE_LEFT.search(left, low_left):
         return "source"
     if (
@@ -218,7 +218,7 @@ def mention_role(sentence: str, start: int, end: int, folded: FoldedText | None 
 
 #: Any of the words before a name that make it other than the scene, in one pass (each rule
 #: :func:`mention_role` reads on the left of a name, the scene's apart, must be listed).
-_ANY_LEFT = Folded.compile(
+_ANY_LEFT = FoldedWords.compile(
     "|".join(
         p.source
         for p in (
@@ -284,4 +284,4 @@ def is_background(sentence: str, folded: FoldedText | None = None) -> bool:
     low_main = low[: len(main)] if low is not None else None
     if (low_main is None or "will" in low_main) and _ANNOUNCED.search(main, low_main):
         return False  # (the test for its word first: most sentences have none)
-    return _BACKGROUND.search(main, low_main) is not None
+    return _BACKGROUND.found(main, low_main)

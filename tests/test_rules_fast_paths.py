@@ -20,8 +20,16 @@ import geo.dates
 from geo.alternation import alternatives
 from geo.dates import _REPORTING, _REPORTING_VERBS, event_date
 from geo.events import _VISIT_TO, _VISIT_WORDS, _may_tell_visit
-from geo.folded import FoldedText, fold
-from geo.roles import _CLAUSE_CUT, _clause_start, is_background, is_scene, mention_role
+from geo.folded import Folded, FoldedText, FoldedWords, fold
+from geo.roles import (
+    _ANY_LEFT,
+    _BACKGROUND,
+    _CLAUSE_CUT,
+    _clause_start,
+    is_background,
+    is_scene,
+    mention_role,
+)
 from geo.themes import load_themes, theme_chooser, theme_counter
 
 #: Letters that lowering treats apart: one that grows (İ, ﬁ), the two IGNORECASE equates
@@ -200,3 +208,73 @@ def test_a_sentence_without_reporting_verbs_holds_no_reporting_phrase(text: str)
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(geo.dates, "_REPORTING_VERBS", ("",))  # every sentence rewritten
         assert event_date(text, day) == fast
+
+
+#: Words of the background and the left-of-a-name rules, and what may come before a word.
+_WORDY = [
+    "would ",
+    "may 5 ",
+    "may be ",
+    "if ",
+    "hoped ",
+    "plans to ",
+    "is expected to ",
+    "for years ",
+    "has long ",
+    "usually ",
+    "includes ",
+    "is home to ",
+    "is the largest ",
+    "speculated ",
+    "in the past ",
+    "must ",
+    "later that year ",
+    "this article ",
+    "for 10 years ",
+    "could not be confirmed ",
+    "a source in ",
+    "sources from the ",
+    "the governor of ",
+    "officials from China's ",
+    "left ",
+    "returned to ",
+    "the crossing to the city of ",
+    "talks on the ",
+    "for the construction of a hospital in ",
+    "for the ",
+    "ambassador in ",
+    "a deal between the cities of Hunchun and ",
+    "located in ",
+    "connecting ",
+    "é",
+    "_",
+    "-",
+    "1",
+    "x",
+    "'",
+    "’",
+    "(",
+    "\n",
+    "WOULD ",
+    "Governor ",
+    "ı",
+    "ſ",
+]
+_wordy = st.lists(st.sampled_from(_WORDY), max_size=10).map("".join)
+
+
+@settings(max_examples=600, deadline=None)
+@given(_wordy)
+def test_a_pattern_of_whole_words_is_found_where_it_is_searched_for(text: str) -> None:
+    for rule in (_BACKGROUND, _ANY_LEFT):
+        plain = Folded.compile(rule.source)
+        for part in (text, text.strip(), text[1:]):
+            low = fold(part)
+            assert rule.found(part, low) == (plain.search(part, low) is not None), part
+
+
+def test_a_pattern_not_of_whole_words_is_refused() -> None:
+    for pattern in (r"\bsaid\b|told", r"\b(?:said|-based)\b", r"(?<=a )\bsaid", r"\b\w+ said"):
+        with pytest.raises(ValueError):
+            FoldedWords.compile(pattern)
+    assert FoldedWords.compile(r"\b(?:said|told)\b").found("Kim SAID so", "kim said so")
