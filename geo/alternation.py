@@ -23,7 +23,7 @@ from __future__ import annotations
 import os
 import re
 
-__all__ = ["alternatives", "factor", "factored", "first_characters"]
+__all__ = ["alternatives", "factor", "factored", "factored_words", "first_characters"]
 
 #: Characters written as themselves in a pattern (a literal, unless a quantifier follows).
 _PLAIN = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 ")
@@ -193,6 +193,16 @@ def factored(
     if _few_starts(items):
         return "(?:" + _node(items, 0, names, not_after) + ")", names
     return f"(?<!{not_after})(?:" + _node(items, 0, names) + ")", names
+
+
+def factored_words(groups: list[tuple[str, str]]) -> tuple[str, dict[str, str]] | None:
+    """Return :func:`factored` of ``groups`` (without ``not_after``) when every alternative
+    opens on a literal word character (a match then opens on one), else None."""
+    items = _items(groups)
+    if items is None or not all(_WORD.match(prefix[:1]) for prefix, _, _ in items):
+        return None
+    names: dict[str, str] = {}
+    return _node(items, 0, names), names
 
 
 def _few_starts(items: list[_Item]) -> bool:

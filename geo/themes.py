@@ -8,7 +8,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Protocol
 
-from geo.alternation import factored
+from geo.alternation import factored, factored_words
 from geo.folded import lower_pattern
 from nkmap.errors import DataError
 from nkmap.themes import SHIPPED, ThemeRecord, ThemeTable, load_theme_table
@@ -139,25 +139,43 @@ def themes_of(sentence: str, themes: list[Theme]) -> dict[str, int]:
     return theme_counter(themes)(sentence)
 
 
-def _combined(themes: list[Theme]) -> tuple[re.Pattern[str], dict[str, tuple[str, bool]]]:
-    """Return one pattern of every theme's words (strong first, in lexicon order), and what
-    each of its groups stands for: ``(theme id, weak?)``."""
+#: The character before a theme word, taken with the word when every word opens on a word
+#: character (on lowercased text no capital is left; one of another script is told after).
+_BEFORE_WORD = r"[^a-z0-9_\-](?<=[^\w-])"
+
+
+def _combined(
+    themes: list[Theme],
+) -> tuple[re.Pattern[str], dict[str, tuple[str, bool]], bool]:
+    """Return one pattern of every theme's words (strong first, in lexicon order), what
+    each of its groups stands for (``(theme id, weak?)``), and whether it is matched in the
+    lowercased text with a space before it.
+
+    When every word opens on a word character, a match takes the character before the word
+    with it (the space, for a word opening the text): the engine then skips from one
+    character that is not a letter or digit to the next, instead of testing what comes
+    before at every position.  A match never ends just before a word (:data:`_CLOSE`), so
+    each finds the character before it free: the same words, in the same groups."""
     groups = [((t.id, False), lower_pattern(t.words)) for t in themes]
     groups += [((t.id, True), lower_pattern(t.weak_words)) for t in themes if t.weak_words]
     keys = {f"k{i}": key for i, (key, _) in enumerate(groups)}
-    tree = factored(
-        [(f"k{i}", pattern) for i, (_, pattern) in enumerate(groups)], not_after=_NOT_AFTER
-    )
+    named_groups = [(f"k{i}", pattern) for i, (_, pattern) in enumerate(groups)]
+    spaced = False
+    words = factored_words(named_groups)
+    tree = words if words is not None else factored(named_groups, not_after=_NOT_AFTER)
     if tree is None:  # a word whose first letter is not plain: the words one by one
         body = "|".join(f"(?P<k{i}>{pattern})" for i, (_, pattern) in enumerate(groups))
         named = {name: name for name in keys}
         source = _OPEN + body + _CLOSE
+    elif words is not None:
+        body, named = words
+        source, spaced = _BEFORE_WORD + "(?:" + body + ")" + rf"(?!{_NOT_AFTER})", True
     else:
         body, named = tree  # what comes before a word (_OPEN) tested in the tree
         source = body + rf"(?!{_NOT_AFTER})"
     # Matching lowercased text with a case-sensitive pattern is ~3x faster than IGNORECASE.
     combined = re.compile(source)
-    return combined, {name: keys[key] for name, key in named.items()}
+    return combined, {name: keys[key] for name, key in named.items()}, spaced
 
 
 class ThemeCounter(Protocol):
@@ -175,12 +193,13 @@ class ThemeChooser(Protocol):
 def theme_counter(themes: list[Theme]) -> ThemeCounter:
     """Return a function counting every theme's words in a sentence, in one regex pass
     (weak words count only when no theme's own words occur)."""
-    combined, groups = _combined(themes)
+    combined, groups, spaced = _combined(themes)
+    before = " " if spaced else ""
 
     def count(sentence: str, lower: str | None = None) -> dict[str, int]:
         strong: dict[str, int] = {}
         weak: dict[str, int] = {}
-        for m in combined.finditer(sentence.lower() if lower is None else lower):
+        for m in combined.finditer(before + (sentence.lower() if lower is None else lower)):
             theme, is_weak = groups[m.lastgroup or ""]
             into = weak if is_weak else strong
             into[theme] = into.get(theme, 0) + 1

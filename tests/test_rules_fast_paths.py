@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -20,7 +21,7 @@ import geo.dates
 from geo.alternation import alternatives
 from geo.dates import _REPORTING, _REPORTING_VERBS, event_date
 from geo.events import _VISIT_TO, _VISIT_WORDS, _may_tell_visit
-from geo.folded import Folded, FoldedText, FoldedWords, fold
+from geo.folded import Folded, FoldedText, FoldedWords, fold, lower_pattern
 from geo.roles import (
     _ANY_LEFT,
     _BACKGROUND,
@@ -30,7 +31,9 @@ from geo.roles import (
     is_scene,
     mention_role,
 )
-from geo.themes import load_themes, theme_chooser, theme_counter
+from geo.themes import _CLOSE, _OPEN, _combined, load_themes, theme_chooser, theme_counter
+
+_THEMES = load_themes()
 
 #: Letters that lowering treats apart: one that grows (İ, ﬁ), the two IGNORECASE equates
 #: with i and s (ı, ſ), the capital sigma (lowered by its neighbours), the Kelvin sign.
@@ -278,3 +281,67 @@ def test_a_pattern_not_of_whole_words_is_refused() -> None:
         with pytest.raises(ValueError):
             FoldedWords.compile(pattern)
     assert FoldedWords.compile(r"\b(?:said|told)\b").found("Kim SAID so", "kim said so")
+
+
+_THEMED = [
+    "factory ",
+    "factories",
+    "smuggling",
+    "smugglers ",
+    "border guards ",
+    "arrested ",
+    "visited ",
+    "visit",
+    "aid ",
+    "fertiliser aid ",
+    "fell by 5 percent ",
+    "10%",
+    "2 × 10",
+    "markets",
+    "jangmadang ",
+    "unicef ",
+    "on-the-spot guidance ",
+    "Factory ",
+    "-",
+    "_",
+    "é",
+    "’",
+    " ",
+    ", ",
+    "(",
+    "x",
+    "2",
+]
+
+
+def _one_by_one(themes: list, text: str) -> list[tuple[int, tuple[str, bool]]]:
+    """Where the themes' words end in ``text``, and whose they are, read one by one."""
+    groups = [((t.id, False), lower_pattern(t.words)) for t in themes]
+    groups += [((t.id, True), lower_pattern(t.weak_words)) for t in themes if t.weak_words]
+    body = "|".join(f"(?P<k{i}>{pattern})" for i, (_, pattern) in enumerate(groups))
+    plain = re.compile(_OPEN + body + _CLOSE)
+    return [(m.end(), groups[int((m.lastgroup or "")[1:])][0]) for m in plain.finditer(text)]
+
+
+def _combined_found(themes: list, text: str) -> list[tuple[int, tuple[str, bool]]]:
+    """The same, read by the theme counter's one pattern."""
+    combined, names, spaced = _combined(themes)
+    found = combined.finditer(" " + text if spaced else text)
+    return [(m.end() - spaced, names[m.lastgroup or ""]) for m in found]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(_THEMED), max_size=14).map("".join))
+def test_the_theme_words_are_found_as_one_by_one(text: str) -> None:
+    assert _combined(_THEMES)[2]  # the shipped words all open on a word character
+    low = text.lower()
+    assert _combined_found(_THEMES, low) == _one_by_one(_THEMES, low)
+
+
+def test_words_opening_otherwise_are_found_before_every_character(tmp_path: Path) -> None:
+    lexicon = tmp_path / "lexicon.json"
+    lexicon.write_text('{"odd": {"patterns": [" and xz", "yz"]}}', "utf-8")
+    themes = load_themes(lexicon)
+    assert not _combined(themes)[2]
+    for text in ("traders and xz, yz", "smugglers and xz-yz and xz", " and xz"):
+        assert _combined_found(themes, text) == _one_by_one(themes, text)
