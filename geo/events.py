@@ -70,10 +70,9 @@ _VISIT_TO = re.compile(
 #: Line roles whose sentences can report a happening.
 _EVENT_ROLES = frozenset({"title", "body", "caption"})
 #: The reporter's or a source's own trip: how the news was gathered, not an official visit.
-_REPORTER = re.compile(
+_REPORTER = Folded.compile(
     r"\b(?:reporting partners?|reporters?|correspondents?|journalists?|this writer)\b|"
-    r"\bI\s+(?:\w+\s+)?(?:visited|traveled|travelled|went|toured)\b",
-    re.I,
+    r"\bI\s+(?:\w+\s+)?(?:visited|traveled|travelled|went|toured)\b"
 )
 #: Words saying that a donation comes from abroad: then it is aid, not a fundraising drive.
 _FOREIGN = re.compile(
@@ -93,11 +92,10 @@ _ILLUSTRATION = re.compile(r"\bfile\s+(?:photos?|pictures?|images?)\b|\bcan be s
 
 
 #: A sentence opening on a happening told before ("The recent operation marked …").
-_RETOLD = re.compile(
+_RETOLD = Folded.compile(
     r"\W*(?:the|this|that|these|those)\s+(?:recent\s+|latest\s+|same\s+|above\s+)?"
     r"(?:operations?|campaigns?|crackdowns?|incidents?|events?|meetings?|ceremon(?:y|ies)|"
-    r"visits?|inspections?|drives?|moves?|measures?|orders?|decisions?|raids?)\b",
-    re.I,
+    r"visits?|inspections?|drives?|moves?|measures?|orders?|decisions?|raids?)\b"
 )
 #: "since 2015 at least, they have demanded …": a state of things lasting since a year.
 _SINCE_YEAR = re.compile(r"\bsince\s+(?:at\s+least\s+)?(?P<year>(?:19|20)\d\d)\b", re.I)
@@ -234,7 +232,7 @@ class EventExtractor:
         by_key: dict[tuple[str, str, str, dt.date | None], Event] = {}
         parts = self._sentences(article, bounds, mentions)
         for sent, found in self._happenings(article, parts, story):
-            if _RETOLD.match(sent.text):  # "The recent operation marked …": told already
+            if _RETOLD.match(sent.text, sent.folded.low):  # "The recent operation …"
                 told = {e.place_id for e in by_key.values()}
                 found = [f for f in found if f[0].place_id not in told]
             if not found:
@@ -360,7 +358,7 @@ class EventExtractor:
             theme = story  # a factory story's ceremony, or the leader's visit, is the factory's
         if theme == "fundraising" and _FOREIGN.search(sentence):
             theme = "aid"
-        if theme == "visit" and _REPORTER.search(sentence):
+        if theme == "visit" and _REPORTER.search(sentence, sent.folded.low):
             return []  # the reporter's or source's own trip is how the news was gathered
         tries = [(theme, hits)] + [(t, n) for t, n in ranked[1:] if t == OTHER]
         for theme, hits in tries:
@@ -434,7 +432,7 @@ class EventExtractor:
             window = sentence[max(0, lo - 50) : lo]
             if "to" in window.lower() and _VISIT_TO.search(window):
                 out.append((m, "visit", 1, 0.9))
-        if out and _REPORTER.search(sentence):
+        if out and _REPORTER.search(sentence, sent.folded.low):
             return []  # the reporter's own trip
         return out
 

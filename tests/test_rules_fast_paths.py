@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 import geo.dates
 from geo.alternation import alternatives
 from geo.dates import _REPORTING, _REPORTING_VERBS, event_date
-from geo.events import _VISIT_TO, _VISIT_WORDS, _may_tell_visit
+from geo.events import _REPORTER, _RETOLD, _VISIT_TO, _VISIT_WORDS, _may_tell_visit
 from geo.folded import Folded, FoldedText, FoldedWords, fold, lower_pattern
 from geo.roles import (
     _ANY_LEFT,
@@ -345,3 +345,39 @@ def test_words_opening_otherwise_are_found_before_every_character(tmp_path: Path
     assert not _combined(themes)[2]
     for text in ("traders and xz, yz", "smugglers and xz-yz and xz", " and xz"):
         assert _combined_found(themes, text) == _one_by_one(themes, text)
+
+
+_TOLD = [
+    "The ",
+    "THIS ",
+    "those ",
+    "recent ",
+    "operation ",
+    "crackdowns",
+    "ceremonies ",
+    "— ",
+    "“",
+    "a reporter ",
+    "reporting partners ",
+    "Journalists ",
+    "this writer ",
+    "I ",
+    "ı ",
+    "İ ",
+    "i visited ",
+    "I then toured ",
+    "went ",
+    "Hyesan. ",
+    "ſ",
+    "K",
+]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(_TOLD), max_size=10).map("".join))
+def test_the_retold_and_reporter_rules_read_as_ignoring_case(text: str) -> None:
+    low = fold(text)
+    for rule in (_RETOLD, _REPORTER):
+        plain = re.compile(rule.source, re.IGNORECASE)
+        assert (rule.match(text, low) is None) == (plain.match(text) is None), text
+        assert (rule.search(text, low) is None) == (plain.search(text) is None), text
