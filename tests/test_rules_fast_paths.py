@@ -381,3 +381,19 @@ def test_the_retold_and_reporter_rules_read_as_ignoring_case(text: str) -> None:
         plain = re.compile(rule.source, re.IGNORECASE)
         assert (rule.match(text, low) is None) == (plain.match(text) is None), text
         assert (rule.search(text, low) is None) == (plain.search(text) is None), text
+
+
+#: The clause cuts as first written: a mark, a comma opening a clause, a stop before a space.
+_PLAIN_CUT = re.compile(r"[;:()\[\]“”\"]|,\s+(?:and|but|while|where|which|who)\b|\.\s")
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    st.lists(st.sampled_from(_PIECES + ["and", "who", "whom", ",and", ".", "[", "]"]), max_size=20)
+)
+def test_the_clause_cuts_are_those_first_written(pieces: list[str]) -> None:
+    text = "".join(pieces)
+    for start in range(len(text) + 1):
+        left = text[max(0, start - 40) : start]
+        cuts = [m.span() for m in _CLAUSE_CUT.finditer(left)]
+        assert cuts == [m.span() for m in _PLAIN_CUT.finditer(left)], left
