@@ -121,7 +121,7 @@ def first_characters(pattern: str) -> frozenset[str] | None:
     known (an alternative's first character is not a plain literal, ``\\d``, a class of
     such characters or a group of such alternatives).
 
-    >>> sorted(first_characters("(?:was|were) held|\\d km|[Yy]es"))
+    >>> sorted(first_characters(r"(?:was|were) held|\\d km|[Yy]es"))
     ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9', 'Y', 'w', 'y']
     """
     found: set[str] = set()
