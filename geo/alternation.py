@@ -13,7 +13,7 @@ alternative whose next character is not a plain literal keeps its place among th
 
 >>> pattern, names = factored([("a", "factor(y|ies)|farms?"), ("b", "fair|ban")])
 >>> pattern
-'fa(?:ctor(?:(?P<g0>(y|ies)))|rm(?:(?P<g1>s?))|ir(?:(?P<g2>)))|ban(?:(?P<g3>))'
+'fa(?:ctor(?P<g0>(y|ies))|rm(?P<g1>s?)|ir(?P<g2>))|ban(?P<g3>)'
 >>> [names[m.lastgroup] for m in re.finditer(pattern, "fair farms, a ban")]
 ['b', 'a', 'b']
 """
@@ -23,7 +23,7 @@ from __future__ import annotations
 import os
 import re
 
-__all__ = ["alternatives", "factor", "factored"]
+__all__ = ["alternatives", "factor", "factored", "factored_words", "first_characters"]
 
 #: Characters written as themselves in a pattern (a literal, unless a quantifier follows).
 _PLAIN = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 ")
@@ -116,6 +116,23 @@ def _heads(alternative: str) -> list[tuple[str, str]] | None:
     return None
 
 
+def first_characters(pattern: str) -> frozenset[str] | None:
+    """Return the characters a match of ``pattern`` can open with, or None when that is not
+    known (an alternative's first character is not a plain literal, ``\\d``, a class of
+    such characters or a group of such alternatives).
+
+    >>> sorted(first_characters(r"(?:was|were) held|\\d km|[Yy]es"))
+    ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9', 'Y', 'w', 'y']
+    """
+    found: set[str] = set()
+    for alternative in alternatives(pattern):
+        heads = _heads(alternative)
+        if heads is None:
+            return None
+        found.update(first for first, _ in heads)
+    return frozenset(found)
+
+
 def _kept_whole(alternative: str) -> str | None:
     """Return an alternative opening on a named group, or on a group of many words before
     a long rest (``\\b(?:governor|mayor|…)\\s+of…``), with only the group's words
@@ -178,6 +195,16 @@ def factored(
     return f"(?<!{not_after})(?:" + _node(items, 0, names) + ")", names
 
 
+def factored_words(groups: list[tuple[str, str]]) -> tuple[str, dict[str, str]] | None:
+    """Return :func:`factored` of ``groups`` (without ``not_after``) when every alternative
+    opens on a literal word character (a match then opens on one), else None."""
+    items = _items(groups)
+    if items is None or not all(_WORD.match(prefix[:1]) for prefix, _, _ in items):
+        return None
+    names: dict[str, str] = {}
+    return _node(items, 0, names), names
+
+
 def _few_starts(items: list[_Item]) -> bool:
     """True when the items begin with so few characters that the matcher, skipping to
     where one of them stands, beats testing what comes before every position (with many,
@@ -194,7 +221,7 @@ def factor(pattern: str) -> str:
     (``in(?<!\\win)``: the matcher then skips to where a prefix starts).
 
     >>> factor(r"\\b(?:in|at|inside)\\s+$")
-    '(?:in(?<!\\\\win)(?:(?:\\\\s+$)|side(?:(?:\\\\s+$)))|at(?<!\\\\wat)(?:(?:\\\\s+$)))'
+    '(?:in(?<!\\\\win)(?:\\\\s+$|side\\\\s+$)|at(?<!\\\\wat)\\\\s+$)'
     """
     parts = alternatives(pattern)
     bounded = all(part.startswith("\\b") for part in parts)
@@ -235,7 +262,23 @@ def _items(groups: list[tuple[str, str]]) -> list[_Item] | None:
 def _node(
     items: list[_Item], depth: int, names: dict[str, str] | None, not_after: str | None = None
 ) -> str:
-    """Return the pattern of ``items`` after their first ``depth`` literal characters.
+    """Return the pattern of ``items`` after their first ``depth`` literal characters (its
+    alternatives, :func:`_node_parts`, joined)."""
+    return "|".join(_node_parts(items, depth, names, not_after))
+
+
+def _grouped(parts: list[str]) -> str:
+    """Return ``parts`` as one alternation to write after a prefix: a group of them, or the
+    one alone (no part has a ``|`` outside its groups, nor opens with a quantifier: the same
+    matches, and a shorter pattern, compiled sooner)."""
+    return parts[0] if len(parts) == 1 else "(?:" + "|".join(parts) + ")"
+
+
+def _node_parts(
+    items: list[_Item], depth: int, names: dict[str, str] | None, not_after: str | None = None
+) -> list[str]:
+    """Return the alternatives of the pattern of ``items`` after their first ``depth``
+    literal characters.
 
     Items whose prefix is used up stay in place (each run of one key in a group, named
     and entered in ``names`` unless that is None);
@@ -249,14 +292,14 @@ def _node(
         if len(prefix) <= depth:
             while j < len(items) and len(items[j][0]) <= depth and items[j][2] == key:
                 j += 1
-            tails = "|".join(item[1] for item in items[i:j])
+            tails = [item[1] for item in items[i:j]]
             guard = f"(?<!{not_after})" if not_after else ""  # (only at the top)
             if names is None:
-                parts.append(f"{guard}(?:{tails})")
+                parts.append(guard + _grouped(tails))
             else:
                 name = f"g{len(names)}"
                 names[name] = key
-                parts.append(f"{guard}(?P<{name}>{tails})")
+                parts.append(f"{guard}(?P<{name}>{'|'.join(tails)})")
         else:
             while j < len(items) and len(items[j][0]) > depth:
                 j += 1
@@ -265,9 +308,9 @@ def _node(
                 by_char.setdefault(item[0][depth], []).append(item)
             for run in by_char.values():
                 common = os.path.commonprefix([item[0][depth:] for item in run])
-                inner = _node(run, depth + len(common), names)
+                inner = _node_parts(run, depth + len(common), names)
                 written = re.escape(common)
                 guard = f"(?<!{not_after}{written})" if not_after else ""
-                parts.append(written + guard + "(?:" + inner + ")")
+                parts.append(written + guard + _grouped(inner))
         i = j
-    return "|".join(parts)
+    return parts

@@ -457,6 +457,21 @@ def _resolve_year(month: int, published: dt.date) -> int:
     return published.year - 1 if month > published.month else published.year
 
 
+#: The verbs every phrase of :data:`_REPORTING` opens with.
+_REPORTING_VERBS = (
+    "told",
+    "tells",
+    "informed",
+    "said",
+    "says",
+    "reported",
+    "added",
+    "explained",
+    "noted",
+    "confirmed",
+    "wrote",
+    "announced",
+)
 #: When the news was told, not when it happened: "told Daily NK on March 3", "said on Monday".
 _REPORTING = re.compile(
     r"\b(?:told|tells|informed|said|says|reported|added|explained|noted|confirmed|wrote)\s+"
@@ -497,7 +512,8 @@ def event_date(sentence: str, published: dt.date | None) -> tuple[dt.date | None
     published = sane_date(published)  # no arithmetic on an impossible date
     if not _DATE_HINT.search(sentence):
         return published, "article"
-    sentence = _REPORTING.sub(lambda m: " " * len(m.group()), sentence)
+    if any(map(sentence.__contains__, _REPORTING_VERBS)):  # (most sentences have none)
+        sentence = _REPORTING.sub(lambda m: " " * len(m.group()), sentence)
     for day, _, _ in find_dates(sentence):
         return day, "day"
     # What the forms below need (each is skipped, unchanged in result, when it is absent).

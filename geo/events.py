@@ -34,7 +34,7 @@ from geo.article import Article
 from geo.dates import PRECISIONS as DATE_PRECISIONS
 from geo.dates import event_date
 from geo.event_records import ArticleResult, Event
-from geo.folded import Folded, fold
+from geo.folded import Folded, FoldedText
 from geo.linking import CONTAINER_GAP, Linker, Mention
 from geo.roles import in_list, is_background, is_scene, mention_role
 from geo.sentences import sentences
@@ -61,6 +61,8 @@ _ANAPHOR = Folded.compile(
     r"bridge|port|city|town|county|customs house|customs office|facility|market|zone|"
     r"complex|checkpoint)\b|\bthere\b"
 )
+#: The words opening a visit's phrase (:data:`_VISIT_TO`), as its alternatives begin.
+_VISIT_WORDS = ("visit", "trip", "tour", "travel", "went")
 #: "Kim Jong Un's visit to Samjiyon": the phrase names the visit's own place.
 _VISIT_TO = re.compile(
     r"\b(?:visits?|trip|tour|travell?ed|went)\s+to\s+(?:the\s+)?(?:[\w'’-]+\s+){0,2}$", re.I
@@ -68,10 +70,9 @@ _VISIT_TO = re.compile(
 #: Line roles whose sentences can report a happening.
 _EVENT_ROLES = frozenset({"title", "body", "caption"})
 #: The reporter's or a source's own trip: how the news was gathered, not an official visit.
-_REPORTER = re.compile(
+_REPORTER = Folded.compile(
     r"\b(?:reporting partners?|reporters?|correspondents?|journalists?|this writer)\b|"
-    r"\bI\s+(?:\w+\s+)?(?:visited|traveled|travelled|went|toured)\b",
-    re.I,
+    r"\bI\s+(?:\w+\s+)?(?:visited|traveled|travelled|went|toured)\b"
 )
 #: Words saying that a donation comes from abroad: then it is aid, not a fundraising drive.
 _FOREIGN = re.compile(
@@ -91,26 +92,25 @@ _ILLUSTRATION = re.compile(r"\bfile\s+(?:photos?|pictures?|images?)\b|\bcan be s
 
 
 #: A sentence opening on a happening told before ("The recent operation marked …").
-_RETOLD = re.compile(
+_RETOLD = Folded.compile(
     r"\W*(?:the|this|that|these|those)\s+(?:recent\s+|latest\s+|same\s+|above\s+)?"
     r"(?:operations?|campaigns?|crackdowns?|incidents?|events?|meetings?|ceremon(?:y|ies)|"
-    r"visits?|inspections?|drives?|moves?|measures?|orders?|decisions?|raids?)\b",
-    re.I,
+    r"visits?|inspections?|drives?|moves?|measures?|orders?|decisions?|raids?)\b"
 )
 #: "since 2015 at least, they have demanded …": a state of things lasting since a year.
 _SINCE_YEAR = re.compile(r"\bsince\s+(?:at\s+least\s+)?(?P<year>(?:19|20)\d\d)\b", re.I)
 
 
-def _background(sentence: str, published: dt.date | None) -> bool:
+def _background(sentence: FoldedText, published: dt.date | None) -> bool:
     """Return True when ``sentence`` tells background (:func:`geo.roles.is_background`) or a
     state lasting since an earlier year."""
-    return is_background(sentence) or _long_running(sentence, published)
+    return is_background(sentence.text, sentence) or _long_running(sentence, published)
 
 
-def _long_running(sentence: str, published: dt.date | None) -> bool:
+def _long_running(sentence: FoldedText, published: dt.date | None) -> bool:
     """Return True when ``sentence`` tells a state lasting since a year before the article's
     (any year when the article is undated): background, not a happening."""
-    m = _SINCE_YEAR.search(sentence) if "since" in sentence.lower() else None
+    m = _SINCE_YEAR.search(sentence.text) if "since" in sentence.lower else None
     return m is not None and (published is None or int(m.group("year")) < published.year)
 
 
@@ -143,6 +143,14 @@ def _eventful(m: Mention, theme: Theme) -> bool:
     return theme.id in _ANYWHERE_THEMES and m.precision in POINT_PRECISIONS
 
 
+def _may_tell_visit(sentence: FoldedText) -> bool:
+    """Return False when no part of ``sentence`` can hold a visit's phrase (:data:`_VISIT_TO`):
+    its folded text has none of :data:`_VISIT_WORDS` (True when it does not fold: then each
+    part is read)."""
+    low = sentence.low
+    return low is None or any(map(low.__contains__, _VISIT_WORDS))
+
+
 def _event_id(article_id: str, theme: str, place_id: str, place: str, when: dt.date | None) -> str:
     day = when.isoformat() if when else ""
     raw = f"{article_id}|{theme}|{place_id}|{place}|{day}"
@@ -151,7 +159,8 @@ def _event_id(article_id: str, theme: str, place_id: str, place: str, when: dt.d
 
 @dataclass
 class _Sentence:
-    """A sentence of an article: its offsets, paragraph, line role, text and linked mentions."""
+    """A sentence of an article: its offsets, paragraph, line role, text (and its folded
+    copies) and linked mentions."""
 
     start: int
     end: int
@@ -159,6 +168,8 @@ class _Sentence:
     role: str
     mentions: list[Mention]
     text: str
+    #: The text lowercased once for every pattern reading it.
+    folded: FoldedText = field(repr=False)
 
     _roles: list[str | None] = field(default_factory=list, repr=False)
 
@@ -174,7 +185,9 @@ class _Sentence:
             if i and _beside(self.text, self.start, self.mentions[i - 1], m):
                 role = self.mention_role(i - 1)
             else:
-                role = mention_role(self.text, m.start - self.start, m.end - self.start)
+                role = mention_role(
+                    self.text, m.start - self.start, m.end - self.start, self.folded
+                )
             self._roles[i] = role
         return role
 
@@ -219,7 +232,7 @@ class EventExtractor:
         by_key: dict[tuple[str, str, str, dt.date | None], Event] = {}
         parts = self._sentences(article, bounds, mentions)
         for sent, found in self._happenings(article, parts, story):
-            if _RETOLD.match(sent.text):  # "The recent operation marked …": told already
+            if _RETOLD.match(sent.text, sent.folded.low):  # "The recent operation …"
                 told = {e.place_id for e in by_key.values()}
                 found = [f for f in found if f[0].place_id not in told]
             if not found:
@@ -256,11 +269,11 @@ class EventExtractor:
             if (
                 named is not None
                 and (after is None or not after.mentions)
-                and _ANAPHOR.search(sent.text, fold(sent.text))
+                and _ANAPHOR.search(sent.text, sent.folded.low)
                 and not sent.has_scene
             ):
                 after = named  # "visited the site": the place last named
-            background = _background(sent.text, article.date) if sent.mentions else None
+            background = _background(sent.folded, article.date) if sent.mentions else None
             previous = None if background else sent  # background places set no scene
             if sent.mentions:
                 named = sent
@@ -271,7 +284,7 @@ class EventExtractor:
             visits = self._visits_to(sent, sent.text)
             found: list[tuple[Mention, str, int, float]] = []
             if background is None:
-                background = _background(sent.text, article.date)
+                background = _background(sent.folded, article.date)
             if not background:
                 found = self._located(
                     sent, sent.text, after, article.text, body_places, story, bool(visits)
@@ -335,7 +348,7 @@ class EventExtractor:
         factory's opening).  When the sentence names a visit's destination
         (``visit_named``), the visit is located there, and the rest of the sentence tells
         its other happening."""
-        ranked = self._rank_themes(sentence)
+        ranked = self._rank_themes(sentence, sent.folded.lower)
         if visit_named:
             ranked = [(t, n) for t, n in ranked if t != "visit"]
         if not ranked:
@@ -345,7 +358,7 @@ class EventExtractor:
             theme = story  # a factory story's ceremony, or the leader's visit, is the factory's
         if theme == "fundraising" and _FOREIGN.search(sentence):
             theme = "aid"
-        if theme == "visit" and _REPORTER.search(sentence):
+        if theme == "visit" and _REPORTER.search(sentence, sent.folded.low):
             return []  # the reporter's or source's own trip is how the news was gathered
         tries = [(theme, hits)] + [(t, n) for t, n in ranked[1:] if t == OTHER]
         for theme, hits in tries:
@@ -409,7 +422,7 @@ class EventExtractor:
         """Return visit rows for the places named as a visit's destination ("Kim's visit to
         Samjiyon")."""
         spec = self._themes_by_id.get("visit")
-        if spec is None:
+        if spec is None or not sent.mentions or not _may_tell_visit(sent.folded):
             return []
         out = []
         for m in sent.mentions:
@@ -419,7 +432,7 @@ class EventExtractor:
             window = sentence[max(0, lo - 50) : lo]
             if "to" in window.lower() and _VISIT_TO.search(window):
                 out.append((m, "visit", 1, 0.9))
-        if out and _REPORTER.search(sentence):
+        if out and _REPORTER.search(sentence, sent.folded.low):
             return []  # the reporter's own trip
         return out
 
@@ -448,7 +461,8 @@ class EventExtractor:
                 here = here if role in _EVENT_ROLES else []
             else:
                 here = [m for m in here if _line_role(starts, roles, m.start) in _EVENT_ROLES]
-            out.append(_Sentence(start, end, para, role, here, article.text[start:end]))
+            sentence = article.text[start:end]
+            out.append(_Sentence(start, end, para, role, here, sentence, FoldedText.of(sentence)))
         return out
 
     def _places(self, sent: _Sentence, sentence: str, theme: Theme) -> tuple[list[Mention], float]:
@@ -462,15 +476,15 @@ class EventExtractor:
         loci = by_role.get("locus", [])
         countries = [m for m in loci if m.precision == "country"]  # locate nothing alone
         chosen, factor = (
-            _scenes([m for m in loci if m.precision != "country"], sentence, sent.start),
+            _scenes([m for m in loci if m.precision != "country"], sent),
             1.0,
         )
         if not chosen:  # "a factory, located in Kusong, opened"
             chosen, factor = by_role.get("setting", []), 0.9
         if not chosen:  # "… at trade fairs in North Korea": the scene, if too coarse to locate
-            chosen = [m for m in countries if is_scene(sentence, m.start - sent.start)]
+            chosen = [m for m in countries if is_scene(sentence, m.start - sent.start, sent.folded)]
         if not chosen and theme.id not in _ANYWHERE_THEMES:  # a visitor's home is not the visit's
-            told = _SPEECH.search(sentence, fold(sentence)) is not None  # "…, a source … said"
+            told = _SPEECH.search(sentence, sent.folded.low) is not None  # "…, a source … said"
             chosen = by_role.get("origin", []) + (by_role.get("source", []) if told else [])
             factor = 0.8
         if not chosen:
@@ -508,12 +522,13 @@ def _beside(sentence: str, offset: int, before: Mention, m: Mention) -> bool:
     )
 
 
-def _scenes(loci: list[Mention], sentence: str, offset: int) -> list[Mention]:
-    """Return the loci named as the scene ("in Dandong", and the names listed with it) when
-    there are any below province level, else all the loci."""
+def _scenes(loci: list[Mention], sent: _Sentence) -> list[Mention]:
+    """Return the loci of ``sent`` named as the scene ("in Dandong", and the names listed
+    with it) when there are any below province level, else all the loci."""
+    sentence, offset = sent.text, sent.start
     marks: list[bool] = []
     for i, m in enumerate(loci):
-        mark = is_scene(sentence, m.start - offset)
+        mark = is_scene(sentence, m.start - offset, sent.folded)
         if not mark and i and marks[-1]:
             mark = in_list(sentence, loci[i - 1].end - offset, m.start - offset)
         marks.append(mark)

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 
-from geo.folded import Folded, fold
+from geo.folded import Folded, FoldedText, FoldedWords, fold
 
 #: Roles of a place mention in its sentence; only ``locus`` places an event.
 ROLES = ("locus", "setting", "destination", "topic", "origin", "source", "speaker")
@@ -110,10 +110,17 @@ _SPEAKER_RIGHT = Folded.compile(
     r"criticised|condemned|vowed|pledged|decided|agreed|hopes|wants|government|regime|"
     r"leadership|gesture|stance|position|policy|media|state media|state news)\b"
 )
-_CLAUSE_CUT = re.compile(r"[;:()\[\]“”\"]|,\s+(?:and|but|while|where|which|who)\b|\.\s")
+#: What cuts a clause: a mark of its own, a comma opening a clause ("…, and", "…, which"), a
+#: full stop before a space.  Written to open on one class of the characters each cut opens
+#: with (then told apart by what was taken), so that the engine skips to those characters.
+_CUT_MARKS = r";:()\[\]“”\""
+_CLAUSE_CUT = re.compile(
+    rf"[{_CUT_MARKS},.](?:(?<=[{_CUT_MARKS}])|(?<=,)\s+(?:and|but|while|where|which|who)\b"
+    r"|(?<=\.)\s)"
+)
 
 #: Sentences of background, habit, intention or speculation (not a happening).
-_BACKGROUND = Folded.compile(
+_BACKGROUND = FoldedWords.compile(
     r"\b(?:would|could|might|should)\b|\bmay\s+(?!\d)|\bif\b|\bunless\b|"
     r"\bhop(?:e|es|ed|ing)\b|"
     r"\b(?:plans?|planning|planned|aims?|aimed|intends?|intended|"
@@ -141,14 +148,26 @@ _SUBORDINATE = Folded.compile(
 _ANNOUNCED = Folded.compile(r"\bwill\s+(?:visit|hold|attend|travel|arrive|open)\b")
 
 
-def _clause_before(sentence: str, start: int, width: int) -> str:
-    """Return up to ``width`` characters before ``start``, from where the clause begins."""
-    left = sentence[max(0, start - width) : start]
-    cut = list(_CLAUSE_CUT.finditer(left))
-    return left[cut[-1].end() :] if cut else left
+def _clause_start(sentence: str, start: int, width: int) -> int:
+    """Return where the clause before ``sentence[start]`` begins, at most ``width``
+    characters before it: after the last clause cut of ``sentence[lo:start]`` (``lo``:
+    ``width`` characters before ``start``, or 0)."""
+    lo = max(0, start - width)
+    cuts = list(_CLAUSE_CUT.finditer(sentence[lo:start]))
+    return lo + cuts[-1].end() if cuts else lo
 
 
-def mention_role(sentence: str, start: int, end: int) -> str:
+def _folded_parts(
+    sentence: str, folded: FoldedText | None, *spans: tuple[int, int]
+) -> list[str | None]:
+    """Return the :func:`geo.folded.fold` of each ``(start, end)`` slice of ``sentence``
+    (``folded``, when given, is the sentence's own)."""
+    if folded is None:
+        return [fold(sentence[a:b]) for a, b in spans]
+    return [folded.part(a, b) for a, b in spans]
+
+
+def mention_role(sentence: str, start: int, end: int, folded: FoldedText | None = None) -> str:
     """Return the role (one of :data:`ROLES`) of the place named at ``sentence[start:end]``.
 
     ``origin``: an actor's home ("the governor of Liaoning", "Liaoning's governor", "a
@@ -160,17 +179,18 @@ def mention_role(sentence: str, start: int, end: int) -> str:
     construction of a hospital in Samjiyon"); ``source``: where a
     source of the report sits ("a source in North Hamgyong"); ``speaker``: a capital
     standing for its government ("Pyongyang said"); ``locus`` otherwise.  Only the clause
-    around the name is read.  Raises nothing.
+    around the name is read.  ``folded``, when given, is the sentence's
+    :class:`geo.folded.FoldedText` (for many names of one sentence).  Raises nothing.
 
     >>> mention_role("A source in Hyesan said prices rose.", 12, 18)
     'source'
     >>> mention_role("Pyongyang said the talks failed.", 0, 9)
     'speaker'
     """
-    left = _clause_before(sentence, start, 120)
-    right = sentence[end : end + 60]
-    low_left, low_right = fold(left), fold(right)
-    cued = _ANY_LEFT.search(left, low_left) is not None  # most names have none of these
+    lo = _clause_start(sentence, start, 120)
+    left, right = sentence[lo:start], sentence[end : end + 60]
+    low_left, low_right = _folded_parts(sentence, folded, (lo, start), (end, end + 60))
+    cued = _ANY_LEFT.found(left, low_left)  # most names have none of these
     if cued and _SOURCE_LEFT.search(left, low_left):
         return "source"
     if (
@@ -205,7 +225,7 @@ def mention_role(sentence: str, start: int, end: int) -> str:
 
 #: Any of the words before a name that make it other than the scene, in one pass (each rule
 #: :func:`mention_role` reads on the left of a name, the scene's apart, must be listed).
-_ANY_LEFT = Folded.compile(
+_ANY_LEFT = FoldedWords.compile(
     "|".join(
         p.source
         for p in (
@@ -230,15 +250,17 @@ _LIST_GAP = re.compile(
 )
 
 
-def is_scene(sentence: str, start: int) -> bool:
+def is_scene(sentence: str, start: int, folded: FoldedText | None = None) -> bool:
     """Return True when the name at ``sentence[start:]`` follows "in" or "at" in its clause
-    ("in Sinuiju", "at the Quanhe customs", "in the border city of Dandong").  Raises nothing.
+    ("in Sinuiju", "at the Quanhe customs", "in the border city of Dandong").  ``folded``,
+    when given, is the sentence's :class:`geo.folded.FoldedText`.  Raises nothing.
 
     >>> is_scene("Police in Dandong inspected trucks from Sinuiju.", 10)
     True
     """
-    left = _clause_before(sentence, start, 60)
-    return _SCENE_LEFT.search(left, fold(left)) is not None
+    lo = _clause_start(sentence, start, 60)
+    (low,) = _folded_parts(sentence, folded, (lo, start))
+    return _SCENE_LEFT.search(sentence[lo:start], low) is not None
 
 
 def in_list(sentence: str, prev_end: int, start: int) -> bool:
@@ -247,7 +269,7 @@ def in_list(sentence: str, prev_end: int, start: int) -> bool:
     return _LIST_GAP.match(sentence[prev_end:start]) is not None
 
 
-def is_background(sentence: str) -> bool:
+def is_background(sentence: str, folded: FoldedText | None = None) -> bool:
     """Return True when ``sentence`` states background, habit, intention or speculation.
 
     A question is background.  Only the main clause is read (up to a comma opening a
@@ -255,7 +277,7 @@ def is_background(sentence: str) -> bool:
     opened" reports the visit.
 
     An announced visit ("will visit Pyongyang this week") still reports a happening.
-    Raises nothing.
+    ``folded``, when given, is the sentence's :class:`geo.folded.FoldedText`.  Raises nothing.
 
     >>> is_background("For years, cigarettes have been smuggled into China.")
     True
@@ -264,9 +286,9 @@ def is_background(sentence: str) -> bool:
     """
     if sentence.rstrip("\"”’' )").endswith("?"):
         return True  # a question reports nothing
-    low = fold(sentence)
+    low = fold(sentence) if folded is None else folded.low
     main = _SUBORDINATE.head(sentence, low)
     low_main = low[: len(main)] if low is not None else None
     if (low_main is None or "will" in low_main) and _ANNOUNCED.search(main, low_main):
         return False  # (the test for its word first: most sentences have none)
-    return _BACKGROUND.search(main, low_main) is not None
+    return _BACKGROUND.found(main, low_main)

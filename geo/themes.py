@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
+from typing import Protocol
 
-from geo.alternation import factored
+from geo.alternation import factored, factored_words
 from geo.folded import lower_pattern
 from nkmap.errors import DataError
 from nkmap.themes import SHIPPED, ThemeRecord, ThemeTable, load_theme_table
@@ -139,36 +139,67 @@ def themes_of(sentence: str, themes: list[Theme]) -> dict[str, int]:
     return theme_counter(themes)(sentence)
 
 
-def _combined(themes: list[Theme]) -> tuple[re.Pattern[str], dict[str, tuple[str, bool]]]:
-    """Return one pattern of every theme's words (strong first, in lexicon order), and what
-    each of its groups stands for: ``(theme id, weak?)``."""
+#: The character before a theme word, taken with the word when every word opens on a word
+#: character (on lowercased text no capital is left; one of another script is told after).
+_BEFORE_WORD = r"[^a-z0-9_\-](?<=[^\w-])"
+
+
+def _combined(
+    themes: list[Theme],
+) -> tuple[re.Pattern[str], dict[str, tuple[str, bool]], bool]:
+    """Return one pattern of every theme's words (strong first, in lexicon order), what
+    each of its groups stands for (``(theme id, weak?)``), and whether it is matched in the
+    lowercased text with a space before it.
+
+    When every word opens on a word character, a match takes the character before the word
+    with it (the space, for a word opening the text): the engine then skips from one
+    character that is not a letter or digit to the next, instead of testing what comes
+    before at every position.  A match never ends just before a word (:data:`_CLOSE`), so
+    each finds the character before it free: the same words, in the same groups."""
     groups = [((t.id, False), lower_pattern(t.words)) for t in themes]
     groups += [((t.id, True), lower_pattern(t.weak_words)) for t in themes if t.weak_words]
     keys = {f"k{i}": key for i, (key, _) in enumerate(groups)}
-    tree = factored(
-        [(f"k{i}", pattern) for i, (_, pattern) in enumerate(groups)], not_after=_NOT_AFTER
-    )
+    named_groups = [(f"k{i}", pattern) for i, (_, pattern) in enumerate(groups)]
+    spaced = False
+    words = factored_words(named_groups)
+    tree = words if words is not None else factored(named_groups, not_after=_NOT_AFTER)
     if tree is None:  # a word whose first letter is not plain: the words one by one
         body = "|".join(f"(?P<k{i}>{pattern})" for i, (_, pattern) in enumerate(groups))
         named = {name: name for name in keys}
         source = _OPEN + body + _CLOSE
+    elif words is not None:
+        body, named = words
+        source, spaced = _BEFORE_WORD + "(?:" + body + ")" + rf"(?!{_NOT_AFTER})", True
     else:
         body, named = tree  # what comes before a word (_OPEN) tested in the tree
         source = body + rf"(?!{_NOT_AFTER})"
     # Matching lowercased text with a case-sensitive pattern is ~3x faster than IGNORECASE.
     combined = re.compile(source)
-    return combined, {name: keys[key] for name, key in named.items()}
+    return combined, {name: keys[key] for name, key in named.items()}, spaced
 
 
-def theme_counter(themes: list[Theme]) -> Callable[[str], dict[str, int]]:
+class ThemeCounter(Protocol):
+    """Counts the themes' words in ``sentence`` (``lower``, when given, is its ``lower()``)."""
+
+    def __call__(self, sentence: str, lower: str | None = None) -> dict[str, int]: ...
+
+
+class ThemeChooser(Protocol):
+    """Ranks the themes of ``sentence`` (``lower``, when given, is its ``lower()``)."""
+
+    def __call__(self, sentence: str, lower: str | None = None) -> list[tuple[str, int]]: ...
+
+
+def theme_counter(themes: list[Theme]) -> ThemeCounter:
     """Return a function counting every theme's words in a sentence, in one regex pass
     (weak words count only when no theme's own words occur)."""
-    combined, groups = _combined(themes)
+    combined, groups, spaced = _combined(themes)
+    before = " " if spaced else ""
 
-    def count(sentence: str) -> dict[str, int]:
+    def count(sentence: str, lower: str | None = None) -> dict[str, int]:
         strong: dict[str, int] = {}
         weak: dict[str, int] = {}
-        for m in combined.finditer(sentence.lower()):
+        for m in combined.finditer(before + (sentence.lower() if lower is None else lower)):
             theme, is_weak = groups[m.lastgroup or ""]
             into = weak if is_weak else strong
             into[theme] = into.get(theme, 0) + 1
@@ -177,11 +208,13 @@ def theme_counter(themes: list[Theme]) -> Callable[[str], dict[str, int]]:
     return count
 
 
-def theme_chooser(themes: list[Theme]) -> Callable[[str], list[tuple[str, int]]]:
+def theme_chooser(themes: list[Theme]) -> ThemeChooser:
     """Return a function ranking a sentence's themes, best first, with their word counts.
 
     The best theme is the one whose words the sentence holds most, ties going to the theme
     listed first in the lexicon (its priority order); a sentence with no theme word gets [].
+    The last sentence ranked is remembered (a headline is ranked as the article's, and
+    again as its first sentence).
 
     >>> choose = theme_chooser(load_themes())
     >>> choose("Kim Jong Un visited the new factory in Kusong.")[0]
@@ -192,8 +225,14 @@ def theme_chooser(themes: list[Theme]) -> Callable[[str], list[tuple[str, int]]]
     count = theme_counter(themes)
     rank = {t.id: i for i, t in enumerate(themes)}
 
-    def choose(sentence: str) -> list[tuple[str, int]]:
-        found = count(sentence)
-        return sorted(found.items(), key=lambda item: (-item[1], rank[item[0]]))
+    last: list[tuple[str, list[tuple[str, int]]]] = []  # the last sentence and its ranking
+
+    def choose(sentence: str, lower: str | None = None) -> list[tuple[str, int]]:
+        if last and last[0][0] == sentence:
+            return list(last[0][1])
+        found = count(sentence, lower)
+        ranked = sorted(found.items(), key=lambda item: (-item[1], rank[item[0]]))
+        last[:] = [(sentence, ranked)]
+        return list(ranked)
 
     return choose
