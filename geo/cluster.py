@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from geo.article import ReadFailure
+from geo.listing import ReadFailure
 from geo.pipeline import IN_FLIGHT, Progress, Settings, Worker, iter_chunks
 from nkmap.errors import FileError, NkmapError
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from geo.article import ReadFailure, ReadWarning
+from geo.listing import ReadFailure, ReadWarning
 from nkmap.errors import DataError, FileError, InputError, NkmapError
 from nkmap.formats import suffixes
 
@@ -200,7 +200,7 @@ def load_events(
     ``since``–``until``; every other path is read as articles and run through the pipeline
     on ``jobs`` processes (``None``: every core) with ``extract_options`` (``date``,
     ``lexicon``, ``gazetteer``).  An input that cannot be read follows ``on_error``:
-    ``"raise"``; ``"warn"`` (a :class:`~geo.article.ReadWarning`) or ``"skip"``, each then
+    ``"raise"``; ``"warn"`` (a :class:`~geo.listing.ReadWarning`) or ``"skip"``, each then
     appended to ``failures`` when a list is given while the rest is read.  The filters are
     hints: call :func:`geo.query.query` for the exact selection.  Every events file and
     store is checked against the contract (:mod:`geo.contract`); ``require`` maps columns

@@ -31,14 +31,15 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from geo.article import Article, ReadFailure, ReadWarning, list_paths, read_listed
 from geo.event_records import ArticleResult, Event, events_frame
+from geo.listing import ReadFailure, ReadWarning, list_paths
 from nkmap.errors import FileError, InputError, NkmapError
 
 if TYPE_CHECKING:
     from concurrent.futures import Future
 
     from gazetteer import Gazetteer
+    from geo.article import Article
     from nkmap.events_table import EventsFrame
 
 __all__ = [
@@ -137,6 +138,8 @@ class Worker:
     def run(self, files: Sequence[str]) -> Batch:
         """Return the batch of ``files``; an error under ``raise_errors`` is returned, not
         raised, so that it crosses process boundaries intact."""
+        from geo.article import read_listed
+
         batch = Batch(files=len(files))
         try:
             read = read_listed(  # the files plan_chunks listed
@@ -256,7 +259,7 @@ def iter_chunks(
     finer_tail: int = 0,
 ) -> Iterator[list[str] | ReadFailure]:
     """Yield the article files under ``paths`` in chunks (read order kept) as the listing
-    (:func:`geo.article.list_paths`) finds them, and the listing's failures (missing paths,
+    (:func:`geo.listing.list_paths`) finds them, and the listing's failures (missing paths,
     unreadable folders…) among them.  Raises nothing.
 
     A chunk holds about ``chunk_bytes`` of files and at most ``chunk_files`` files; smaller
@@ -327,7 +330,7 @@ class Pipeline:
     the counters ``articles``, ``events``, ``skipped`` and the list ``failures`` sum them up.
 
     Args:
-        paths: article files and folders (see :func:`geo.article.iter_article_files`).
+        paths: article files and folders (see :func:`geo.listing.iter_article_files`).
         date: publication date for every article (overrides what the text says).
         lexicon: a JSON theme lexicon extending the built-in themes.
         gazetteer: the gazetteer to link with (default: :meth:`Gazetteer.default`).
@@ -336,7 +339,7 @@ class Pipeline:
         unique: also leave out an article whose content was already seen in this run.
         keep_text: keep article text and mentions in results (see :class:`Settings`).
         on_error: ``"raise"`` (raise at the first unreadable input), ``"warn"`` (one
-            :class:`~geo.article.ReadWarning` each) or ``"skip"`` (silent); failures are
+            :class:`~geo.listing.ReadWarning` each) or ``"skip"`` (silent); failures are
             recorded in ``failures`` either way.
         progress: called with a :class:`Progress` after every batch.
 
@@ -525,6 +528,8 @@ def extract_events(
     Raises:
         FileError, DataError: an input or the lexicon cannot be read (``on_error="raise"``).
     """
+    from geo.article import Article
+
     items = [articles] if isinstance(articles, (str, os.PathLike)) else list(articles)
     paths = [a for a in items if not isinstance(a, Article)]
     arts = [a for a in items if isinstance(a, Article)]

@@ -1,4 +1,4 @@
-"""The folder walk (:func:`geo.article.expand_paths`) against the plain walk it replaced:
+"""The folder walk (:func:`geo.listing.expand_paths`) against the plain walk it replaced:
 ``os.walk`` with a ``stat`` of every file.  The fast one reads each entry's type from its
 folder's listing and stats only what is not a regular file; both must list the same files
 and the same failures, in the same order."""
@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from geo import article
-from geo.article import ARTICLE_SUFFIXES, ReadFailure, expand_paths
+from geo import listing
+from geo.listing import ARTICLE_SUFFIXES, ReadFailure, expand_paths
 
 
 def _plain_walk(folder: Path, failures: list[ReadFailure]) -> list[Path]:
@@ -41,15 +41,15 @@ def _plain_walk(folder: Path, failures: list[ReadFailure]) -> list[Path]:
         for name in sorted(names):
             if (
                 name.startswith(".")
-                or article._FOLDER_DOCS.match(name)
+                or listing._FOLDER_DOCS.match(name)
                 or Path(name).suffix.lower() not in ARTICLE_SUFFIXES
             ):
                 continue
             child = Path(root) / name
-            why = article._not_a_file(child)
+            why = listing._not_a_file(child)
             if why is not None:
                 failures.append(ReadFailure(str(child), why))
-            elif not article._is_sidecar(child):
+            elif not listing._is_sidecar(child):
                 found.append(child)
     return sorted(found)
 
@@ -96,13 +96,13 @@ def test_the_walk_lists_what_the_plain_walk_lists(tmp_path: Path) -> None:
 def test_an_unlistable_folder_is_one_failure(tmp_path: Path) -> None:
     failures: list[ReadFailure] = []
     plain = _plain_walk(tmp_path / "missing", failures)
-    assert plain == article._walk(tmp_path / "missing", got := []) == []
+    assert plain == listing._walk(tmp_path / "missing", got := []) == []
     assert got == failures and len(got) == 1
     assert got[0].reason.startswith("cannot read folder")
 
 
 def _streamed(paths: list[Path | str]) -> tuple[list[str], list[ReadFailure]]:
-    items = list(article.list_paths(paths))
+    items = list(listing.list_paths(paths))
     return [i for i in items if isinstance(i, str)], [i for i in items if not isinstance(i, str)]
 
 
@@ -142,7 +142,7 @@ def test_the_listing_reads_a_folder_only_when_it_gets_there(
     read: list[str] = []
     scandir = os.scandir
     monkeypatch.setattr(os, "scandir", lambda p: read.append(os.fspath(p)) or scandir(p))
-    listing = article.list_paths([tmp_path])
-    assert next(listing) == str(tmp_path / "a" / "1.txt")
+    walk = listing.list_paths([tmp_path])
+    assert next(walk) == str(tmp_path / "a" / "1.txt")
     assert [Path(p).name for p in read] == [tmp_path.name, "a"]  # b and c not yet listed
-    assert list(listing) == [str(tmp_path / "b" / "2.txt"), str(tmp_path / "c" / "3.txt")]
+    assert list(walk) == [str(tmp_path / "b" / "2.txt"), str(tmp_path / "c" / "3.txt")]

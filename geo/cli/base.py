@@ -22,7 +22,7 @@ import click
 from nkmap.errors import InputError, NkmapError
 
 if TYPE_CHECKING:
-    from geo.article import ReadFailure
+    from geo.listing import ReadFailure
     from nkmap.events_table import EventsFrame
 
 T = TypeVar("T")
