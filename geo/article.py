@@ -181,9 +181,17 @@ def _zero_share(data: bytes, start: int, step: int) -> float:
     return column.count(0) / len(column) if column else 0.0
 
 
+#: Bytes at least for an encoding to be told from where the NUL bytes fall: in a few bytes
+#: of binary data they fall anywhere.
+_WIDE_MIN_BYTES = 16
+
+
 def _unmarked_wide(data: bytes) -> str | None:
     """``data`` decoded as UTF-32 or UTF-16 without a byte-order mark, when its NUL bytes fall
-    where those encodings put them (Latin text: every 2nd or 4th byte); else None."""
+    where those encodings put them (Latin text: every 2nd or 4th byte) and it is long enough
+    to tell (:data:`_WIDE_MIN_BYTES`); else None."""
+    if len(data) < _WIDE_MIN_BYTES:
+        return None
     candidates = []
     if len(data) % 4 == 0:
         if _zero_share(data, 3, 4) == 1.0 and _zero_share(data, 2, 4) > 0.9:

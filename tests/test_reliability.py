@@ -274,8 +274,12 @@ def test_wide_encodings_are_read(tmp_path: Path, encode: Callable[[str], bytes])
 def test_binary_with_nul_bytes_is_still_binary(tmp_path: Path) -> None:
     (tmp_path / "x.txt").write_bytes(bytes(range(256)) * 8)
     (tmp_path / "y.txt").write_bytes(b"\x00\x01" * 500)
+    # a few bytes whose NULs fall where UTF-16 would put them: too few to tell
+    (tmp_path / "z.txt").write_bytes(b"\x00\x01\x02bin")
     result = read_articles([tmp_path], on_error="skip")
-    assert [f.reason for f in result.failures] == ["not text (binary file)"] * 2
+    assert [f.reason for f in result.failures] == ["not text (binary file)"] * 3
+    (tmp_path / "w.txt").write_bytes("Hyesan traders".encode("utf-16-le"))  # 28 bytes
+    assert read_articles([tmp_path / "w.txt"]).articles[0].text == "Hyesan traders"
 
 
 def test_events_files_are_refused_as_articles(tmp_path: Path) -> None:
